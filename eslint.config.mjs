@@ -1,0 +1,76 @@
+// Lint rules, including the folder boundaries from ARCHITECTURE: the engine never
+// imports the editor or the server; the client reaches the server only through protocol/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const banned = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'test-artifacts/',
+      'bench-results/',
+      '.vscode-test/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: banned(
+      [
+        'vscode',
+        'vscode-languageclient*',
+        'vscode-languageserver*',
+        '**/server/**',
+        '**/client/**',
+        '**/protocol/**',
+      ],
+      'engine/ is editor-free: it may import npm libraries only, never vscode, server/ or client/.',
+    ),
+  },
+  {
+    files: ['protocol/**/*.ts'],
+    rules: banned(
+      ['vscode', '**/engine/**', '**/server/**', '**/client/**'],
+      'protocol/ holds types only.',
+    ),
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: banned(
+      ['vscode', 'vscode-languageclient*', '**/client/**'],
+      'server/ never imports the editor.',
+    ),
+  },
+  {
+    files: ['client/**/*.ts'],
+    rules: banned(
+      ['**/engine/**', '**/server/**'],
+      'client/ talks to the engine only through protocol/.',
+    ),
+  },
+  {
+    files: ['media/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
+  },
+);
