@@ -1,0 +1,518 @@
+// The one typed protocol between the VS Code client (client/) and the language server
+// (server/): every custom request and notification, with its params and result types, the
+// initialization options, the settings section, and the documented error codes.
+// Modelled on rust-analyzer's lsp_ext.ts and vscode-eslint's customMessages.ts.
+//
+// Rules for editing: additive only (new optional fields, new methods). Every params and
+// result type is declared once, here. Images and videos travel as file URIs or base64,
+// never as arrays of pixels. All times are in seconds from the start of the stream.
+
+import { NotificationType, RequestType, RequestType0, type ProgressToken } from 'vscode-jsonrpc';
+
+// ---------------------------------------------------------------------------------------
+// Error codes. Every failure is a JSON-RPC ResponseError with one of these codes, a
+// message that names the problem (file, field, limit), and optional `data: VlmErrorData`.
+// ---------------------------------------------------------------------------------------
+
+export const VlmErrorCodes = {
+  /** JSON-RPC: params missing, of the wrong type, or out of range; the message names the field. */
+  InvalidParams: -32602,
+  /** JSON-RPC: a `vlm/...` method this server does not know (older server). */
+  MethodNotFound: -32601,
+  /** LSP: the client cancelled the request ($/cancelRequest) or its work-done progress. */
+  RequestCancelled: -32800,
+  /** No open stream has this id (never opened, already closed, or failed). */
+  UnknownStream: 4001,
+  /** The engine capability this method needs is not in this build; `data.capability` names it. */
+  NotAvailable: 4002,
+  /** The job queue is full (`limits.queueLength`); retry later. */
+  QueueFull: 4003,
+  /** Opening one more stream would exceed `limits.maxStreams`; close one first. */
+  TooManyStreams: 4004,
+  /** The request ran longer than `limits.requestTimeoutMs` and was stopped. */
+  Timeout: 4005,
+  /** The engine's memory use is above `limits.memoryBudgetMb`; close streams or raise the budget. */
+  MemoryBudgetExceeded: 4006,
+  /** The model folder is not a valid model (missing file, wrong tensor names); the message says which. */
+  ModelInvalid: 4007,
+  /** The model is valid but could not be loaded (out of memory, provider failure). */
+  ModelLoadFailed: 4008,
+  /** The media file or source cannot be read or decoded: missing, corrupt, unsupported. */
+  MediaUnreadable: 4009,
+  /** An input exceeds a size limit (image pixels, base64 bytes, question length). */
+  InputTooLarge: 4010,
+  /** Socket transport: the connection did not authenticate with the right token. */
+  Unauthenticated: 4011,
+  /** The engine failed while working on this request (its worker crashed, an ORT error). */
+  EngineFailed: 4012,
+  /** The server is shutting down and accepts no new work. */
+  ShuttingDown: 4013,
+} as const;
+export type VlmErrorCode = (typeof VlmErrorCodes)[keyof typeof VlmErrorCodes];
+
+/** `error.data` of a vlm ResponseError: what the client needs to react without parsing text. */
+export interface VlmErrorData {
+  /** Which engine capability is missing (NotAvailable), e.g. 'stream', 'ocr', 'model'. */
+  capability?: string;
+  /** Which limit was reached, by its setting name, e.g. 'queueLength'. */
+  limit?: keyof EngineLimits;
+  /** The limit's value, and the value that exceeded it. */
+  max?: number;
+  actual?: number;
+  /** The field of the params that is wrong (InvalidParams). */
+  field?: string;
+  /** The file or URI the error is about. */
+  uri?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Initialization options (`initializationOptions` of `initialize`) and settings.
+// Settings are read from the `vlm` section (workspace/configuration) and may also be pushed
+// by workspace/didChangeConfiguration with `{ settings: { vlm: VlmSettings } }`.
+// ---------------------------------------------------------------------------------------
+
+/** Limits on the engine's work; each has a clear error when reached. */
+export interface EngineLimits {
+  /** Jobs (ask, analyze, encode) running at the same time; more wait in the queue. Default 2. */
+  concurrentJobs: number;
+  /** Jobs waiting to run; one more is rejected with QueueFull. Default 16. */
+  queueLength: number;
+  /** Longest time a request may run, in ms; then it ends with Timeout. 0 = no limit. Default 120000. */
+  requestTimeoutMs: number;
+  /** Engine memory (resident set) above which new work is rejected with MemoryBudgetExceeded. Default 4096. */
+  memoryBudgetMb: number;
+  /** Open streams at the same time; one more is rejected with TooManyStreams. Default 4. */
+  maxStreams: number;
+}
+
+export interface VlmSettings {
+  /** Model folder in the Hugging Face ONNX layout; empty = built-in reference model. */
+  modelPath?: string;
+  /** 'auto' | 'cpu' | 'cuda' | 'webgpu'. */
+  executionProvider?: string;
+  cacheDir?: string;
+  ffmpegPath?: string;
+  limits?: Partial<EngineLimits>;
+  /** Period of `vlm/cacheStats` notifications in ms while streams are open; 0 = off. Default 1000. */
+  statsIntervalMs?: number;
+}
+
+/** `initializationOptions`: the same fields as the settings; settings override them. */
+export type VlmInitializationOptions = VlmSettings;
+
+/** Sent in `InitializeResult.capabilities.experimental.vlm`. */
+export interface VlmServerCapabilities {
+  /** Protocol revision; bumped when methods are added. */
+  protocolVersion: number;
+  /** Engine capabilities present in this build, e.g. ['ocr', 'model', 'stream', 'ingest']. */
+  engine: EngineCapability[];
+  limits: EngineLimits;
+}
+
+export type EngineCapability = 'ingest' | 'ocr' | 'model' | 'stream';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------
+// Socket transport authentication (`vlm serve --socket PORT --token TOKEN`).
+// The first bytes the client sends on the TCP connection are the token followed by '\n'
+// (at most `maxLineBytes`, within `timeoutMs`); after that the connection speaks LSP
+// (Content-Length framed JSON-RPC). A wrong or missing token: the server sends one framed
+// `window/showMessage` (type Error) naming the problem and closes the connection.
+// ---------------------------------------------------------------------------------------
+
+export const SocketAuthentication = {
+  maxLineBytes: 1024,
+  timeoutMs: 10_000,
+  /** What the client writes first. */
+  line: (token: string): string => `${token}\n`,
+} as const;
+
+// ---------------------------------------------------------------------------------------
+// Shared shapes.
+// ---------------------------------------------------------------------------------------
+
+/** An image: a file URI the server reads, or base64 bytes (PNG, JPEG, WebP, GIF first frame). */
+export type ImageRef = { uri: string } | { base64: string; mimeType?: string };
+
+/** A rectangle in image pixels, origin top left. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a stream's frames come from. */
+export type StreamSource =
+  /** A video or image file (it may still be growing: `follow`). */
+  | { kind: 'file'; uri: string; follow?: boolean }
+  /**
+   * A live source: an ffmpeg input, e.g. `{ format: 'x11grab', input: ':0.0' }`,
+   * `{ format: 'v4l2', input: '/dev/video0' }`, `{ input: 'rtsp://host/stream' }`.
+   */
+  | { kind: 'live'; input: string; format?: string; options?: Record<string, string> };
+
+/** Work-done progress token (LSP: client-initiated progress); cancelling it cancels the request. */
+export interface WorkDoneParams {
+  workDoneToken?: ProgressToken;
+}
+
+export interface MediaInfo {
+  uri: string;
+  kind: 'video' | 'image' | 'live';
+  /** Seconds; absent for images and live sources. */
+  durationS?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  bytes?: number;
+  codec?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams.
+// ---------------------------------------------------------------------------------------
+
+export interface OpenStreamParams extends WorkDoneParams {
+  source: StreamSource;
+  /** Shown in the diagnostics panel; defaults to the file name or input. */
+  label?: string;
+  /** Frames per second sampled from the source; default from the engine. */
+  sampleFps?: number;
+  /** Stop encoding after this many frames (tests, previews). */
+  maxFrames?: number;
+  /** Wait until the whole file is encoded before answering (default false: answer at once). */
+  waitForEncoding?: boolean;
+}
+
+export type StreamState = 'opening' | 'encoding' | 'ready' | 'ended' | 'failed' | 'closed';
+
+export interface StreamSummary {
+  streamId: string;
+  label: string;
+  source: StreamSource;
+  state: StreamState;
+  media?: MediaInfo;
+  framesDecoded: number;
+  framesEncoded: number;
+  /** Frames skipped as near-duplicates by the frame gate. */
+  framesSkipped: number;
+  /** Latest encoded frame time, seconds. */
+  encodedUntilS: number;
+  /** Set when state is 'failed'. */
+  error?: string;
+}
+
+export type OpenStreamResult = StreamSummary;
+
+export interface StreamIdParams {
+  streamId: string;
+}
+
+export interface CloseStreamResult {
+  streamId: string;
+  closed: boolean;
+}
+
+export interface ListStreamsResult {
+  streams: StreamSummary[];
+}
+
+/** Server -> client when a stream changes state or encodes frames (at most a few per second). */
+export type StreamStatusParams = StreamSummary;
+
+// ---------------------------------------------------------------------------------------
+// Ask.
+// ---------------------------------------------------------------------------------------
+
+export interface AskParams extends WorkDoneParams {
+  /** The client's id for this ask; `vlm/askToken` notifications carry it. Unique per connection. */
+  askId: string;
+  /** The stream to ask about. Either streamId or image is required. */
+  streamId?: string;
+  /** Ask about a single image instead of a stream. */
+  image?: ImageRef;
+  question: string;
+  /** Longest answer in tokens; default from the engine. */
+  maxTokens?: number;
+  /** Restrict retrieval to this time range of the stream. */
+  timeRange?: { fromS?: number; toS?: number };
+}
+
+/** One streamed chunk of an answer, in order; `index` counts from 0. */
+export interface AskTokenParams {
+  askId: string;
+  index: number;
+  text: string;
+}
+
+export interface Evidence {
+  /** Frame time in seconds. */
+  timeS: number;
+  frameIndex?: number;
+  /** Retrieval score of this block (higher is more relevant). */
+  score?: number;
+  /** On-screen text found in this frame. */
+  text?: string;
+  box?: Box;
+  /** Why this evidence was chosen: 'retrieval' | 'recent' | 'ocr' | 'time'. */
+  reason?: string;
+}
+
+export interface AskTimings {
+  queuedMs?: number;
+  retrievalMs?: number;
+  prefillMs?: number;
+  decodeMs?: number;
+  totalMs: number;
+  tokens?: number;
+  tokensPerSecond?: number;
+}
+
+export interface AskResult {
+  askId: string;
+  answer: string;
+  evidence: Evidence[];
+  timings: AskTimings;
+  cache?: CacheStats;
+  /** True when the answer was cut at maxTokens. */
+  truncated?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// Screenshot analysis and text search.
+// ---------------------------------------------------------------------------------------
+
+export interface AnalyzeScreenshotParams extends WorkDoneParams {
+  image: ImageRef;
+  /** Find this text or element, e.g. "Save button"; results in `matches`. */
+  query?: string;
+}
+
+export interface TextElement {
+  text: string;
+  box: Box;
+  /** 0..1. */
+  confidence: number;
+}
+
+export interface ScreenshotAnalysis {
+  width: number;
+  height: number;
+  elements: TextElement[];
+  /** Elements matching the query, best first (empty when no query). */
+  matches: TextElement[];
+  timings: { totalMs: number; detectMs?: number; recognizeMs?: number };
+}
+
+export interface SearchTextParams {
+  streamId: string;
+  query: string;
+  /** At most this many hits (default 20). */
+  limit?: number;
+}
+
+export interface TextHit {
+  timeS: number;
+  frameIndex?: number;
+  text: string;
+  box?: Box;
+  score: number;
+}
+
+export interface SearchTextResult {
+  streamId: string;
+  hits: TextHit[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Cache statistics.
+// ---------------------------------------------------------------------------------------
+
+export interface CacheTierStats {
+  blocks: number;
+  tokens: number;
+  bytes: number;
+}
+
+export interface CacheStats {
+  streamId: string;
+  sink: CacheTierStats;
+  recent: CacheTierStats;
+  /** Older blocks, quantized, in RAM or spilled to disk. */
+  retrievable: CacheTierStats & { inRamBytes: number; onDiskBytes: number };
+  /** Blocks brought back for the last question. */
+  lastRetrieved?: { frameIndex: number; timeS: number; score: number }[];
+  /** Positions in use / model maximum. */
+  positionsUsed?: number;
+  positionsMax?: number;
+  encodeFps?: number;
+}
+
+export interface CacheStatsParams {
+  /** One stream, or all open streams when absent. */
+  streamId?: string;
+}
+
+export interface CacheStatsResult {
+  streams: CacheStats[];
+  /** Engine resident memory, bytes. */
+  memoryBytes: number;
+}
+
+/** Periodic (settings `statsIntervalMs`) while streams are open. */
+export type CacheStatsNotificationParams = CacheStatsResult;
+
+// ---------------------------------------------------------------------------------------
+// Models.
+// ---------------------------------------------------------------------------------------
+
+export interface ModelInfo {
+  /** 'reference:tiny', 'reference:256m', or the folder path. */
+  id: string;
+  name: string;
+  kind: 'reference' | 'folder';
+  path?: string;
+  valid: boolean;
+  /** Why the model is not valid. */
+  problems?: string[];
+  selected: boolean;
+}
+
+export interface ListModelsResult {
+  models: ModelInfo[];
+  selected?: string;
+}
+
+export interface ValidateModelParams {
+  /** A folder path or file URI. */
+  path: string;
+}
+
+export interface ValidateModelResult {
+  path: string;
+  valid: boolean;
+  problems: string[];
+  /** What was found, e.g. layers, heads, image tokens, dtype. */
+  summary?: Record<string, string | number>;
+}
+
+export interface SelectModelParams extends WorkDoneParams {
+  /** A ModelInfo id, a folder path or a file URI. */
+  model: string;
+}
+
+export interface SelectModelResult {
+  model: ModelInfo;
+  loadMs: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Engine status.
+// ---------------------------------------------------------------------------------------
+
+export type EngineState = 'starting' | 'loadingModel' | 'idle' | 'encoding' | 'answering' | 'error';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** One line for the status bar, e.g. "encoding at 4.2 fps". */
+  message: string;
+  model?: string;
+  encodeFps?: number;
+  activeJobs: number;
+  queuedJobs: number;
+  openStreams: number;
+  memoryBytes: number;
+  capabilities: EngineCapability[];
+  /** Set when state is 'error'. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Media summary (what hover shows; also usable by the client directly).
+// ---------------------------------------------------------------------------------------
+
+export interface MediaSummaryParams {
+  uri: string;
+  /** Run OCR to include the on-screen text (slower). Default true. */
+  withText?: boolean;
+}
+
+export interface MediaSummary {
+  media: MediaInfo;
+  /** On-screen text found (images: the whole image; videos: the first frame). */
+  text?: string;
+  /** Why `text` is absent (e.g. the OCR capability is not available). */
+  textUnavailable?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Methods. Requests are client -> server unless noted.
+//
+// Progress: requests that take long (openStream, selectModel, ask, analyzeScreenshot)
+// accept a `workDoneToken` (client-initiated work-done progress; cancelling it, or the
+// request, stops the work at the next decode/encode step and the request answers
+// RequestCancelled). When the server loads a model or encodes a stream on its own, it
+// creates server-initiated progress (window/workDoneProgress/create, cancellable) if the
+// client supports it. Standard LSP features: hover and code lens over media links in
+// Markdown and media paths in string literals (commands in `VlmCommands`).
+// ---------------------------------------------------------------------------------------
+
+export const OpenStreamRequest = new RequestType<OpenStreamParams, OpenStreamResult, void>(
+  'vlm/openStream',
+);
+export const CloseStreamRequest = new RequestType<StreamIdParams, CloseStreamResult, void>(
+  'vlm/closeStream',
+);
+export const ListStreamsRequest = new RequestType0<ListStreamsResult, void>('vlm/listStreams');
+/** Server -> client. */
+export const StreamStatusNotification = new NotificationType<StreamStatusParams>(
+  'vlm/streamStatusChanged',
+);
+
+/** Answers when the whole answer is done; tokens arrive before as `vlm/askToken`. */
+export const AskRequest = new RequestType<AskParams, AskResult, void>('vlm/ask');
+/** Server -> client, one per decoded chunk, keyed by `askId`. */
+export const AskTokenNotification = new NotificationType<AskTokenParams>('vlm/askToken');
+
+export const AnalyzeScreenshotRequest = new RequestType<
+  AnalyzeScreenshotParams,
+  ScreenshotAnalysis,
+  void
+>('vlm/analyzeScreenshot');
+export const SearchTextRequest = new RequestType<SearchTextParams, SearchTextResult, void>(
+  'vlm/searchText',
+);
+
+export const CacheStatsRequest = new RequestType<CacheStatsParams, CacheStatsResult, void>(
+  'vlm/cacheStats',
+);
+/** Server -> client, periodic. */
+export const CacheStatsNotification = new NotificationType<CacheStatsNotificationParams>(
+  'vlm/cacheStatsChanged',
+);
+
+export const ListModelsRequest = new RequestType0<ListModelsResult, void>('vlm/listModels');
+export const ValidateModelRequest = new RequestType<ValidateModelParams, ValidateModelResult, void>(
+  'vlm/validateModel',
+);
+export const SelectModelRequest = new RequestType<SelectModelParams, SelectModelResult, void>(
+  'vlm/selectModel',
+);
+
+export const EngineStatusRequest = new RequestType0<EngineStatus, void>('vlm/engineStatus');
+/** Server -> client whenever the state changes. */
+export const EngineStatusNotification = new NotificationType<EngineStatus>(
+  'vlm/engineStatusChanged',
+);
+
+export const MediaSummaryRequest = new RequestType<MediaSummaryParams, MediaSummary, void>(
+  'vlm/mediaSummary',
+);
+
+/** Commands the code lenses carry; the client registers them. Argument: the media file URI. */
+export const VlmCommands = {
+  askAboutVideo: 'vlm.askAboutVideo',
+  analyzeScreenshot: 'vlm.analyzeScreenshot',
+} as const;
