@@ -151,7 +151,18 @@ export type StreamSource =
    * A live source: an ffmpeg input, e.g. `{ format: 'x11grab', input: ':0.0' }`,
    * `{ format: 'v4l2', input: '/dev/video0' }`, `{ input: 'rtsp://host/stream' }`.
    */
-  | { kind: 'live'; input: string; format?: string; options?: Record<string, string> };
+  | { kind: 'live'; input: string; format?: string; options?: Record<string, string> }
+  /** The screen (x11grab / gdigrab / avfoundation); `display` e.g. ':0.0'. */
+  | {
+      kind: 'screen';
+      display?: string;
+      region?: Box;
+      framerate?: number;
+    }
+  /** A camera: '/dev/video0' on Linux, the device name on Windows, the index on macOS. */
+  | { kind: 'camera'; device?: string; width?: number; height?: number; framerate?: number }
+  /** A network stream: rtsp://, rtsps://, http(s):// (a file or an HLS playlist). */
+  | { kind: 'url'; url: string; rtspTransport?: 'tcp' | 'udp' };
 
 /** Work-done progress token (LSP: client-initiated progress); cancelling it cancels the request. */
 export interface WorkDoneParams {
