@@ -1,0 +1,128 @@
+// The sizes of the generated reference models. `smolvlm-256m-shape` copies the layer counts
+// and widths of HuggingFaceTB/SmolVLM-256M-Instruct; `tiny` keeps the same structure at a
+// size where a test runs dozens of decoder steps in a second.
+
+export interface TextShape {
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  intermediateSize: number;
+  vocabSize: number;
+  maxPositions: number;
+  ropeTheta: number;
+  rmsNormEps: number;
+}
+
+export interface VisionShape {
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  intermediateSize: number;
+  patchSize: number;
+  /** Tile edge in pixels (vision_config.image_size, max_image_size.longest_edge). */
+  imageSize: number;
+  layerNormEps: number;
+}
+
+export interface ReferencePreset {
+  name: ReferencePresetName;
+  text: TextShape;
+  vision: VisionShape;
+  /** Pixel-shuffle factor of the connector. */
+  scaleFactor: number;
+  /** preprocessor size.longest_edge: images are first resized so their longest edge fits. */
+  longestEdge: number;
+  /** Put the decoder and vision encoder weights in `.onnx_data` files, as large exports do. */
+  externalData: boolean;
+}
+
+export const REFERENCE_PRESETS = ['tiny', 'smolvlm-256m-shape'] as const;
+export type ReferencePresetName = (typeof REFERENCE_PRESETS)[number];
+
+const PRESETS: Record<ReferencePresetName, ReferencePreset> = {
+  tiny: {
+    name: 'tiny',
+    text: {
+      numLayers: 2,
+      hiddenSize: 64,
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 16,
+      intermediateSize: 128,
+      vocabSize: 512,
+      maxPositions: 2048,
+      ropeTheta: 100000,
+      rmsNormEps: 1e-5,
+    },
+    vision: {
+      numLayers: 2,
+      hiddenSize: 32,
+      numHeads: 2,
+      intermediateSize: 64,
+      patchSize: 8,
+      imageSize: 64,
+      layerNormEps: 1e-6,
+    },
+    scaleFactor: 2,
+    longestEdge: 256,
+    externalData: false,
+  },
+  'smolvlm-256m-shape': {
+    name: 'smolvlm-256m-shape',
+    text: {
+      numLayers: 30,
+      hiddenSize: 576,
+      numHeads: 9,
+      numKvHeads: 3,
+      headDim: 64,
+      intermediateSize: 1536,
+      vocabSize: 49280,
+      maxPositions: 8192,
+      ropeTheta: 100000,
+      rmsNormEps: 1e-5,
+    },
+    vision: {
+      numLayers: 12,
+      hiddenSize: 768,
+      numHeads: 12,
+      intermediateSize: 3072,
+      patchSize: 16,
+      imageSize: 512,
+      layerNormEps: 1e-6,
+    },
+    scaleFactor: 4,
+    longestEdge: 2048,
+    externalData: true,
+  },
+};
+
+export function isReferencePresetName(name: string): name is ReferencePresetName {
+  return (REFERENCE_PRESETS as readonly string[]).includes(name);
+}
+
+export function referencePreset(name: string): ReferencePreset {
+  if (!isReferencePresetName(name)) {
+    throw new Error(
+      `unknown reference model preset "${name}"; expected one of ${REFERENCE_PRESETS.join(', ')}`,
+    );
+  }
+  return PRESETS[name];
+}
+
+/** Patches per tile side. */
+export function patchesPerSide(preset: ReferencePreset): number {
+  return preset.vision.imageSize / preset.vision.patchSize;
+}
+
+/** Image tokens per tile after the pixel shuffle (processor_config image_seq_len). */
+export function imageSeqLen(preset: ReferencePreset): number {
+  return patchesPerSide(preset) ** 2 / preset.scaleFactor ** 2;
+}
+
+/** fp32 KV bytes per token across all layers (keys and values). */
+export function kvBytesPerToken(preset: ReferencePreset): number {
+  const { numLayers, numKvHeads, headDim } = preset.text;
+  return numLayers * 2 * numKvHeads * headDim * 4;
+}
