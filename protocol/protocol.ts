@@ -7,7 +7,12 @@
 // result type is declared once, here. Images and videos travel as file URIs or base64,
 // never as arrays of pixels. All times are in seconds from the start of the stream.
 
-import { NotificationType, RequestType, RequestType0, type ProgressToken } from 'vscode-jsonrpc';
+import {
+  NotificationType,
+  RequestType,
+  RequestType0,
+  type ProgressToken,
+} from 'vscode-languageserver-protocol';
 
 // ---------------------------------------------------------------------------------------
 // Error codes. Every failure is a JSON-RPC ResponseError with one of these codes, a
