@@ -1,0 +1,125 @@
+// `vlm serve`: runs the language server. engine/ must not import server/, so this starts
+// the server entry as a child process with the same stdio: dist/server.js when built,
+// else server/main.ts through tsx. For --node-ipc the IPC messages are relayed both ways.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExitCode, UsageError, type Command } from '../command';
+
+/** The folder holding this package's package.json (works from sources and from dist/). */
+export function packageRoot(start = __dirname): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'vlm-stream'
+    )
+      return dir;
+  }
+  throw new Error(`cannot find the vlm-stream package root above ${start}`);
+}
+
+/** The node arguments that start the server entry: the bundle when built, else the sources. */
+export function serverEntry(root = packageRoot()): string[] {
+  const bundled = join(root, 'dist', 'server.js');
+  if (existsSync(bundled)) return [bundled];
+  const sources = join(root, 'server', 'main.ts');
+  if (!existsSync(sources))
+    throw new Error(`no language server found: neither ${bundled} nor ${sources}`);
+  return ['--import', 'tsx', sources];
+}
+
+/** Checks the flags here, so mistakes get `vlm serve` usage; returns the server's arguments. */
+export function serveArgs(args: string[]): string[] {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        stdio: { type: 'boolean' },
+        'node-ipc': { type: 'boolean' },
+        socket: { type: 'string' },
+        token: { type: 'string' },
+        host: { type: 'string' },
+        clientProcessId: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const transports = [values.stdio, values['node-ipc'], values.socket !== undefined].filter(
+    Boolean,
+  );
+  if (transports.length > 1) throw new UsageError('choose one of --stdio, --node-ipc, --socket');
+  if (values.socket !== undefined) {
+    const port = Number(values.socket);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--socket: '${values.socket}' is not a port number (0-65535)`);
+    if (!values.token && !process.env.VLM_SERVE_TOKEN)
+      throw new UsageError(
+        '--socket requires --token TOKEN (or the VLM_SERVE_TOKEN environment variable)',
+      );
+  } else if (values.token !== undefined || values.host !== undefined) {
+    throw new UsageError('--token and --host apply only to --socket');
+  }
+  const out: string[] = [];
+  if (values['node-ipc']) out.push('--node-ipc');
+  else if (values.socket !== undefined) {
+    out.push('--socket', values.socket);
+    if (values.host) out.push('--host', values.host);
+  } else out.push('--stdio');
+  if (values.clientProcessId) out.push(`--clientProcessId=${values.clientProcessId}`);
+  return out;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the language server (stdio, node-ipc, or a TCP socket for a remote GPU host)',
+  usage: `Usage: vlm serve [--stdio | --node-ipc | --socket PORT --token TOKEN [--host HOST]]
+
+Runs the VLM language server, which editors (and any LSP client) use to open streams,
+ask questions, analyze screenshots and read cache statistics.
+
+Options:
+  --stdio          speak LSP on stdin/stdout (default)
+  --node-ipc       speak LSP over the Node IPC channel (when started by a Node parent)
+  --socket PORT    listen on TCP PORT for remote editors; each connection must first send
+                   the token and a newline, then LSP. Binds 127.0.0.1 unless --host is given.
+  --token TOKEN    the token for --socket (or set VLM_SERVE_TOKEN, which keeps it out of 'ps')
+  --host HOST      address to bind with --socket, e.g. 0.0.0.0 (reach it through an SSH tunnel
+                   or a trusted network: the token is sent in clear text)
+`,
+  async run(args, io) {
+    const serverArgs = serveArgs(args);
+    const { values } = parseArgs({ args, strict: false, options: { token: { type: 'string' } } });
+    const token = typeof values.token === 'string' ? values.token : undefined;
+    const ipc = serverArgs[0] === '--node-ipc';
+    const stdio: StdioOptions = ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit';
+    const child = spawn(process.execPath, [...serverEntry(), ...serverArgs], {
+      stdio,
+      env: token ? { ...process.env, VLM_SERVE_TOKEN: token } : process.env,
+    });
+    if (ipc) relayIpc(child);
+    const stop = () => child.kill('SIGTERM');
+    io.signal.addEventListener('abort', stop, { once: true });
+    return new Promise<number>((resolve) => {
+      child.once('error', (error) => {
+        io.err(`vlm serve: cannot start the language server: ${error.message}`);
+        resolve(ExitCode.failed);
+      });
+      child.once('exit', (code, signal) => {
+        io.signal.removeEventListener('abort', stop);
+        if (io.signal.aborted) resolve(ExitCode.interrupted);
+        else resolve(code ?? (signal ? ExitCode.interrupted : ExitCode.failed));
+      });
+    });
+  },
+};
+
+function relayIpc(child: ChildProcess): void {
+  process.on('message', (message) => child.send(message as never));
+  child.on('message', (message) => process.send?.(message as never));
+  process.on('disconnect', () => child.disconnect?.());
+}

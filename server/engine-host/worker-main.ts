@@ -1,0 +1,4 @@
+// Entry of the engine worker when the server runs from sources (tsx).
+import { runEngineWorker } from './worker';
+
+runEngineWorker();

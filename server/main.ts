@@ -1,0 +1,84 @@
+// Entry point of the language server (bundled to dist/server.js). The same file is the
+// engine worker's entry when loaded in a worker thread.
+import { isMainThread, workerData } from 'node:worker_threads';
+import {
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { ENGINE_WORKER_ROLE } from './engine-host/host';
+import { runEngineWorker } from './engine-host/worker';
+import { startSession } from './session';
+import { ArgsError, SERVER_USAGE, parseTransport, type Transport } from './transport/args';
+import { authenticate, writeRefusal } from './transport/socket-auth';
+import { listenForSessions } from './transport/socket-listener';
+
+/** stdout may carry LSP messages, so nothing else may print there. */
+function keepStdoutForProtocol(): void {
+  const toStderr = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
+async function serve(transport: Transport): Promise<void> {
+  switch (transport.kind) {
+    case 'node-ipc':
+      startSession(
+        createConnection(
+          ProposedFeatures.all,
+          new IPCMessageReader(process),
+          new IPCMessageWriter(process),
+        ),
+      );
+      return;
+    case 'stdio': {
+      if (transport.authenticate) {
+        const outcome = await authenticate(process.stdin, process.env.VLM_SERVE_TOKEN ?? '');
+        if (!outcome.ok) {
+          process.stderr.write(`vlm serve: refused a connection: ${outcome.reason}\n`);
+          await writeRefusal(process.stdout, outcome.reason);
+          process.exit(1);
+        }
+        if (outcome.rest.length > 0) process.stdin.unshift(outcome.rest);
+      }
+      startSession(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+      return;
+    }
+    case 'socket': {
+      const listener = listenForSessions(transport.port, transport.host, transport.token);
+      const port = await listener.ready;
+      process.stderr.write(`vlm serve: listening on ${transport.host}:${port}\n`);
+      const stop = () => {
+        listener.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+  }
+}
+
+export function runServer(args: string[]): void {
+  keepStdoutForProtocol();
+  let transport: Transport;
+  try {
+    transport = parseTransport(args);
+  } catch (error) {
+    if (!(error instanceof ArgsError)) throw error;
+    process.stderr.write(`vlm server: ${error.message}\n\n${SERVER_USAGE}\n`);
+    process.exit(2);
+  }
+  serve(transport).catch((error: unknown) => {
+    process.stderr.write(`vlm server: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ENGINE_WORKER_ROLE) {
+  runEngineWorker();
+} else if (require.main === module) {
+  runServer(process.argv.slice(2));
+}

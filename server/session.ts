@@ -1,0 +1,180 @@
+// One language-server session on one connection: settings and limits, the engine worker,
+// the job scheduler, status, and the handlers. A bad request ends that request only.
+import {
+  TextDocuments,
+  type RequestType,
+  type RequestType0,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  PROTOCOL_VERSION,
+  type EngineCapability,
+  type EngineLimits,
+  type VlmServerCapabilities,
+  type VlmSettings,
+} from '../protocol/protocol';
+import { EngineHost } from './engine-host/host';
+import type { EngineNotice } from './engine-host/messages';
+import { toResponseError } from './errors';
+import { registerFeatures } from './features/register';
+import { registerAskHandlers } from './handlers/ask';
+import { registerModelHandlers } from './handlers/models';
+import { registerScreenshotHandlers } from './handlers/screenshot';
+import { registerStatsHandlers } from './handlers/stats';
+import { registerStreamHandlers } from './handlers/streams';
+import { JobScheduler } from './jobs/scheduler';
+import { resolveLimits } from './jobs/limits';
+import { StatusTracker } from './status';
+
+export const DEFAULT_STATS_INTERVAL_MS = 1000;
+
+export interface Session {
+  connection: Connection;
+  engine: EngineHost;
+  scheduler: JobScheduler;
+  status: StatusTracker;
+  documents: TextDocuments<TextDocument>;
+  limits(): EngineLimits;
+  statsIntervalMs(): number;
+  capabilities(): EngineCapability[];
+  /** Stream ids the client opened and has not closed. */
+  openStreams: Set<string>;
+  /** Handlers for engine notices (stream status), added by the handler modules. */
+  noticeListeners: ((notice: EngineNotice) => void)[];
+  /** Registers a request handler whose failures become documented ResponseErrors. */
+  /** Raw params are `unknown`: each handler validates them (params.ts) before use. */
+  handle<R>(
+    type: RequestType<unknown, R, void> | RequestType0<R, void>,
+    handler: (params: unknown, token: CancellationToken) => Promise<R>,
+  ): void;
+}
+
+export function startSession(connection: Connection): Session {
+  let initOptions: VlmSettings = {};
+  let settings: VlmSettings = {};
+  let limits = resolveLimits().limits;
+  let capabilities: EngineCapability[] = [];
+  let clientHasConfiguration = false;
+  const noticeListeners: ((notice: EngineNotice) => void)[] = [];
+  const engine = new EngineHost((notice) =>
+    noticeListeners.forEach((listener) => listener(notice)),
+  );
+  const openStreams = new Set<string>();
+  const memoryBytes = () => process.memoryUsage().rss;
+  const status = new StatusTracker(connection, {
+    activeJobs: () => scheduler.activeJobs,
+    queuedJobs: () => scheduler.queuedJobs,
+    openStreams: () => openStreams.size,
+    memoryBytes,
+    capabilities: () => capabilities,
+  });
+  const scheduler = new JobScheduler(
+    () => limits,
+    memoryBytes,
+    () => status.changed(),
+  );
+  const documents = new TextDocuments(TextDocument);
+
+  const session: Session = {
+    connection,
+    engine,
+    scheduler,
+    status,
+    documents,
+    limits: () => limits,
+    statsIntervalMs: () =>
+      settings.statsIntervalMs ?? initOptions.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
+    capabilities: () => capabilities,
+    openStreams,
+    noticeListeners,
+    handle(type, handler) {
+      connection.onRequest(type.method, async (params: unknown, token: CancellationToken) => {
+        try {
+          return await handler(params, token);
+        } catch (error) {
+          return toResponseError(error);
+        }
+      });
+    },
+  };
+
+  const applySettings = () => {
+    const resolved = resolveLimits(initOptions.limits, settings.limits);
+    limits = resolved.limits;
+    statsTimer?.schedule();
+    for (const problem of resolved.problems) void connection.window.showWarningMessage(problem);
+    status.changed();
+  };
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    initOptions = (params.initializationOptions ?? {}) as VlmSettings;
+    clientHasConfiguration = params.capabilities.workspace?.configuration === true;
+    applySettings();
+    capabilities = await engine.call('capabilities', undefined).catch(() => []);
+    status.setPhase('idle');
+    const vlm: VlmServerCapabilities = {
+      protocolVersion: PROTOCOL_VERSION,
+      engine: capabilities,
+      limits,
+    };
+    return {
+      capabilities: {
+        textDocumentSync: 2,
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        experimental: { vlm },
+      },
+      serverInfo: { name: 'vlm-stream', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    statsTimer.schedule();
+    if (!clientHasConfiguration) return;
+    settings = (await refreshSettings(connection)) ?? settings;
+    applySettings();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const pushed = (change.settings as { vlm?: VlmSettings } | undefined)?.vlm;
+    const fetched =
+      !pushed && clientHasConfiguration ? await refreshSettings(connection) : undefined;
+    settings = pushed ?? fetched ?? settings;
+    applySettings();
+  });
+
+  connection.onShutdown(async () => {
+    statsTimer.stop();
+    scheduler.close();
+    status.dispose();
+    await Promise.race([
+      engine.call('closeAll', undefined).catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 5000)),
+    ]);
+    await engine.stop();
+  });
+
+  registerStreamHandlers(session);
+  registerAskHandlers(session);
+  registerScreenshotHandlers(session);
+  const statsTimer = registerStatsHandlers(session);
+  registerModelHandlers(session);
+  registerFeatures(session);
+  documents.listen(connection);
+  connection.listen();
+  return session;
+}
+
+/** Reads the `vlm` settings section when the client supports workspace/configuration. */
+async function refreshSettings(connection: Connection): Promise<VlmSettings | undefined> {
+  try {
+    const value = (await connection.workspace.getConfiguration('vlm')) as VlmSettings | null;
+    return value ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
