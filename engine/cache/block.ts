@@ -1,0 +1,153 @@
+// A block is one frame's tokens (its text scaffolding such as "Frame at 0:12:" plus its
+// image tokens): per layer K and V, the frame's time and index, and per-layer
+// representative vectors used to retrieve it later.
+import type { KvCache, LayerKv, TextModelSpec } from '../model/contract';
+import { copyRotated, unrotateKeys } from './rope';
+
+export interface BlockMeta {
+  id: number;
+  frameIndex: number;
+  timeSec: number;
+  tokenCount: number;
+  /** Keys are stored rotated at positions keyPosition .. keyPosition + tokenCount - 1. */
+  keyPosition: number;
+  /** Per layer: the mean pre-RoPE key per KV head, [numKvHeads * headDim] (position-free). */
+  representatives: Float32Array[];
+  /** On-screen text attached by the text-evidence hook, when known. */
+  text?: string;
+}
+
+export interface KvBlock extends BlockMeta {
+  /** Per layer, [numKvHeads, tokenCount, headDim]. */
+  kv: LayerKv[];
+}
+
+/** A run of cached tokens that goes into a context: the sink or a block. */
+export interface KvSpan {
+  kv: LayerKv[];
+  tokenCount: number;
+  keyPosition: number;
+}
+
+export function emptyCache(spec: TextModelSpec): KvCache {
+  return {
+    length: 0,
+    layers: Array.from({ length: spec.numLayers }, () => ({
+      key: new Float32Array(0),
+      value: new Float32Array(0),
+    })),
+  };
+}
+
+/** Copies tokens [start, start + length) of a cache out as their own per-layer arrays. */
+export function sliceCache(
+  cache: KvCache,
+  start: number,
+  length: number,
+  spec: TextModelSpec,
+): LayerKv[] {
+  const { numKvHeads: heads, headDim } = spec;
+  if (start < 0 || start + length > cache.length)
+    throw new Error(
+      `sliceCache: tokens ${start}..${start + length} outside cache of ${cache.length}`,
+    );
+  return cache.layers.map((layer) => {
+    const key = new Float32Array(heads * length * headDim);
+    const value = new Float32Array(heads * length * headDim);
+    for (let h = 0; h < heads; h++) {
+      const from = (h * cache.length + start) * headDim;
+      key.set(layer.key.subarray(from, from + length * headDim), h * length * headDim);
+      value.set(layer.value.subarray(from, from + length * headDim), h * length * headDim);
+    }
+    return { key, value };
+  });
+}
+
+/**
+ * Builds one contiguous cache from spans, placed at positions 0.. in the given order;
+ * each span's keys are re-rotated from where they were computed to where they now sit.
+ */
+export function assembleCache(spans: KvSpan[], spec: TextModelSpec): KvCache {
+  const { numKvHeads: heads, headDim, numLayers } = spec;
+  const length = spans.reduce((n, s) => n + s.tokenCount, 0);
+  const layers: LayerKv[] = [];
+  for (let l = 0; l < numLayers; l++) {
+    const key = new Float32Array(heads * length * headDim);
+    const value = new Float32Array(heads * length * headDim);
+    let at = 0;
+    for (const span of spans) {
+      const src = span.kv[l];
+      const n = span.tokenCount;
+      copyRotated(
+        src.key,
+        n,
+        0,
+        key,
+        length,
+        at,
+        n,
+        heads,
+        headDim,
+        spec.rope,
+        span.keyPosition,
+        at,
+      );
+      for (let h = 0; h < heads; h++)
+        value.set(
+          src.value.subarray(h * n * headDim, (h + 1) * n * headDim),
+          (h * length + at) * headDim,
+        );
+      at += n;
+    }
+    layers.push({ key, value });
+  }
+  return { layers, length };
+}
+
+/** Per layer, the mean pre-RoPE key of each KV head: the block's retrieval representative. */
+export function representativeKeys(
+  kv: LayerKv[],
+  tokenCount: number,
+  keyPosition: number,
+  spec: TextModelSpec,
+): Float32Array[] {
+  const { numKvHeads: heads, headDim } = spec;
+  return kv.map((layer) => {
+    const raw = unrotateKeys(layer.key, heads, tokenCount, headDim, spec.rope, keyPosition);
+    return meanOverTokens(raw, heads, tokenCount, headDim);
+  });
+}
+
+/** [heads, length, dim] -> [heads * dim], the mean over tokens per head. */
+export function meanOverTokens(
+  x: Float32Array,
+  heads: number,
+  length: number,
+  dim: number,
+): Float32Array {
+  const out = new Float32Array(heads * dim);
+  if (length === 0) return out;
+  for (let h = 0; h < heads; h++)
+    for (let t = 0; t < length; t++) {
+      const base = (h * length + t) * dim;
+      for (let d = 0; d < dim; d++) out[h * dim + d] += x[base + d] / length;
+    }
+  return out;
+}
+
+export function layerKvBytes(kv: LayerKv[]): number {
+  return kv.reduce((n, l) => n + l.key.byteLength + l.value.byteLength, 0);
+}
+
+export function representativeBytes(meta: BlockMeta): number {
+  return meta.representatives.reduce((n, r) => n + r.byteLength, 0);
+}
+
+/** "m:ss" or "h:mm:ss", the form used in frame markers and evidence. */
+export function formatTime(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

@@ -1,0 +1,90 @@
+// Retrieval: combines an attention scorer (or a fallback) with the text-evidence and
+// time-hint hooks, and returns the top-k blocks as evidence (ids, times, scores, text).
+import type { BlockMeta } from '../block';
+import { attentionKeyScorer } from './attention-keys';
+import { attentionQueryScorer } from './attention-queries';
+import { recencyScorer } from './recency';
+import { textEvidenceScorer, type TextEvidenceSource } from './text-evidence';
+import { timeHintScorer } from './time-hints';
+import type { BlockScorer, Evidence, ScoringRequest } from './types';
+import { uniformScorer } from './uniform';
+
+export type { BlockScorer, Evidence, QuestionVectors, ScoringRequest } from './types';
+export type { TextEvidenceSource, TextHit } from './text-evidence';
+export { parseTimeHint } from './time-hints';
+
+export const SCORER_NAMES = ['queries', 'keys', 'recency', 'uniform'] as const;
+export type ScorerName = (typeof SCORER_NAMES)[number];
+
+export function scorerByName(name: ScorerName): BlockScorer {
+  switch (name) {
+    case 'queries':
+      return attentionQueryScorer;
+    case 'keys':
+      return attentionKeyScorer;
+    case 'recency':
+      return recencyScorer;
+    case 'uniform':
+      return uniformScorer;
+  }
+}
+
+/** Rescales to [0, 1] so weights between scorers mean the same whatever the scorer's scale. */
+function minMax(x: Float32Array): Float32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of x) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return x.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
+}
+
+export interface RetrievalOptions {
+  primary: ScorerName;
+  textEvidence?: TextEvidenceSource;
+  /** Weight of a text match (attention scores are rescaled to [0, 1], weight 1). */
+  textWeight?: number;
+  /** Weight of a time-hint match; high, because a named moment is explicit. */
+  timeWeight?: number;
+}
+
+/** Scores every candidate and returns all of them as evidence, best first. */
+export async function rankBlocks(
+  request: ScoringRequest,
+  options: RetrievalOptions,
+): Promise<Evidence[]> {
+  const { candidates } = request;
+  const parts: { name: string; weight: number; values: Float32Array }[] = [];
+  const primary = scorerByName(options.primary);
+  const raw = await primary.score(request);
+  parts.push({ name: primary.name, weight: 1, values: minMax(raw) });
+  if (options.textEvidence)
+    parts.push({
+      name: 'text',
+      weight: options.textWeight ?? 2,
+      values: await textEvidenceScorer(options.textEvidence).score(request),
+    });
+  parts.push({
+    name: 'time',
+    weight: options.timeWeight ?? 4,
+    values: await timeHintScorer.score(request),
+  });
+  const evidence = candidates.map((b: BlockMeta, i): Evidence => {
+    const scores: Record<string, number> = {};
+    let score = 0;
+    for (const p of parts) {
+      scores[p.name] = p.values[i];
+      score += p.weight * p.values[i];
+    }
+    return {
+      blockId: b.id,
+      frameIndex: b.frameIndex,
+      timeSec: b.timeSec,
+      score,
+      scores,
+      text: b.text,
+    };
+  });
+  return evidence.sort((a, b) => b.score - a.score || b.timeSec - a.timeSec);
+}

@@ -1,0 +1,40 @@
+// The interface every retrieval scorer implements, and what retrieval returns.
+import type { TextModelSpec } from '../../model/contract';
+import type { BlockMeta } from '../block';
+
+/** Question-side vectors for attention-based scoring, one entry per layer. */
+export interface QuestionVectors {
+  /** Mean pre-RoPE query per attention head, [numHeads * headDim] (decode withQueries). */
+  queries?: Float32Array[];
+  /** Mean pre-RoPE key per KV head of the question tokens, [numKvHeads * headDim]. */
+  keys?: Float32Array[];
+}
+
+export interface ScoringRequest {
+  question: string;
+  vectors: QuestionVectors;
+  /** Candidate blocks, in time order. */
+  candidates: BlockMeta[];
+  spec: TextModelSpec;
+  /** How many blocks will be taken (uniform sampling spaces its picks by it). */
+  topK: number;
+  /** Time of the newest frame in the stream (resolves "at the end"). */
+  streamEndSec: number;
+}
+
+export interface BlockScorer {
+  readonly name: string;
+  /** One score per candidate, same order; higher is better. Zeros mean "no opinion". */
+  score(request: ScoringRequest): Float32Array | Promise<Float32Array>;
+}
+
+/** One retrieved block, with why it was chosen. */
+export interface Evidence {
+  blockId: number;
+  frameIndex: number;
+  timeSec: number;
+  score: number;
+  /** Each scorer's contribution, by scorer name. */
+  scores: Record<string, number>;
+  text?: string;
+}

@@ -1,0 +1,34 @@
+// A single image as a one-frame stream: decoded to raw RGB with sharp.
+import sharp from 'sharp';
+import type { VideoFrame } from './model-port';
+
+export const IMAGE_EXTENSIONS = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.webp',
+  '.gif',
+  '.bmp',
+  '.tif',
+  '.tiff',
+]);
+
+/** Refuse images beyond this many pixels with a clear error instead of exhausting memory. */
+const MAX_PIXELS = 64 * 1024 * 1024;
+
+export async function readImageFrame(path: string): Promise<VideoFrame> {
+  let decoded;
+  try {
+    decoded = await sharp(path, { limitInputPixels: MAX_PIXELS })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new Error(`cannot read image ${path}: ${(error as Error).message}`);
+  }
+  const { data, info } = decoded;
+  if (info.channels !== 3)
+    throw new Error(`image ${path} decoded to ${info.channels} channels, expected RGB`);
+  return { index: 0, timeSec: 0, width: info.width, height: info.height, rgb: data };
+}

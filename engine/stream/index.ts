@@ -1,0 +1,316 @@
+// Public API of the stream engine: open a stream over a video, an image or live frames,
+// ask questions about it, read its cache statistics, close it. Several streams can share
+// one memory budget. A file source is persisted (encode once, ask many times) when a
+// cache directory is usable; otherwise the stream lives in RAM and says so.
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import type { BlockMeta } from '../cache/block';
+import { BlockStore } from '../cache/block-store';
+import { MemoryBudget } from '../cache/memory-budget';
+import {
+  enforceDiskBudget,
+  persistKey,
+  reopenEncodedStream,
+  saveEncodedStream,
+  sourceContentHash,
+} from '../cache/persistence';
+import { policyByName, type PolicyName } from '../cache/policies';
+import type { ScorerName, TextEvidenceSource } from '../cache/retrieval';
+import type { QuantBits } from '../cache/quant';
+import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
+import type { StreamModel, VideoFrame } from './model-port';
+import { KvStream, type AskOptions, type AskResult, type StreamStats } from './stream';
+
+export type { StreamModel, VideoFrame } from './model-port';
+export type { AskOptions, AskResult, AskTimings, StreamStats, TierStats } from './stream';
+export { StreamLimitError } from './stream';
+export { MemoryBudget } from '../cache/memory-budget';
+export type { Evidence, TextEvidenceSource, TextHit } from '../cache/retrieval';
+
+/** A frame source item: a frame to encode, or a span of frames the gate skipped as unchanged. */
+export type IngestItem = VideoFrame | { skipped: number; lastTimeSec?: number };
+
+export type StreamSource =
+  /** A video or image file (images: .png, .jpg, .jpeg, .webp, .gif, .bmp, .tif, .tiff). */
+  | string
+  /** Frames pushed with pushFrame() (live sources, tests); `frames` are ingested in the background. */
+  | { kind: 'live'; id?: string; frames?: AsyncIterable<IngestItem> };
+
+/** Decodes a video file into frames (engine/ingest provides it; injectable for tests). */
+export type FrameDecoder = (
+  path: string,
+  options: { fps: number; signal?: AbortSignal },
+) => AsyncIterable<IngestItem>;
+
+export interface OpenStreamOptions {
+  model: StreamModel;
+  policy?: PolicyName;
+  sinkTokens?: number;
+  recentBlocks?: number;
+  retrievedTopK?: number;
+  /** Defaults to the model's maxPositions; may not exceed it. */
+  maxContextTokens?: number;
+  answerReserveTokens?: number;
+  /** Precision of retrievable blocks: 8 (default), 4, or 32 (no quantization). */
+  quantBits?: QuantBits;
+  /** A budget shared with other streams, or a byte count for this stream alone. */
+  memoryBudget?: MemoryBudget | number;
+  /** Dequantized blocks kept ready. */
+  poolBlocks?: number;
+  scorer?: ScorerName;
+  textEvidence?: TextEvidenceSource;
+  /** Frames per second sampled from a video (part of the persistence key). */
+  fps?: number;
+  /** Where encoded streams and spill files go; null: RAM only. */
+  cacheDir?: string | null;
+  /** Save file sources for reuse (default true when cacheDir is usable). */
+  persist?: boolean;
+  /** Disk budget for <cacheDir>/streams, least recently used streams removed first. */
+  diskBudgetBytes?: number;
+  decodeFrames?: FrameDecoder;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface VideoStream {
+  readonly id: string;
+  /** Folder of the saved stream, or null when it lives in RAM only. */
+  readonly persistDir: string | null;
+  /** True when the stream was reopened from disk without re-encoding. */
+  readonly reopened: boolean;
+  readonly warnings: string[];
+  /** Resolves when the source has been fully ingested (and saved, when persisted). */
+  readonly ready: Promise<void>;
+  pushFrame(frame: VideoFrame, signal?: AbortSignal): Promise<BlockMeta>;
+  ask(question: string, options?: AskOptions): Promise<AskResult>;
+  stats(): StreamStats;
+  close(): Promise<void>;
+  /** The underlying engine (tests and benchmarks push synthetic blocks through it). */
+  readonly engine: KvStream;
+}
+
+const DEFAULTS = {
+  policy: 'rekv' as PolicyName,
+  sinkTokens: 512,
+  recentBlocks: 8,
+  retrievedTopK: 8,
+  answerReserveTokens: 256,
+  quantBits: 8 as QuantBits,
+  poolBlocks: 16,
+  scorer: 'queries' as ScorerName,
+  fps: 1,
+  diskBudgetBytes: 4 * 1024 ** 3,
+};
+
+/** The budget streams share when none is given: 1 GiB of offloaded KV in RAM. */
+let processBudget: MemoryBudget | undefined;
+export function sharedMemoryBudget(): MemoryBudget {
+  return (processBudget ??= new MemoryBudget(1024 ** 3));
+}
+
+const openPersistDirs = new Set<string>();
+
+export async function openStream(
+  source: StreamSource,
+  options: OpenStreamOptions,
+): Promise<VideoStream> {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const policy = policyByName(o.policy);
+  const model = options.model;
+  const budgets = {
+    sinkTokens: o.sinkTokens,
+    recentBlocks: o.recentBlocks,
+    retrievedTopK: o.retrievedTopK,
+    maxContextTokens: o.maxContextTokens ?? model.spec.maxPositions,
+    answerReserveTokens: o.answerReserveTokens,
+  };
+  const budget =
+    typeof o.memoryBudget === 'number'
+      ? new MemoryBudget(o.memoryBudget)
+      : (o.memoryBudget ?? sharedMemoryBudget());
+  const filePath = typeof source === 'string' ? resolve(source) : null;
+  const still = filePath !== null && IMAGE_EXTENSIONS.has(extname(filePath).toLowerCase());
+  const cacheDir = o.cacheDir === undefined ? null : o.cacheDir;
+  const usableCache = cacheDir ? writableDir(cacheDir, warn) : null;
+
+  let persistDir: string | null = null;
+  if (filePath && usableCache && o.persist !== false) {
+    const key = persistKey({
+      sourceHash: sourceContentHash(filePath),
+      modelIdentity: model.identity,
+      settings: {
+        model: model.settings,
+        fps: still ? null : o.fps,
+        policy: policy.name,
+        sinkTokens: budgets.sinkTokens,
+        window: policy.windowBlocks(budgets),
+        maxContextTokens: budgets.maxContextTokens,
+        answerReserveTokens: budgets.answerReserveTokens,
+        quantBits: o.quantBits,
+      },
+    });
+    persistDir = join(usableCache, 'streams', key);
+  }
+  const spillDir =
+    persistDir ??
+    (usableCache
+      ? join(usableCache, 'spill', `${process.pid}-${randomBytes(6).toString('hex')}`)
+      : null);
+  const store = new BlockStore({
+    spec: model.spec,
+    bits: o.quantBits,
+    budget,
+    dir: spillDir,
+    poolBlocks: o.poolBlocks,
+    onWarning: warn,
+  });
+  const engine = new KvStream(
+    model,
+    policy,
+    budgets,
+    store,
+    budget,
+    { primary: o.scorer, textEvidence: o.textEvidence },
+    still,
+  );
+
+  let reopened = false;
+  if (persistDir) {
+    const saved = reopenEncodedStream(persistDir);
+    if (saved.ok) {
+      engine.restore({
+        sink: saved.sink,
+        recent: saved.recent,
+        nextBlockId: saved.manifest.nextBlockId,
+        framesEncoded: saved.manifest.framesEncoded,
+        framesSkipped: saved.manifest.framesSkipped,
+        streamEndSec: saved.manifest.streamEndSec,
+      });
+      for (const r of saved.retrievable) store.adopt(r.meta, r.path);
+      reopened = true;
+    } else if (!saved.missing) {
+      warn(
+        `the saved stream at ${persistDir} is unusable (${saved.reason}); encoding the source again`,
+      );
+      store.clear(false);
+      rmSync(persistDir, { recursive: true, force: true });
+    }
+  }
+  if (!reopened) await engine.init();
+  if (persistDir) openPersistDirs.add(persistDir);
+
+  const ingest = async (items: AsyncIterable<IngestItem>) => {
+    for await (const item of items) {
+      if (options.signal?.aborted) throw new Error('stream opening was cancelled');
+      if ('skipped' in item) engine.noteSkipped(item.skipped, item.lastTimeSec);
+      else await engine.pushFrame(item, options.signal);
+    }
+  };
+  let ready: Promise<void>;
+  if (reopened) ready = Promise.resolve();
+  else if (filePath && still)
+    ready = readImageFrame(filePath).then((frame) => engine.pushFrame(frame).then(() => undefined));
+  else if (filePath) {
+    if (!o.decodeFrames)
+      throw new Error(`cannot decode video ${filePath}: no frame decoder was given (decodeFrames)`);
+    ready = ingest(o.decodeFrames(filePath, { fps: o.fps, signal: options.signal }));
+  } else
+    ready = typeof source === 'object' && source.frames ? ingest(source.frames) : Promise.resolve();
+  if (persistDir && !reopened) {
+    const dir = persistDir;
+    ready = ready.then(() => save(engine, store, dir, filePath!, model, o.diskBudgetBytes, warn));
+  }
+  ready.catch(() => undefined); // observed by whoever awaits `ready`; never an unhandled rejection
+
+  const id =
+    typeof source === 'object' && source.id
+      ? source.id
+      : (filePath ?? `live-${randomBytes(4).toString('hex')}`);
+  return {
+    id,
+    persistDir,
+    reopened,
+    warnings,
+    ready,
+    engine,
+    pushFrame: (frame, signal) => engine.pushFrame(frame, signal),
+    ask: (question, askOptions) => engine.ask(question, askOptions),
+    stats: () => engine.stats(),
+    close: async () => {
+      await ready.catch(() => undefined);
+      if (persistDir) openPersistDirs.delete(persistDir);
+      await engine.close(persistDir !== null);
+      if (!persistDir && spillDir) rmSync(spillDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function save(
+  engine: KvStream,
+  store: BlockStore,
+  dir: string,
+  source: string,
+  model: StreamModel,
+  diskBudgetBytes: number,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    const state = engine.snapshot();
+    const files = store.flushTo(dir);
+    saveEncodedStream(
+      dir,
+      {
+        key: dir.split(/[\\/]/).pop()!,
+        source,
+        modelIdentity: model.identity,
+        settings: model.settings,
+        framesEncoded: state.framesEncoded,
+        framesSkipped: state.framesSkipped,
+        streamEndSec: state.streamEndSec,
+        nextBlockId: state.nextBlockId,
+      },
+      {
+        sink: state.sink,
+        recent: state.recent,
+        retrievableFiles: files,
+        retrievable: store.metas(),
+      },
+      model.spec,
+    );
+    const removed = enforceDiskBudget(join(dir, '..'), diskBudgetBytes, openPersistDirs);
+    if (removed.length)
+      warn(`disk budget: removed ${removed.length} least recently used saved stream(s)`);
+  } catch (error) {
+    warn(
+      `could not save the encoded stream to ${dir} (${(error as Error).message}); it stays usable in RAM`,
+    );
+  }
+}
+
+/** The cache dir if it can be written (probe file), else null with a warning. */
+function writableDir(dir: string, warn: (message: string) => void): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    return dir;
+  } catch (error) {
+    warn(
+      `cache directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
+        'keeping KV blocks in RAM only (oldest offloaded blocks are dropped beyond the memory budget) and not saving the stream',
+    );
+    return null;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

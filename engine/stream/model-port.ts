@@ -1,0 +1,33 @@
+// What the stream engine needs from a vision-language model. engine/model's loaded model
+// is adapted to this (model-adapter.ts); tests and the benchmark can also use the
+// in-process synthetic model. Embeddings are [n, hiddenSize] row-major.
+import type { DecoderOutput, DecoderStep, TextModelSpec } from '../model/contract';
+
+/** A decoded video frame, as engine/ingest delivers it (raw RGB, 3 bytes per pixel). */
+export interface VideoFrame {
+  index: number;
+  timeSec: number;
+  width: number;
+  height: number;
+  rgb: Buffer;
+}
+
+export interface StreamModel {
+  readonly spec: TextModelSpec;
+  /** Names the weights (and dtype): part of the key of a persisted stream. */
+  readonly identity: string;
+  /** Processor settings that change the encoded KV (image size, tokens per frame, prompt). */
+  readonly settings: Record<string, unknown>;
+  /** Whether decode() can return pre-RoPE query vectors (withQueries). */
+  readonly supportsQueries: boolean;
+  /** The prompt prefix (system prompt, start of the user turn): the attention sink. */
+  embedPrefix(): Promise<Float32Array>;
+  /** One frame with its text scaffolding ("Frame at 0:12:" + image tokens). `still`: a single image. */
+  embedFrame(frame: VideoFrame, still: boolean): Promise<Float32Array>;
+  /** The question, closing the user turn and opening the assistant's. */
+  embedQuestion(question: string): Promise<Float32Array>;
+  embedTokens(ids: number[]): Promise<Float32Array>;
+  decode(step: DecoderStep): Promise<DecoderOutput>;
+  decodeText(ids: number[]): string;
+  isEndToken(id: number): boolean;
+}

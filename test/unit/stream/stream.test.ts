@@ -1,0 +1,140 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { MemoryBudget, openStream } from '../../../engine/stream';
+import { colorFrame, colorFrames, maxAbsDiff, syntheticModel } from './helpers';
+
+const question = 'What changed on screen?';
+
+test('equivalence: with budgets larger than the stream, answer logits equal the full-cache baseline', async () => {
+  const model = syntheticModel();
+  const full = await openStream(
+    { kind: 'live', frames: colorFrames(12) },
+    { model, policy: 'full', memoryBudget: 1e9 },
+  );
+  const rekv = await openStream(
+    { kind: 'live', frames: colorFrames(12) },
+    { model, policy: 'rekv', recentBlocks: 64, retrievedTopK: 64, memoryBudget: 1e9 },
+  );
+  await Promise.all([full.ready, rekv.ready]);
+  const a = await full.ask(question, { withLogits: true, maxTokens: 4 });
+  const b = await rekv.ask(question, { withLogits: true, maxTokens: 4 });
+  assert.ok(
+    maxAbsDiff(a.logits!, b.logits!) <= 1e-4,
+    `max abs diff ${maxAbsDiff(a.logits!, b.logits!)}`,
+  );
+  assert.equal(a.answer, b.answer);
+  assert.equal(b.cache.recent.blocks, 12);
+  await Promise.all([full.close(), rekv.close()]);
+});
+
+test('int8 offloaded blocks give answers close to fp32 ones', async () => {
+  const model = syntheticModel();
+  const frames = 10;
+  const retrieved = await openStream(
+    { kind: 'live', frames: colorFrames(frames) },
+    { model, recentBlocks: 3, retrievedTopK: 64, quantBits: 32, memoryBudget: 1e9 },
+  );
+  await retrieved.ready;
+  const r = await retrieved.ask(question, { withLogits: true, maxTokens: 1 });
+  assert.equal(r.context.retrieved.length, frames - 3);
+  assert.equal(r.evidence.length, frames);
+  const int8 = await openStream(
+    { kind: 'live', frames: colorFrames(frames) },
+    { model, recentBlocks: 3, retrievedTopK: 64, quantBits: 8, memoryBudget: 1e9 },
+  );
+  await int8.ready;
+  const q = await int8.ask(question, { withLogits: true, maxTokens: 1 });
+  const diff = maxAbsDiff(r.logits!, q.logits!);
+  assert.ok(diff > 0 && diff < 0.05, `int8 retrieval stays close to fp32 (${diff})`);
+  await Promise.all([retrieved.close(), int8.close()]);
+});
+
+test('the streaming-llm policy answers from sink + recent only and drops older frames', async () => {
+  const model = syntheticModel();
+  const s = await openStream(
+    { kind: 'live', frames: colorFrames(9) },
+    { model, policy: 'streaming-llm', recentBlocks: 4, memoryBudget: 1e9 },
+  );
+  await s.ready;
+  const r = await s.ask(question, { maxTokens: 2 });
+  assert.deepEqual(r.context.retrieved, []);
+  assert.deepEqual(r.context.recent, [5, 6, 7, 8]);
+  assert.equal(r.cache.retrievable.blocks, 0);
+  assert.equal(r.cache.blocksDropped, 5);
+  await s.close();
+});
+
+test('the h2o policy keeps the newest half of its window and drops the least attended older block', async () => {
+  const model = syntheticModel();
+  const s = await openStream(
+    { kind: 'live', frames: colorFrames(10) },
+    { model, policy: 'h2o', recentBlocks: 4, memoryBudget: 1e9 },
+  );
+  await s.ready;
+  const r = await s.ask(question, { maxTokens: 1 });
+  assert.equal(r.context.recent.length, 4);
+  assert.ok(r.context.recent.includes(8) && r.context.recent.includes(9));
+  await s.close();
+});
+
+test('the full-cache policy stops with a clear error at the position limit', async () => {
+  const model = syntheticModel();
+  const s = await openStream(
+    { kind: 'live' },
+    { model, policy: 'full', maxContextTokens: 400, answerReserveTokens: 64, memoryBudget: 1e9 },
+  );
+  let error: Error | undefined;
+  for (let i = 0; i < 30 && !error; i++)
+    await s.pushFrame(colorFrame(i)).catch((e: Error) => (error = e));
+  assert.match(String(error), /keeps every frame.*limit is 336.*rekv policy/);
+  await s.close();
+});
+
+test('answers stream token by token and report timings, evidence and per-tier cache stats', async () => {
+  const model = syntheticModel();
+  const s = await openStream(
+    { kind: 'live', frames: colorFrames(20) },
+    { model, recentBlocks: 4, retrievedTopK: 3, memoryBudget: 1e9 },
+  );
+  await s.ready;
+  const pieces: string[] = [];
+  const r = await s.ask('what is shown at 0:05?', { maxTokens: 6, onToken: (t) => pieces.push(t) });
+  assert.equal(pieces.join('').trim(), r.answer);
+  assert.ok(
+    r.timings.ttftMs > 0 && r.timings.totalMs >= r.timings.ttftMs && r.timings.encodeMs > 0,
+  );
+  assert.equal(r.context.retrieved.length, 3);
+  assert.ok(r.context.retrieved.includes(5), 'the time hint brings frame 5 back');
+  assert.equal(r.evidence[0].frameIndex, 5);
+  const c = r.cache;
+  assert.equal(c.sink.blocks, 1);
+  assert.equal(c.recent.blocks, 4);
+  assert.equal(c.retrievable.blocks, 16);
+  assert.ok(c.retrievable.misses >= 3);
+  assert.ok(c.recent.ramBytes > 0 && c.sink.tokens > 0);
+  await s.close();
+});
+
+test('several streams under one shared memory budget stay within it together', async () => {
+  const model = syntheticModel();
+  const budget = new MemoryBudget(64 * 1024);
+  const streams = await Promise.all(
+    [0, 1, 2].map(() =>
+      openStream(
+        { kind: 'live', frames: colorFrames(40) },
+        { model, recentBlocks: 2, memoryBudget: budget, poolBlocks: 2 },
+      ),
+    ),
+  );
+  await Promise.all(streams.map((s) => s.ready));
+  for (const s of streams) await s.ask(question, { maxTokens: 1 });
+  assert.ok(
+    budget.usedBytes() <= budget.limitBytes,
+    `${budget.usedBytes()} <= ${budget.limitBytes}`,
+  );
+  const total = streams.reduce((n, s) => n + s.stats().retrievable.budgetedBytes, 0);
+  assert.ok(total <= budget.limitBytes);
+  // RAM only (no cache dir): what does not fit is dropped, counted, and the newest stay.
+  assert.ok(streams.some((s) => s.stats().retrievable.evictions > 0));
+  await Promise.all(streams.map((s) => s.close()));
+});
