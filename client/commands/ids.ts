@@ -1,0 +1,41 @@
+// Command ids and titles, declared once: the manifest is generated from this list and
+// client/commands/register.ts registers a handler for each id. No vscode import.
+
+export interface CommandDefinition {
+  id: string;
+  title: string;
+  /** Shown in the command palette; false for commands that only make sense from a menu. */
+  palette?: boolean;
+  icon?: string;
+}
+
+export const CATEGORY = 'VLM';
+
+export const COMMANDS = {
+  askAboutVideo: { id: 'vlm.askAboutVideo', title: 'Ask About Video…' },
+  askAboutImage: { id: 'vlm.askAboutImage', title: 'Ask About Image…' },
+  openLiveSource: { id: 'vlm.openLiveSource', title: 'Open Live Source…' },
+  analyzeScreenshot: { id: 'vlm.analyzeScreenshot', title: 'Analyze Screenshot' },
+  pasteScreenshot: { id: 'vlm.pasteScreenshot', title: 'Analyze Screenshot from Clipboard' },
+  findTextInVideo: { id: 'vlm.findTextInVideo', title: 'Find Text in Video…' },
+  showCacheDiagnostics: {
+    id: 'vlm.showCacheDiagnostics',
+    title: 'Show Cache Diagnostics',
+    icon: '$(pulse)',
+  },
+  selectStream: { id: 'vlm.selectStream', title: 'Select Open Stream…' },
+  closeStream: { id: 'vlm.closeStream', title: 'Close Stream…' },
+  selectModel: { id: 'vlm.selectModel', title: 'Select Model…' },
+  downloadModel: { id: 'vlm.downloadModel', title: 'Download Model…' },
+  listInstalledModels: { id: 'vlm.listInstalledModels', title: 'List Installed Models' },
+  restartServer: { id: 'vlm.restartServer', title: 'Restart Server' },
+  showOutput: { id: 'vlm.showOutput', title: 'Show Output' },
+} as const satisfies Record<string, CommandDefinition>;
+
+export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mkv', 'mov', 'avi', 'm4v', 'gif'] as const;
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif'] as const;
+
+/** A `when` clause matching files with one of the extensions (case-insensitive). */
+export function extensionWhen(extensions: readonly string[]): string {
+  return `resourceExtname =~ /^\\.(${extensions.join('|')})$/i`;
+}

@@ -1,0 +1,102 @@
+// The manifest's `contributes` and `activationEvents`, generated from the command and
+// setting tables. `npx tsx scripts/write-manifest.ts` writes them into package.json; a unit
+// test fails when package.json and this module disagree.
+import {
+  CATEGORY,
+  COMMANDS,
+  IMAGE_EXTENSIONS,
+  VIDEO_EXTENSIONS,
+  extensionWhen,
+} from '../commands/ids';
+import { configurationContribution } from '../settings/definitions';
+
+export const ANSWERS_VIEW_ID = 'vlm.answers';
+export const VIEW_CONTAINER_ID = 'vlm';
+export const DIAGNOSTICS_VIEW_TYPE = 'vlm.diagnostics';
+export const SCREENSHOT_TOOL_NAME = 'vlm_analyze_screenshot';
+
+export function activationEvents(): string[] {
+  return [`onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`, `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`];
+}
+
+export function contributes(): Record<string, unknown> {
+  const video = extensionWhen(VIDEO_EXTENSIONS);
+  const image = extensionWhen(IMAGE_EXTENSIONS);
+  return {
+    commands: Object.values(COMMANDS).map((c) => ({
+      command: c.id,
+      title: c.title,
+      category: CATEGORY,
+      ...('icon' in c ? { icon: c.icon } : {}),
+    })),
+    menus: {
+      'explorer/context': [
+        {
+          command: COMMANDS.askAboutVideo.id,
+          when: `!explorerResourceIsFolder && ${video}`,
+          group: 'vlm@1',
+        },
+        {
+          command: COMMANDS.findTextInVideo.id,
+          when: `!explorerResourceIsFolder && ${video}`,
+          group: 'vlm@2',
+        },
+        {
+          command: COMMANDS.askAboutImage.id,
+          when: `!explorerResourceIsFolder && ${image}`,
+          group: 'vlm@3',
+        },
+        {
+          command: COMMANDS.analyzeScreenshot.id,
+          when: `!explorerResourceIsFolder && ${image}`,
+          group: 'vlm@4',
+        },
+      ],
+      'editor/title/context': [
+        { command: COMMANDS.askAboutVideo.id, when: video, group: 'vlm@1' },
+        { command: COMMANDS.askAboutImage.id, when: image, group: 'vlm@2' },
+      ],
+      'view/title': [
+        {
+          command: COMMANDS.showCacheDiagnostics.id,
+          when: `view == ${ANSWERS_VIEW_ID}`,
+          group: 'navigation',
+        },
+      ],
+    },
+    viewsContainers: {
+      activitybar: [{ id: VIEW_CONTAINER_ID, title: 'VLM', icon: 'media/vlm.svg' }],
+    },
+    views: {
+      [VIEW_CONTAINER_ID]: [{ type: 'webview', id: ANSWERS_VIEW_ID, name: 'Answers' }],
+    },
+    configuration: configurationContribution(),
+    languageModelTools: [
+      {
+        name: SCREENSHOT_TOOL_NAME,
+        displayName: 'Analyze Screenshot',
+        toolReferenceName: 'screenshot',
+        canBeReferencedInPrompt: true,
+        icon: '$(device-camera)',
+        userDescription:
+          'Read the text elements of a screenshot, with their boxes, or find one element.',
+        modelDescription:
+          'Reads a screenshot image file with local OCR and returns its text elements, each with a pixel box (x, y, width, height) and a confidence. With a query (e.g. "Save button"), also returns the best matching elements first. Use it to find where something is on screen or what a dialog says.',
+        inputSchema: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description: 'Absolute path of a PNG, JPEG, WebP or GIF screenshot.',
+            },
+            query: {
+              type: 'string',
+              description: 'Optional text or element to find, e.g. "Save button".',
+            },
+          },
+          required: ['path'],
+        },
+      },
+    ],
+  };
+}

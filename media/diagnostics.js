@@ -1,0 +1,464 @@
+// The diagnostics panel's script. It receives PanelMessage objects from the extension
+// (client/diagnostics/messages.ts), keeps the picture in webview state (getState/setState)
+// so it survives being hidden, and redraws with DOM calls only (no innerHTML), as the CSP
+// and untrusted stream labels require.
+(function () {
+  'use strict';
+
+  const vscode = acquireVsCodeApi();
+  const SERIES_LIMIT = 120;
+
+  /** The whole picture; saved with setState after every message. */
+  let state = vscode.getState() || emptyState();
+
+  function emptyState() {
+    return {
+      budgets: null,
+      engine: null,
+      streams: {},
+      stats: {},
+      memoryBytes: 0,
+      lastAsk: null,
+      series: { ttft: [], tpot: [], encodeFps: [] },
+      selected: null,
+    };
+  }
+
+  // ---- applying messages -------------------------------------------------------------
+
+  function apply(message) {
+    switch (message.type) {
+      case 'replay':
+        state = emptyState();
+        state.selected = previousSelection;
+        message.messages.forEach(apply);
+        return;
+      case 'budgets':
+        state.budgets = message.budgets;
+        return;
+      case 'engine':
+        state.engine = message.status;
+        return;
+      case 'stream':
+        if (message.stream.state === 'closed') delete state.streams[message.stream.streamId];
+        else state.streams[message.stream.streamId] = message.stream;
+        if (!state.selected || !state.streams[state.selected]) state.selected = firstStreamId();
+        return;
+      case 'stats':
+        state.memoryBytes = message.stats.memoryBytes;
+        message.stats.streams.forEach((s) => {
+          state.stats[s.streamId] = s;
+          if (typeof s.encodeFps === 'number') push('encodeFps', message.atMs, s.encodeFps);
+        });
+        if (!state.selected) state.selected = firstStreamId();
+        return;
+      case 'ask':
+        state.lastAsk = {
+          streamId: message.streamId,
+          retrieved: message.retrieved,
+          tokens: message.tokens,
+        };
+        push('ttft', message.atMs, message.ttftMs);
+        if (typeof message.tpotMs === 'number') push('tpot', message.atMs, message.tpotMs);
+        return;
+    }
+  }
+
+  let previousSelection = state.selected;
+
+  function push(series, atMs, value) {
+    const list = state.series[series];
+    list.push([atMs, value]);
+    if (list.length > SERIES_LIMIT) list.splice(0, list.length - SERIES_LIMIT);
+  }
+
+  function firstStreamId() {
+    const ids = Object.keys(state.streams).concat(Object.keys(state.stats));
+    return ids.length ? ids[0] : null;
+  }
+
+  // ---- formatting (mirrors client/format.ts) -----------------------------------------
+
+  function bytes(n) {
+    if (typeof n !== 'number' || !isFinite(n) || n < 0) return '?';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u === 0 ? v + ' B' : v.toFixed(1) + ' ' + units[u];
+  }
+
+  function tokens(n) {
+    if (n < 1000) return Math.round(n) + ' tokens';
+    return (n / 1000).toFixed(1) + 'k tokens';
+  }
+
+  function seconds(s) {
+    const m = Math.floor(s / 60);
+    const rest = (s % 60).toFixed(1).padStart(4, '0');
+    return m + ':' + rest;
+  }
+
+  function ms(v) {
+    return v < 1000 ? Math.round(v) + ' ms' : (v / 1000).toFixed(2) + ' s';
+  }
+
+  // ---- DOM helpers -------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach((k) => node.setAttribute(k, String(attrs[k])));
+    return node;
+  }
+
+  /** A labelled bar: value against budget; over budget turns the bar into a warning. */
+  function bar(id, label, value, budget, detail) {
+    const row = el('div', 'bar-row');
+    row.dataset.tier = id;
+    const ratio = budget > 0 ? value / budget : 0;
+    row.appendChild(el('span', 'bar-label', label));
+    const track = el('div', 'bar-track');
+    track.setAttribute('role', 'meter');
+    track.setAttribute('aria-label', label);
+    track.setAttribute('aria-valuenow', String(value));
+    track.setAttribute('aria-valuemax', String(budget));
+    const fill = el('div', 'bar-fill tier-' + id + (ratio > 1 ? ' over' : ''));
+    fill.style.width = Math.min(100, Math.max(0, ratio * 100)).toFixed(1) + '%';
+    track.appendChild(fill);
+    row.appendChild(track);
+    row.appendChild(el('span', 'bar-detail', detail));
+    return row;
+  }
+
+  // ---- sections ----------------------------------------------------------------------
+
+  function renderHeader() {
+    const select = document.getElementById('stream-select');
+    select.replaceChildren();
+    const ids = Object.keys(Object.assign({}, state.stats, state.streams));
+    ids.forEach((id) => {
+      const stream = state.streams[id];
+      const option = el('option', '', stream ? stream.label + ' (' + stream.state + ')' : id);
+      option.value = id;
+      option.selected = id === state.selected;
+      select.appendChild(option);
+    });
+    select.disabled = ids.length === 0;
+    const engine = document.getElementById('engine');
+    const status = state.engine;
+    engine.textContent = status ? status.message || status.state : 'waiting for the server…';
+    engine.className = 'engine state-' + (status ? status.state : 'unknown');
+  }
+
+  function renderTiers() {
+    const root = document.getElementById('tiers');
+    root.replaceChildren();
+    const s = state.stats[state.selected];
+    const b = state.budgets;
+    if (!s || !b) {
+      root.appendChild(
+        el('p', 'empty', 'No cache statistics yet: open a stream and they appear here.'),
+      );
+      return;
+    }
+    const perBlock = s.recent.blocks > 0 ? s.recent.tokens / s.recent.blocks : 0;
+    const retrieved = lastRetrievedFor(state.selected);
+    const retrievedTokens = Math.round(retrieved.length * perBlock);
+    const residentBytes = s.sink.bytes + s.recent.bytes + s.retrievable.inRamBytes;
+    root.appendChild(
+      bar(
+        'sink',
+        'Sink',
+        s.sink.tokens,
+        b.sinkTokens,
+        tokens(s.sink.tokens) + ' / ' + tokens(b.sinkTokens) + ' · ' + bytes(s.sink.bytes),
+      ),
+    );
+    root.appendChild(
+      bar(
+        'recent',
+        'Recent',
+        s.recent.blocks,
+        b.recentFrames,
+        s.recent.blocks +
+          ' / ' +
+          b.recentFrames +
+          ' frames · ' +
+          tokens(s.recent.tokens) +
+          ' · ' +
+          bytes(s.recent.bytes),
+      ),
+    );
+    root.appendChild(
+      bar(
+        'retrieved',
+        'Retrieved',
+        retrieved.length,
+        b.topK,
+        retrieved.length + ' / ' + b.topK + ' blocks · ' + tokens(retrievedTokens),
+      ),
+    );
+    root.appendChild(
+      bar(
+        'ram',
+        'RAM',
+        residentBytes,
+        b.memoryBytes,
+        bytes(residentBytes) +
+          ' / ' +
+          bytes(b.memoryBytes) +
+          ' · ' +
+          s.retrievable.blocks +
+          ' offloaded blocks',
+      ),
+    );
+    root.appendChild(
+      bar(
+        'disk',
+        'Disk',
+        s.retrievable.onDiskBytes,
+        b.diskBytes,
+        bytes(s.retrievable.onDiskBytes) + ' / ' + bytes(b.diskBytes),
+      ),
+    );
+    if (typeof s.positionsUsed === 'number' && typeof s.positionsMax === 'number') {
+      root.appendChild(
+        bar(
+          'context',
+          'Context',
+          s.positionsUsed,
+          Math.min(s.positionsMax, b.maxContextTokens),
+          s.positionsUsed + ' / ' + Math.min(s.positionsMax, b.maxContextTokens) + ' positions',
+        ),
+      );
+    }
+  }
+
+  function lastRetrievedFor(streamId) {
+    const ask = state.lastAsk;
+    if (ask && ask.streamId === streamId) return ask.retrieved;
+    const s = state.stats[streamId];
+    return (s && s.lastRetrieved) || [];
+  }
+
+  /**
+   * Blocks in time order: the oldest `retrievable.blocks` frames are offloaded, the newest
+   * `recent.blocks` are resident; the blocks the last question retrieved are marked with
+   * their scores. Frame times are spread over the encoded span.
+   */
+  function renderTimeline() {
+    const root = document.getElementById('timeline');
+    const legend = document.getElementById('timeline-legend');
+    root.replaceChildren();
+    legend.replaceChildren();
+    const s = state.stats[state.selected];
+    if (!s) {
+      root.appendChild(el('p', 'empty', 'No frames encoded yet.'));
+      return;
+    }
+    const stream = state.streams[state.selected];
+    const offloaded = s.retrievable.blocks;
+    const resident = s.recent.blocks;
+    const total = offloaded + resident;
+    const endS = stream ? Math.max(stream.encodedUntilS, 0.001) : Math.max(total, 1);
+    const retrieved = lastRetrievedFor(state.selected);
+    const width = 600;
+    const height = 64;
+    const chart = svg('svg', {
+      viewBox: '0 0 ' + width + ' ' + height,
+      class: 'timeline-svg',
+      role: 'img',
+      'aria-label':
+        'Stream timeline: ' +
+        offloaded +
+        ' offloaded, ' +
+        resident +
+        ' resident, ' +
+        retrieved.length +
+        ' retrieved blocks',
+    });
+    const blockWidth = total > 0 ? width / total : width;
+    for (let i = 0; i < total; i++) {
+      const kind = i < offloaded ? 'offloaded' : 'resident';
+      const rect = svg('rect', {
+        x: (i * blockWidth).toFixed(2),
+        y: 18,
+        width: Math.max(1, blockWidth - 1).toFixed(2),
+        height: 28,
+        class: 'block ' + kind,
+      });
+      rect.appendChild(svg('title', {})).textContent = kind + ' block ' + i;
+      chart.appendChild(rect);
+    }
+    const maxScore = retrieved.reduce((m, r) => Math.max(m, r.score), 0) || 1;
+    retrieved.forEach((r) => {
+      const x = total > 0 ? (r.frameIndex + 0.5) * blockWidth : (r.timeS / endS) * width;
+      const marker = svg('rect', {
+        x: (x - Math.max(2, blockWidth / 2)).toFixed(2),
+        y: 14,
+        width: Math.max(4, blockWidth - 1).toFixed(2),
+        height: 36,
+        class: 'block retrieved',
+      });
+      marker.setAttribute('opacity', (0.45 + 0.55 * (r.score / maxScore)).toFixed(2));
+      marker.appendChild(svg('title', {})).textContent =
+        'retrieved at ' + seconds(r.timeS) + ', score ' + r.score.toFixed(3);
+      chart.appendChild(marker);
+      const label = svg('text', {
+        x: x.toFixed(2),
+        y: 10,
+        class: 'score',
+        'text-anchor': 'middle',
+      });
+      label.textContent = r.score.toFixed(2);
+      chart.appendChild(label);
+    });
+    const axis = svg('text', { x: 0, y: 62, class: 'axis' });
+    axis.textContent = '0:00.0';
+    chart.appendChild(axis);
+    const axisEnd = svg('text', { x: width, y: 62, class: 'axis', 'text-anchor': 'end' });
+    axisEnd.textContent = seconds(endS);
+    chart.appendChild(axisEnd);
+    root.appendChild(chart);
+
+    [
+      ['offloaded', 'offloaded (' + offloaded + ')'],
+      ['resident', 'resident (' + resident + ')'],
+      ['retrieved', 'retrieved by last question (' + retrieved.length + ')'],
+    ].forEach((pair) => {
+      const item = el('span', 'legend-item');
+      item.appendChild(el('span', 'swatch ' + pair[0]));
+      item.appendChild(document.createTextNode(pair[1]));
+      legend.appendChild(item);
+    });
+    const list = el('ol', 'retrieved-list');
+    retrieved.forEach((r) => {
+      const li = el('li');
+      const link = el('a', 'timestamp', seconds(r.timeS));
+      link.href = '#';
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        vscode.postMessage({ type: 'showFrame', streamId: state.selected, timeS: r.timeS });
+      });
+      li.appendChild(link);
+      li.appendChild(
+        document.createTextNode(' frame ' + r.frameIndex + ', score ' + r.score.toFixed(3)),
+      );
+      list.appendChild(li);
+    });
+    if (retrieved.length) legend.appendChild(list);
+  }
+
+  function sparkline(name, series, format) {
+    const card = el('div', 'metric');
+    card.dataset.metric = name;
+    const latest = series.length ? series[series.length - 1][1] : null;
+    card.appendChild(el('div', 'metric-name', name));
+    card.appendChild(el('div', 'metric-value', latest === null ? '–' : format(latest)));
+    const w = 180;
+    const h = 40;
+    const chart = svg('svg', {
+      viewBox: '0 0 ' + w + ' ' + h,
+      class: 'sparkline',
+      'aria-hidden': 'true',
+    });
+    if (series.length > 1) {
+      const max = series.reduce((m, p) => Math.max(m, p[1]), 0) || 1;
+      const points = series.map(
+        (p, i) =>
+          ((i / (series.length - 1)) * w).toFixed(1) +
+          ',' +
+          (h - 2 - (p[1] / max) * (h - 4)).toFixed(1),
+      );
+      chart.appendChild(svg('polyline', { points: points.join(' '), class: 'line' }));
+    }
+    card.appendChild(chart);
+    return card;
+  }
+
+  function renderMetrics() {
+    const root = document.getElementById('metrics');
+    root.replaceChildren(
+      sparkline('Time to first token', state.series.ttft, ms),
+      sparkline('Time per output token', state.series.tpot, ms),
+      sparkline('Encode frames/s', state.series.encodeFps, (v) => v.toFixed(1) + ' fps'),
+    );
+  }
+
+  function renderGateAndMemory() {
+    const root = document.getElementById('gate');
+    root.replaceChildren();
+    const stream = state.streams[state.selected];
+    if (stream && stream.framesDecoded > 0) {
+      const ratio = stream.framesSkipped / stream.framesDecoded;
+      root.appendChild(
+        bar(
+          'gate',
+          'Gate skips',
+          stream.framesSkipped,
+          stream.framesDecoded,
+          Math.round(ratio * 100) +
+            '% skipped · ' +
+            stream.framesSkipped +
+            ' of ' +
+            stream.framesDecoded +
+            ' frames',
+        ),
+      );
+    } else {
+      root.appendChild(el('p', 'empty', 'Frame gate: no frames decoded yet.'));
+    }
+    if (state.budgets) {
+      const used = state.memoryBytes || (state.engine && state.engine.memoryBytes) || 0;
+      root.appendChild(
+        bar(
+          'memory',
+          'Memory',
+          used,
+          state.budgets.memoryBytes,
+          bytes(used) + ' / ' + bytes(state.budgets.memoryBytes),
+        ),
+      );
+    }
+  }
+
+  function render() {
+    renderHeader();
+    renderTiers();
+    renderTimeline();
+    renderMetrics();
+    renderGateAndMemory();
+  }
+
+  // ---- wiring ------------------------------------------------------------------------
+
+  document.getElementById('stream-select').addEventListener('change', (event) => {
+    state.selected = event.target.value;
+    previousSelection = state.selected;
+    vscode.setState(state);
+    render();
+  });
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || typeof message.type !== 'string') return;
+    previousSelection = state.selected;
+    apply(message);
+    vscode.setState(state);
+    render();
+  });
+
+  render();
+  vscode.postMessage({ type: 'ready' });
+})();

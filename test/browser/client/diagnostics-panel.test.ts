@@ -1,0 +1,226 @@
+// The diagnostics panel in real headless Chromium: the HTML the extension serves (strict
+// CSP, assets from media/), fed a recorded session of server notifications through the
+// same adapter the extension uses; checks what it shows, that it restores its state after a
+// reload (as when VS Code hides and shows a webview), and saves screenshots per theme.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { diagnosticsHtml } from '../../../client/diagnostics/html';
+import { askSample, panelMessageFromNotification } from '../../../client/diagnostics/adapter';
+import {
+  PanelFeed,
+  type PanelBudgets,
+  type PanelMessage,
+} from '../../../client/diagnostics/messages';
+import type { AskResult } from '../../../protocol/protocol';
+import { launchChromium } from './chromium';
+import { themes } from './themes';
+
+interface Recorded {
+  atMs: number;
+  method: string;
+  params: { streamId?: string };
+  result?: AskResult;
+  firstTokenMs?: number;
+}
+
+const session: Recorded[] = JSON.parse(
+  readFileSync(join(__dirname, 'fixtures', 'diagnostics-session.json'), 'utf8'),
+);
+const budgets: PanelBudgets = {
+  sinkTokens: 128,
+  recentFrames: 8,
+  topK: 4,
+  maxContextTokens: 8192,
+  memoryBytes: 4096 * 2 ** 20,
+  diskBytes: 4096 * 2 ** 20,
+};
+const artifacts = 'test-artifacts';
+
+function toPanelMessages(): PanelMessage[] {
+  const messages: PanelMessage[] = [{ type: 'budgets', budgets }];
+  for (const r of session) {
+    if (r.method === 'vlm/ask') {
+      messages.push({
+        type: 'ask',
+        atMs: r.atMs,
+        ...askSample(r.result!, r.params.streamId, r.firstTokenMs),
+      });
+    } else {
+      const m = panelMessageFromNotification(r.method, r.params, r.atMs);
+      if (m) messages.push(m);
+    }
+  }
+  return messages;
+}
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+before(async () => {
+  const html = diagnosticsHtml({
+    cspSource: 'http://127.0.0.1:*',
+    scriptUri: '/media/diagnostics.js',
+    styleUri: '/media/diagnostics.css',
+  });
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    const match = /^\/media\/(diagnostics\.(js|css))$/.exec(url.pathname);
+    if (!match) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': match[2] === 'js' ? 'text/javascript' : 'text/css' });
+    res.end(readFileSync(join('media', match[1])));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
+
+/** A page with acquireVsCodeApi stubbed: state kept in sessionStorage (survives reload), posts recorded. */
+async function openPanel(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
+  // A string, not a function: tsx would wrap a function's inner names in a __name helper
+  // that does not exist in the page.
+  await page.addInitScript(`
+    window.__posted = [];
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(m),
+      getState: () => JSON.parse(sessionStorage.getItem('vscode-state') || 'null'),
+      setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
+    });
+  `);
+  await page.goto(origin + '/');
+  return page;
+}
+
+async function post(page: Page, messages: PanelMessage[]) {
+  await page.evaluate((ms) => ms.forEach((m) => window.postMessage(m, '*')), messages);
+  await page.waitForFunction(
+    (n) => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') !== null || n === 0,
+    messages.length,
+  );
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+
+test('the recorded session draws tiers, timeline, latency charts, gate and memory', async () => {
+  const page = await openPanel();
+  assert.deepEqual(
+    await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
+    [{ type: 'ready' }],
+  );
+  await post(page, toPanelMessages());
+
+  assert.match(
+    await text(page, '[data-tier=sink] .bar-detail'),
+    /^128 tokens \/ 128 tokens · 5\.6 MiB$/,
+  );
+  assert.match(
+    await text(page, '[data-tier=recent] .bar-detail'),
+    /^8 \/ 8 frames · 512 tokens · 22\.5 MiB$/,
+  );
+  assert.match(
+    await text(page, '[data-tier=retrieved] .bar-detail'),
+    /^3 \/ 4 blocks · 192 tokens$/,
+  );
+  assert.match(await text(page, '[data-tier=disk] .bar-detail'), /MiB \/ 4\.0 GiB$/);
+  assert.match(await text(page, '#engine'), /^idle$/);
+  assert.match(await text(page, '#stream-select'), /lazygit-nuke-working-tree\.mp4 \(ready\)/);
+
+  // 20 frames encoded: 12 offloaded, 8 resident; the last question retrieved 3 (scores shown).
+  assert.equal(await page.locator('rect.block.offloaded').count(), 12);
+  assert.equal(await page.locator('rect.block.resident').count(), 8);
+  assert.equal(await page.locator('rect.block.retrieved').count(), 3);
+  assert.deepEqual(await page.locator('text.score').allTextContents(), ['0.74', '0.58', '0.41']);
+
+  assert.equal(await text(page, '[data-metric="Time to first token"] .metric-value'), '540 ms');
+  assert.equal(await text(page, '[data-metric="Time per output token"] .metric-value'), '38 ms');
+  assert.match(await text(page, '[data-metric="Encode frames/s"] .metric-value'), /^\d\.\d fps$/);
+  assert.equal(await page.locator('.sparkline polyline').count(), 3);
+
+  assert.equal(await text(page, '[data-tier=gate] .bar-detail'), '17% skipped · 4 of 24 frames');
+  assert.match(await text(page, '[data-tier=memory] .bar-detail'), /^528\.0 MiB \/ 4\.0 GiB$/);
+
+  // Clicking a retrieved timestamp asks the host to show that frame.
+  await page.locator('a.timestamp').first().click();
+  const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+  assert.deepEqual(posted.at(-1), { type: 'showFrame', streamId: 's1', timeS: 4.8 });
+
+  assert.deepEqual(
+    await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    [],
+  );
+  await page.close();
+});
+
+test('the CSP blocks inline script; only the nonce-carrying media script runs', async () => {
+  const page = await openPanel();
+  const ran = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.body.appendChild(s);
+    return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+  });
+  assert.equal(ran, false);
+  const violations = await page.evaluate(
+    () => (window as unknown as { __cspViolations: string[] }).__cspViolations,
+  );
+  assert.ok(
+    violations.some((v) => v.startsWith('script-src')),
+    violations.join('; '),
+  );
+  await page.close();
+});
+
+test('state survives a reload (hidden webview) and a replay from the host brings it up to date', async () => {
+  const page = await openPanel();
+  const messages = toPanelMessages();
+  const half = messages.findIndex((m) => m.type === 'ask');
+  await post(page, messages.slice(0, half));
+  const before = await text(page, '[data-tier=recent] .bar-detail');
+  await page.reload();
+  assert.equal(
+    await text(page, '[data-tier=recent] .bar-detail'),
+    before,
+    'restored from getState before any message',
+  );
+
+  const feed = new PanelFeed();
+  messages.forEach((m) => feed.record(m));
+  await post(page, [feed.replay()]);
+  assert.equal(await text(page, '[data-metric="Time to first token"] .metric-value'), '540 ms');
+  assert.equal(await page.locator('rect.block.retrieved').count(), 3);
+  await page.close();
+});
+
+for (const theme of themes) {
+  test(`screenshot in the ${theme.name} theme`, async () => {
+    const page = await openPanel();
+    await page.evaluate(({ vars, bodyClass }) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add(bodyClass);
+    }, theme);
+    await post(page, toPanelMessages());
+    const file = join(artifacts, `diagnostics-panel-${theme.name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    const png = readFileSync(file);
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, theme.expectedBackground);
+    await page.close();
+  });
+}
