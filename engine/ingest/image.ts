@@ -1,0 +1,193 @@
+// Loads a still image (screenshot, pasted image) as packed RGB24: PNG, JPEG, WebP, GIF
+// (first frame), TIFF through sharp; BMP, which libvips does not read, through ffmpeg.
+// EXIF orientation is applied, alpha is flattened onto white (screenshots with
+// transparency should read as on a light page, not on black), and images over a pixel
+// limit are rejected from their header, before any pixel is decoded.
+import { statSync } from 'node:fs';
+import sharp from 'sharp';
+import { IngestError } from './errors';
+import { resolveFfmpeg } from './ffmpeg-path';
+import { runFfmpeg } from './ffmpeg-run';
+import { DEFAULT_MAX_PIXELS } from './limits';
+
+/** Packed 8-bit RGB, row-major; compatible with engine/model's RgbImage ({ data, width, height }). */
+export interface LoadedImage {
+  width: number;
+  height: number;
+  /** width * height * 3 bytes. */
+  data: Buffer;
+  /** The format it was decoded from: png, jpeg, webp, gif, tiff, bmp… */
+  format: string;
+}
+
+export interface LoadImageOptions {
+  /** Reject images with more pixels than this (default 40 M). */
+  maxPixels?: number;
+  /** Background for transparent pixels (default white). */
+  background?: { r: number; g: number; b: number };
+  /** ffmpeg for BMP (default: resolveFfmpeg()). */
+  ffmpegPath?: string;
+  signal?: AbortSignal;
+}
+
+function describe(input: string | Buffer): string {
+  return typeof input === 'string' ? input : `image buffer (${input.length} bytes)`;
+}
+
+function isBmp(head: Buffer): boolean {
+  return head.length >= 26 && head[0] === 0x42 && head[1] === 0x4d;
+}
+
+function checkInput(input: string | Buffer): void {
+  const name = describe(input);
+  if (typeof input !== 'string') {
+    if (input.length === 0) throw new IngestError('empty-file', name, 'image is empty (0 bytes)');
+    return;
+  }
+  let size: number;
+  try {
+    size = statSync(input).size;
+  } catch {
+    throw new IngestError('not-found', name, 'file not found');
+  }
+  if (size === 0) throw new IngestError('empty-file', name, 'file is empty (0 bytes)');
+}
+
+function checkPixels(name: string, width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new IngestError(
+      'too-many-pixels',
+      name,
+      `image is ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels}`,
+    );
+  }
+}
+
+/** Maps sharp's messages onto our error codes. */
+function sharpFailure(name: string, error: unknown, maxPixels: number): IngestError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new IngestError(
+      'too-many-pixels',
+      name,
+      `image is over the limit of ${maxPixels} pixels (${message})`,
+    );
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new IngestError('not-media', name, `not an image format that can be read (${message})`);
+  }
+  if (/premature end|truncated|unexpected end|Read error|not enough data|EOF/i.test(message)) {
+    return new IngestError('truncated', name, `image is truncated (${message})`);
+  }
+  return new IngestError('corrupt', name, `image is corrupt (${message})`);
+}
+
+async function readHead(input: string | Buffer): Promise<Buffer> {
+  if (typeof input !== 'string') return input.subarray(0, 32);
+  const { open } = await import('node:fs/promises');
+  const file = await open(input, 'r');
+  try {
+    const head = Buffer.alloc(32);
+    const { bytesRead } = await file.read(head, 0, 32, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+async function loadWithSharp(
+  input: string | Buffer,
+  options: LoadImageOptions,
+): Promise<LoadedImage> {
+  const name = describe(input);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  try {
+    // limitInputPixels checks the header before decoding; failOn 'warning' rejects truncated data.
+    const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'warning' });
+    const { format } = await image.metadata();
+    const { data, info } = await image
+      .rotate()
+      .flatten({ background: options.background ?? { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+    return { width: info.width, height: info.height, data, format: format ?? 'unknown' };
+  } catch (error) {
+    throw sharpFailure(name, error, maxPixels);
+  }
+}
+
+/** BMP through ffmpeg: the size comes from the header and is checked first. */
+async function loadBmp(
+  input: string | Buffer,
+  head: Buffer,
+  options: LoadImageOptions,
+): Promise<LoadedImage> {
+  const name = describe(input);
+  const width = Math.abs(head.readInt32LE(18));
+  const height = Math.abs(head.readInt32LE(22));
+  checkPixels(name, width, height, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const ffmpegPath = options.ffmpegPath ?? resolveFfmpeg().path;
+  const fromStdin = typeof input !== 'string';
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-f',
+    'bmp_pipe',
+    '-i',
+    fromStdin ? 'pipe:0' : input,
+  ];
+  args.push(
+    '-frames:v',
+    '1',
+    '-vf',
+    'format=rgb24,showinfo',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  );
+  const frames = runFfmpeg({
+    ffmpegPath,
+    args,
+    source: name,
+    localPath: fromStdin ? undefined : input,
+    signal: options.signal,
+    stallTimeoutMs: 20_000,
+    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    pipeStdin: fromStdin,
+    onSpawn: (proc) => {
+      if (fromStdin) proc.child.stdin!.end(input);
+    },
+  });
+  for await (const frame of frames) {
+    return { width: frame.width, height: frame.height, data: frame.rgb, format: 'bmp' };
+  }
+  throw new IngestError('corrupt', name, 'BMP decoded to no picture');
+}
+
+/** Loads an image file or encoded image bytes as RGB24, with the checks described above. */
+export async function loadImage(
+  input: string | Buffer,
+  options: LoadImageOptions = {},
+): Promise<LoadedImage> {
+  checkInput(input);
+  const head = await readHead(input);
+  return isBmp(head) ? loadBmp(input, head, options) : loadWithSharp(input, options);
+}
+
+/** Loads a pasted image sent as base64, with or without a `data:image/...;base64,` prefix. */
+export async function loadImageBase64(
+  text: string,
+  options: LoadImageOptions = {},
+): Promise<LoadedImage> {
+  const payload = text.replace(/^data:[^;,]*;base64,/, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) {
+    throw new IngestError('not-media', 'pasted image', 'not valid base64');
+  }
+  return loadImage(Buffer.from(payload, 'base64'), options);
+}
