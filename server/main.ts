@@ -44,6 +44,8 @@ async function serve(transport: Transport): Promise<void> {
         if (outcome.rest.length > 0) process.stdin.unshift(outcome.rest);
       }
       startSession(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+      // authenticate() paused stdin; the connection's reader is attached now.
+      process.stdin.resume();
       return;
     }
     case 'socket': {
@@ -61,8 +63,18 @@ async function serve(transport: Transport): Promise<void> {
   }
 }
 
+/** A stray rejection (a client that never answers a request) must not end the session. */
+function survivePromiseRejections(): void {
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(
+      `vlm server: unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
+    );
+  });
+}
+
 export function runServer(args: string[]): void {
   keepStdoutForProtocol();
+  survivePromiseRejections();
   let transport: Transport;
   try {
     transport = parseTransport(args);

@@ -1,6 +1,8 @@
 // One language-server session on one connection: settings and limits, the engine worker,
 // the job scheduler, status, and the handlers. A bad request ends that request only.
 import {
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   type RequestType,
   type RequestType0,
@@ -106,7 +108,13 @@ export function startSession(connection: Connection): Session {
     const resolved = resolveLimits(initOptions.limits, settings.limits);
     limits = resolved.limits;
     statsTimer?.schedule();
-    for (const problem of resolved.problems) void connection.window.showWarningMessage(problem);
+    for (const problem of resolved.problems)
+      void connection
+        .sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning,
+          message: problem,
+        })
+        .catch(() => {});
     status.changed();
   };
 
@@ -133,6 +141,7 @@ export function startSession(connection: Connection): Session {
   });
 
   connection.onInitialized(async () => {
+    status.enable();
     statsTimer.schedule();
     if (!clientHasConfiguration) return;
     settings = (await refreshSettings(connection)) ?? settings;

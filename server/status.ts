@@ -22,6 +22,8 @@ export class StatusTracker {
   private encodeFps: number | undefined;
   private lastSent = '';
   private timer: NodeJS.Timeout | undefined;
+  /** LSP allows no notifications before the client's `initialized`. */
+  private enabled = false;
 
   constructor(
     private readonly connection: Connection,
@@ -65,9 +67,14 @@ export class StatusTracker {
     this.changed();
   }
 
+  enable(): void {
+    this.enabled = true;
+    this.changed();
+  }
+
   /** Coalesces bursts of changes into one notification. */
   changed(): void {
-    if (this.timer) return;
+    if (this.timer || !this.enabled) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const status = this.current();

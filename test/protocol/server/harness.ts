@@ -25,6 +25,8 @@ export interface ServerUnderTest {
   connection: ProtocolConnection;
   child: ChildProcess;
   initializeResult: InitializeResult;
+  /** window/showMessage notifications received so far. */
+  messages: { type: number; message: string }[];
   stderr: () => string;
   /** shutdown + exit, then waits for the process to end; returns its exit code. */
   stop(): Promise<number | null>;
@@ -49,11 +51,16 @@ export async function startServer(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
   );
+  const messages: { type: number; message: string }[] = [];
+  connection.onNotification('window/showMessage', (params: { type: number; message: string }) =>
+    messages.push(params),
+  );
   const initializeResult = await initialize(connection, initializationOptions);
   return {
     connection,
     child,
     initializeResult,
+    messages,
     stderr: () => stderr,
     stop: () => stopServer(connection, child),
   };

@@ -1,0 +1,85 @@
+// Socket transport (remote GPU host): `vlm serve --socket PORT --token TOKEN`. A wrong
+// token is refused with a message and the connection closes; the right token gets a
+// working LSP session; stopping the listener leaves no processes behind.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { EngineStatusRequest } from '../../../protocol/protocol';
+import { ROOT, connectSocket, initialize, stopServer, withTimeout } from './harness';
+import { descendants, isAlive } from './processes';
+
+const TOKEN = 'test-token-5c1f';
+
+/** Starts `vlm serve --socket 0` and resolves with the port it printed. */
+function startListener(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'engine/cli/main.ts', 'serve', '--socket', '0', '--token', TOKEN],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (match) resolve({ child, port: Number(match[1]) });
+      });
+      child.once('exit', (code) => reject(new Error(`listener exited ${code}: ${stderr}`)));
+    }),
+    20_000,
+    'socket listener start',
+  );
+}
+
+describe('socket transport with a token', () => {
+  let listener: { child: ChildProcess; port: number };
+  before(async () => {
+    listener = await startListener();
+  });
+  after(() => {
+    if (listener.child.exitCode === null) listener.child.kill('SIGTERM');
+  });
+
+  it('refuses a wrong token with a message and closes the connection', async () => {
+    const connection = await connectSocket(listener.port, 'wrong-token\n');
+    const refused = new Promise<string>((resolve) =>
+      connection.onNotification('window/showMessage', (p: { message: string }) =>
+        resolve(p.message),
+      ),
+    );
+    const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
+    connection.listen();
+    const message = await withTimeout(refused, 15_000, 'refusal message');
+    assert.match(message, /authentication failed: wrong token/);
+    await withTimeout(closed, 15_000, 'connection close');
+    connection.dispose();
+  });
+
+  it('serves LSP after the right token', async () => {
+    const connection = await connectSocket(listener.port, `${TOKEN}\n`);
+    const result = await withTimeout(
+      initialize(connection, { statsIntervalMs: 0 }),
+      20_000,
+      'initialize',
+    );
+    assert.ok(result.capabilities.experimental);
+    const status = await connection.sendRequest(EngineStatusRequest);
+    assert.equal(status.state, 'idle');
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    connection.dispose();
+  });
+
+  it('stops on SIGTERM without leaving processes', async () => {
+    const pid = listener.child.pid!;
+    const children = descendants(pid);
+    const exited = new Promise((resolve) => listener.child.once('exit', resolve));
+    listener.child.kill('SIGTERM');
+    await withTimeout(exited, 10_000, 'listener exit');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(children.filter(isAlive), []);
+  });
+});
+
+export { stopServer };
