@@ -77,7 +77,7 @@ function requireStream(streamId: string): StreamSummary {
 
 export const engineFacade: EngineFacade = {
   async capabilities() {
-    return [];
+    return ['ingest'];
   },
 
   async analyzeScreenshot() {

@@ -4,7 +4,9 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { VlmErrorCodes, type MediaInfo } from '../../protocol/protocol';
 import { uriToPath, pathToUri } from '../uri';
+import { readVideoMetadata } from '../../engine/ingest';
 import { EngineError } from './engine-error';
+import { mapEngineError } from './map-engine-error';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff'];
 export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mov', '.mkv', '.avi', '.gif', '.m4v'];
@@ -41,7 +43,7 @@ async function fileBytes(path: string, uri: string): Promise<number> {
   }
 }
 
-export async function describeMedia(uriOrPath: string): Promise<MediaInfo> {
+export async function describeMedia(uriOrPath: string, signal?: AbortSignal): Promise<MediaInfo> {
   const path = requirePath(uriOrPath, 'uri');
   const uri = pathToUri(path);
   const bytes = await fileBytes(path, uri);
@@ -58,5 +60,19 @@ export async function describeMedia(uriOrPath: string): Promise<MediaInfo> {
       );
     }
   }
-  return { uri, kind, bytes };
+  try {
+    const meta = await readVideoMetadata(path, { signal });
+    return {
+      uri,
+      kind: meta.isImage ? 'image' : 'video',
+      durationS: meta.durationSec,
+      width: meta.width,
+      height: meta.height,
+      fps: meta.fps,
+      bytes,
+      codec: meta.codec,
+    };
+  } catch (error) {
+    throw mapEngineError(error, uri);
+  }
 }

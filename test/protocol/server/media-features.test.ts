@@ -90,7 +90,9 @@ describe('hover and code lens over media links', () => {
       textDocument: { uri: MARKDOWN_URI },
       position: { line: 3, character: 28 },
     });
-    assert.match((video?.contents as MarkupContent).value, /video/);
+    const videoText = (video?.contents as MarkupContent).value;
+    assert.match(videoText, /video, 9\.6 s, 640×360/, videoText);
+    assert.match(videoText, /command:vlm\.askAboutVideo/);
     const literal = await server.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: CODE_URI },
       position: { line: 0, character: 20 },
