@@ -20,6 +20,7 @@ import type { ScorerName, TextEvidenceSource } from '../cache/retrieval';
 import type { QuantBits } from '../cache/quant';
 import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
+import { videoFrames } from './video-source';
 import { KvStream, type AskOptions, type AskResult, type StreamStats } from './stream';
 
 export type { StreamModel, VideoFrame } from './model-port';
@@ -60,7 +61,7 @@ export interface OpenStreamOptions {
   poolBlocks?: number;
   scorer?: ScorerName;
   textEvidence?: TextEvidenceSource;
-  /** Frames per second sampled from a video (part of the persistence key). */
+  /** Frames per second sampled from a video (part of the persistence key; default 1). */
   fps?: number;
   /** Where encoded streams and spill files go; null: RAM only. */
   cacheDir?: string | null;
@@ -68,6 +69,8 @@ export interface OpenStreamOptions {
   persist?: boolean;
   /** Disk budget for <cacheDir>/streams, least recently used streams removed first. */
   diskBudgetBytes?: number;
+  /** Video decoding; default: engine/ingest (ffmpeg) with its near-duplicate frame gate. */
+  /** Video decoding; default: engine/ingest (ffmpeg) with its near-duplicate frame gate. */
   decodeFrames?: FrameDecoder;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -153,6 +156,7 @@ export async function openStream(
         maxContextTokens: budgets.maxContextTokens,
         answerReserveTokens: budgets.answerReserveTokens,
         quantBits: o.quantBits,
+        frameGate: o.decodeFrames ? 'custom' : 'ingest-default',
       },
     });
     persistDir = join(usableCache, 'streams', key);
@@ -217,9 +221,8 @@ export async function openStream(
   else if (filePath && still)
     ready = readImageFrame(filePath).then((frame) => engine.pushFrame(frame).then(() => undefined));
   else if (filePath) {
-    if (!o.decodeFrames)
-      throw new Error(`cannot decode video ${filePath}: no frame decoder was given (decodeFrames)`);
-    ready = ingest(o.decodeFrames(filePath, { fps: o.fps, signal: options.signal }));
+    const decode = o.decodeFrames ?? videoFrames;
+    ready = ingest(decode(filePath, { fps: o.fps, signal: options.signal }));
   } else
     ready = typeof source === 'object' && source.frames ? ingest(source.frames) : Promise.resolve();
   if (persistDir && !reopened) {
