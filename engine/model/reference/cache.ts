@@ -1,8 +1,16 @@
 // The cached reference model: <cacheDir>/models/reference-<preset>. Generated on first use,
 // regenerated when its manifest names another generator version or seed. A lock folder
 // (mkdir is atomic) makes two processes asking at once generate it only once.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultCacheDir } from '../../config';
 import { generateReferenceModel } from './generator';
@@ -20,14 +28,29 @@ export function referenceModelDir(
   return join(cacheDir, 'models', `reference-${preset}`);
 }
 
+/** Up to date: the manifest matches and every file it lists is there. */
 function isCurrent(dir: string, preset: ReferencePresetName, seed: number): boolean {
   const manifest = readReferenceManifest(dir);
   return (
     manifest !== undefined &&
     manifest.preset === preset &&
     manifest.seed === seed &&
-    manifest.generatorVersion === GENERATOR_VERSION
+    manifest.generatorVersion === GENERATOR_VERSION &&
+    manifest.files.every((file) => existsSync(join(dir, file)))
   );
+}
+
+/** Removes .tmp-/.old- folders left next to `dir` by generations whose process has died. */
+function removeAbandonedTemporaries(dir: string): void {
+  const prefixes = ['tmp', 'old'].map((kind) => `.${basename(dir)}.${kind}-`);
+  for (const entry of readdirSync(dirname(dir))) {
+    const prefix = prefixes.find((p) => entry.startsWith(p));
+    if (!prefix) continue;
+    const pid = Number(entry.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
+      rmSync(join(dirname(dir), entry), { recursive: true, force: true });
+    }
+  }
 }
 
 function processAlive(pid: number): boolean {
@@ -87,7 +110,9 @@ export async function ensureReferenceModel(
   if (isCurrent(dir, preset, seed)) return dir;
   mkdirSync(join(cacheDir, 'models'), { recursive: true });
   return withLock(`${dir}.lock`, async () => {
-    if (!isCurrent(dir, preset, seed)) await generateReferenceModel({ preset, outDir: dir, seed });
+    if (isCurrent(dir, preset, seed)) return dir;
+    removeAbandonedTemporaries(dir);
+    await generateReferenceModel({ preset, outDir: dir, seed });
     return dir;
   });
 }

@@ -99,7 +99,7 @@ function replaceDirectory(from: string, to: string): void {
     renameSync(from, to);
     return;
   }
-  const old = `${to}.old-${process.pid}-${Date.now()}`;
+  const old = join(dirname(to), `.${basename(to)}.old-${process.pid}-${Date.now()}`);
   renameSync(to, old);
   renameSync(from, to);
   rmSync(old, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
@@ -276,4 +277,45 @@ test('ensureReferenceModel takes over a lock left by a dead process', async () =
   const dir = await ensureReferenceModel('tiny', cache);
   assert.ok(isReferenceModel(dir));
   assert.ok(!existsSync(lock));
+});
+
+/** Runs ensureReferenceModel('tiny', cache) in a separate node process; resolves its stdout. */
+function ensureInChild(cache: string): Promise<string> {
+  const entry = join(__dirname, '../../../engine/model/reference/index.ts');
+  const code = `require(${JSON.stringify(entry)}).ensureReferenceModel('tiny', process.argv[1]).then((d) => console.log(d))`;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code, cache], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0
+        ? resolvePromise(out.trim())
+        : reject(new Error(`child exited ${status}: ${err}`)),
+    );
+  });
+}
+
+test('two processes asking at once both get a complete model and leave nothing behind', async () => {
+  const cache = join(scratch, 'cache-processes');
+  const [a, b] = await Promise.all([ensureInChild(cache), ensureInChild(cache)]);
+  const dir = referenceModelDir('tiny', cache);
+  assert.deepEqual([a, b], [dir, dir]);
+  assert.ok(isReferenceModel(dir));
+  assert.deepEqual(readdirSync(join(cache, 'models')), ['reference-tiny']);
+});
+
+test('ensureReferenceModel regenerates a folder with a missing file and removes abandoned temporaries', async () => {
+  const cache = join(scratch, 'cache-broken');
+  const dir = await ensureReferenceModel('tiny', cache);
+  rmSync(join(dir, 'onnx', 'vision_encoder.onnx'));
+  const abandoned = join(cache, 'models', '.reference-tiny.tmp-999999999-1');
+  mkdirSync(abandoned);
+  await ensureReferenceModel('tiny', cache);
+  assert.ok(existsSync(join(dir, 'onnx', 'vision_encoder.onnx')));
+  assert.ok(!existsSync(abandoned));
 });
