@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configuredModelDir, configuredProvider, defaultCacheDir } from '../../config';
 import { ffmpegVersion, resolveFfmpeg } from '../../ingest/ffmpeg-path';
+import { validateModelFolder } from '../../model/open';
 import { listProviders, resolveProvider } from '../../runtime/providers';
 import { directorySize, formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
@@ -41,7 +42,9 @@ function packageVersion(name: string): string | null {
   return null;
 }
 
-export function collectDoctorReport(env: NodeJS.ProcessEnv = process.env): DoctorReport {
+export async function collectDoctorReport(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DoctorReport> {
   let ffmpeg: DoctorReport['ffmpeg'];
   try {
     const found = resolveFfmpeg(undefined, env);
@@ -63,12 +66,12 @@ export function collectDoctorReport(env: NodeJS.ProcessEnv = process.env): Docto
     providerChoice,
     providerUsed: resolution.provider,
     providerNotice: resolution.fallbackNotice,
-    model: checkModel(modelDir),
+    model: await checkModel(modelDir),
     cache: { dir: cacheDir, exists: existsSync(cacheDir), bytes: directorySize(cacheDir) },
   };
 }
 
-function checkModel(dir: string | null): DoctorReport['model'] {
+async function checkModel(dir: string | null): Promise<DoctorReport['model']> {
   if (!dir)
     return {
       dir,
@@ -76,7 +79,13 @@ function checkModel(dir: string | null): DoctorReport['model'] {
       status: 'none configured (VLM_MODEL_DIR); the built-in reference model is used',
     };
   if (!existsSync(dir)) return { dir, ok: false, status: `folder does not exist: ${dir}` };
-  return { dir, ok: true, status: 'folder exists' };
+  // Validated on CPU: the check is about the folder, not the accelerator.
+  const report = await validateModelFolder(dir, { provider: 'cpu' });
+  return {
+    dir,
+    ok: report.ok,
+    status: report.ok ? report.found.join('\n  ') : report.problems.join('\n  '),
+  };
 }
 
 function formatReport(r: DoctorReport): string {
@@ -124,7 +133,7 @@ Options:
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const report = collectDoctorReport();
+    const report = await collectDoctorReport();
     io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     const healthy = !('error' in report.ffmpeg) && report.model.ok;
     return healthy ? ExitCode.ok : ExitCode.failed;

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { doctorCommand } from './doctor';
+import { modelCommand } from './model';
 import { serveCommand } from './serve';
 
 /** Every `vlm` subcommand, in the order `vlm --help` lists them. */
-export const commands: Command[] = [doctorCommand, serveCommand];
+export const commands: Command[] = [doctorCommand, modelCommand, serveCommand];

@@ -1,0 +1,253 @@
+// Model runtime speed, side by side with transformers.js on the same folder and prompt:
+// vision encoder ms per tile, prefill tokens/s, decode tokens/s, and their ratios.
+//
+//   node --import tsx engine/bench/model-speed.ts --preset tiny|smolvlm-256m-shape \
+//     [--model DIR] [--out file.json] [--runs N] [--tokens N] [--split] [--threads N]
+//
+// Both sides run on onnxruntime-node's CPU provider, so the ratios measure what each
+// runtime adds around the same kernels (feeds, copies, cache handling, graph options).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadModel, type VisionLanguageModel } from '../model';
+import type { RgbImage } from '../model/image-input';
+import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
+
+interface Figures {
+  visionMsPerTile: number;
+  prefillTokensPerSec: number;
+  decodeTokensPerSec: number;
+}
+
+interface Setup {
+  tiles: number;
+  promptTokens: number;
+  newTokens: number;
+  runs: number;
+}
+
+const PROMPT =
+  'Look at this screen recording frame carefully. Which window is in front, what does its title bar say, ' +
+  'and is there any error message, dialog or notification visible? Answer in one short sentence.';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+}
+
+/** A smooth synthetic screen-like picture (deterministic). */
+function benchImage(width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const bar = y < height / 12 ? 40 : 0;
+      data[i] = 200 - bar + Math.round(40 * Math.sin(x / 37));
+      data[i + 1] = 210 - bar + Math.round((30 * y) / height);
+      data[i + 2] = 220 - bar;
+    }
+  return { data, width, height };
+}
+
+const messages = [
+  {
+    role: 'user' as const,
+    content: [{ type: 'image' as const }, { type: 'text' as const, text: PROMPT }],
+  },
+];
+
+async function measureOurs(
+  model: VisionLanguageModel,
+  image: RgbImage,
+  split: boolean,
+  setup: Setup,
+) {
+  const prompt = await model.preparePrompt({ messages, images: [image], doImageSplitting: split });
+  setup.tiles = prompt.images[0].numTiles;
+  setup.promptTokens = prompt.ids.length;
+  const vision: number[] = [];
+  const prefill: number[] = [];
+  const decode: number[] = [];
+  for (let run = 0; run <= setup.runs; run++) {
+    const [features, visionMs] = await timed(() => model.encodeImages(prompt.images));
+    const [embeds, embedMs] = await timed(() => model.embedPrompt(prompt.ids, features));
+    const result = await model.generate(
+      { embeds, ids: prompt.ids },
+      { maxNewTokens: setup.newTokens, stopTokenIds: [] },
+    );
+    if (run === 0) continue; // warm-up
+    vision.push(visionMs);
+    prefill.push(embedMs + result.ttftMs);
+    decode.push(result.tpotMs);
+  }
+  return {
+    visionMsPerTile: median(vision) / setup.tiles,
+    prefillTokensPerSec: setup.promptTokens / (median(prefill) / 1000),
+    decodeTokensPerSec: 1000 / median(decode),
+  };
+}
+
+async function measureTransformersJs(dir: string, image: RgbImage, split: boolean, setup: Setup) {
+  const tjs = await import('@huggingface/transformers');
+  tjs.env.allowRemoteModels = false;
+  tjs.env.allowLocalModels = true;
+  tjs.env.localModelPath = `${dirname(dir)}/`;
+  const processor = await tjs.AutoProcessor.from_pretrained(basename(dir));
+  const model = await tjs.AutoModelForVision2Seq.from_pretrained(basename(dir), {
+    dtype: 'fp32',
+    device: 'cpu',
+  });
+  try {
+    const raw = new tjs.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
+    const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true });
+    const inputs = await processor(text, [raw], { do_image_splitting: split });
+    const promptTokens = inputs.input_ids.dims[1];
+    if (promptTokens !== setup.promptTokens)
+      throw new Error(
+        `transformers.js prompt has ${promptTokens} tokens, ours ${setup.promptTokens}`,
+      );
+    const generateTokens = (n: number) =>
+      model.generate({ ...inputs, max_new_tokens: n, min_new_tokens: n, do_sample: false });
+    const vision: number[] = [];
+    const first: number[] = [];
+    const all: number[] = [];
+    const encode = (
+      model as unknown as { encode_image(i: object): Promise<unknown> }
+    ).encode_image.bind(model);
+    for (let run = 0; run <= setup.runs; run++) {
+      const [, visionMs] = await timed(() =>
+        encode({
+          pixel_values: inputs.pixel_values,
+          pixel_attention_mask: inputs.pixel_attention_mask,
+        }),
+      );
+      const [, oneMs] = await timed(() => generateTokens(1));
+      const [, nMs] = await timed(() => generateTokens(setup.newTokens));
+      if (run === 0) continue;
+      vision.push(visionMs);
+      first.push(oneMs - visionMs);
+      all.push(nMs);
+    }
+    return {
+      visionMsPerTile: median(vision) / setup.tiles,
+      prefillTokensPerSec: promptTokens / (median(first) / 1000),
+      decodeTokensPerSec:
+        (setup.newTokens - 1) / ((median(all) - median(first) - median(vision)) / 1000),
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
+function ratios(ours: Figures, theirs: Figures) {
+  return {
+    visionSpeedup: theirs.visionMsPerTile / ours.visionMsPerTile,
+    prefillSpeedup: ours.prefillTokensPerSec / theirs.prefillTokensPerSec,
+    decodeSpeedup: ours.decodeTokensPerSec / theirs.decodeTokensPerSec,
+  };
+}
+
+function writeJson(path: string, value: unknown) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string', default: 'tiny' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      tokens: { type: 'string' },
+      split: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+    },
+  });
+  const preset = values.preset!;
+  if (!isReferencePresetName(preset))
+    throw new Error(`--preset must be one of ${REFERENCE_PRESETS.join(', ')}`);
+  const dir = values.model ? resolve(values.model) : await ensureReferenceModel(preset);
+  const setup: Setup = {
+    tiles: 0,
+    promptTokens: 0,
+    newTokens: Number(values.tokens ?? (preset === 'tiny' ? 32 : 16)),
+    runs: Number(values.runs),
+  };
+  const threads = values.threads ? Number(values.threads) : undefined;
+  const image = benchImage(960, 540);
+  const model = await loadModel(dir, { provider: 'cpu', intraOpThreads: threads });
+  let ours: Figures;
+  try {
+    ours = await measureOurs(model, image, values.split!, setup);
+  } finally {
+    await model.dispose();
+  }
+  const theirs = await measureTransformersJs(dir, image, values.split!, setup);
+  const report = {
+    date: new Date().toISOString(),
+    preset,
+    modelDir: dir,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    setup: {
+      ...setup,
+      imageSize: `${image.width}x${image.height}`,
+      imageSplitting: values.split,
+      threads: threads ?? 'onnxruntime default',
+      provider: 'cpu',
+    },
+    definitions: {
+      visionMsPerTile: 'vision encoder call time / tiles (median of runs)',
+      prefillTokensPerSec:
+        'prompt tokens / (prompt embedding + first decoder pass), vision encoder excluded',
+      decodeTokensPerSec: 'tokens after the first / their time (greedy, stop tokens off)',
+      speedups: '> 1 means this engine is faster than transformers.js',
+    },
+    engine: ours,
+    transformersJs: theirs,
+    ratio: ratios(ours, theirs),
+  };
+  const out = values.out ?? join('bench-results', `model-speed-${preset}.json`);
+  writeJson(out, report);
+  const row = (name: string, a: number, b: number, r: number) =>
+    `${name.padEnd(24)} ${a.toFixed(2).padStart(10)} ${b.toFixed(2).padStart(14)} ${r.toFixed(2).padStart(8)}x`;
+  console.log(
+    [
+      `model-speed ${preset}: ${setup.tiles} tile(s), ${setup.promptTokens} prompt tokens, ${setup.newTokens} new tokens, median of ${setup.runs}`,
+      `${''.padEnd(24)} ${'engine'.padStart(10)} ${'transformers.js'.padStart(14)} ${'speedup'.padStart(9)}`,
+      row(
+        'vision ms/tile',
+        ours.visionMsPerTile,
+        theirs.visionMsPerTile,
+        report.ratio.visionSpeedup,
+      ),
+      row(
+        'prefill tokens/s',
+        ours.prefillTokensPerSec,
+        theirs.prefillTokensPerSec,
+        report.ratio.prefillSpeedup,
+      ),
+      row(
+        'decode tokens/s',
+        ours.decodeTokensPerSec,
+        theirs.decodeTokensPerSec,
+        report.ratio.decodeSpeedup,
+      ),
+      `written to ${out}`,
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(`model-speed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

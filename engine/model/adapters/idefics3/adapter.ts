@@ -1,0 +1,152 @@
+// Idefics3 / SmolVLM: SigLIP-style vision encoder with a pixel-shuffle connector,
+// embed_tokens, and a Llama-style merged decoder, as exported by Optimum/transformers.js.
+import type { TextModelSpec } from '../../contract';
+import { floatTensor, boolTensor } from '../../tensors';
+import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
+import { Idefics3ImageProcessor, type Idefics3PreprocessorConfig } from './image-processor';
+
+const FAKE_TOKEN = '<fake_token_around_image>';
+const IMAGE_TOKEN = '<image>';
+const GLOBAL_TOKEN = '<global-img>';
+
+type Json = Record<string, unknown>;
+
+function field(obj: Json, key: string, where: string): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`config.json: ${where}${key} is missing or not a number`);
+  return value;
+}
+
+function optionalNumber(obj: Json, key: string): number | undefined {
+  const value = obj[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+function object(obj: Json, key: string): Json {
+  const value = obj[key];
+  if (!value || typeof value !== 'object')
+    throw new Error(`config.json: ${key} is missing or not an object`);
+  return value as Json;
+}
+
+export function readTextSpec(config: Json): TextModelSpec {
+  const text = object(config, 'text_config');
+  const at = 'text_config.';
+  const numHeads = field(text, 'num_attention_heads', at);
+  const hiddenSize = field(text, 'hidden_size', at);
+  const headDim = optionalNumber(text, 'head_dim') ?? hiddenSize / numHeads;
+  const scaling = text.rope_scaling as { rope_type?: string; type?: string; factor?: number };
+  return {
+    numLayers: field(text, 'num_hidden_layers', at),
+    numHeads,
+    numKvHeads: optionalNumber(text, 'num_key_value_heads') ?? numHeads,
+    headDim,
+    hiddenSize,
+    vocabSize: optionalNumber(text, 'vocab_size') ?? field(config, 'vocab_size', ''),
+    maxPositions: field(text, 'max_position_embeddings', at),
+    rope: {
+      theta: optionalNumber(text, 'rope_theta') ?? 10000,
+      rotaryDim: Math.round(headDim * (optionalNumber(text, 'partial_rotary_factor') ?? 1)),
+      ...(scaling && typeof scaling === 'object'
+        ? {
+            scaling: {
+              type: scaling.rope_type ?? scaling.type ?? 'linear',
+              factor: scaling.factor ?? 1,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+function readSpec(config: Json): FamilySpec {
+  const text = readTextSpec(config);
+  const vision = object(config, 'vision_config');
+  const imageSize = field(vision, 'image_size', 'vision_config.');
+  const patchSize = field(vision, 'patch_size', 'vision_config.');
+  const scale = optionalNumber(config, 'scale_factor') ?? 2;
+  const patchesPerSide = imageSize / patchSize;
+  if (!Number.isInteger(patchesPerSide) || patchesPerSide % scale !== 0)
+    throw new Error(
+      `config.json: vision_config.image_size (${imageSize}) / patch_size (${patchSize}) must be a multiple of scale_factor (${scale})`,
+    );
+  return {
+    modelType: String(config.model_type),
+    text,
+    imageTokenId:
+      optionalNumber(config, 'image_token_id') ?? field(config, 'image_token_index', ''),
+    tokensPerTile: (patchesPerSide / scale) ** 2,
+    tileSize: imageSize,
+  };
+}
+
+function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', PartSignature> {
+  const { hiddenSize, numLayers, numKvHeads, headDim, vocabSize } = spec.text;
+  const kv = [null, numKvHeads, null, headDim];
+  const layers = Array.from({ length: numLayers }, (_, i) => i);
+  return {
+    vision: {
+      file: 'vision_encoder',
+      inputs: [
+        { name: 'pixel_values', type: 'float', dims: [null, null, 3, null, null] },
+        { name: 'pixel_attention_mask', type: 'bool', dims: [null, null, null, null] },
+      ],
+      outputs: [{ name: 'image_features', type: 'float', dims: [null, null, hiddenSize] }],
+    },
+    embed: {
+      file: 'embed_tokens',
+      inputs: [{ name: 'input_ids', type: 'int64', dims: [null, null] }],
+      outputs: [{ name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] }],
+    },
+    decoder: {
+      file: 'decoder_model_merged',
+      inputs: [
+        { name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] },
+        { name: 'attention_mask', type: 'int64', dims: [null, null] },
+        { name: 'position_ids', type: 'int64', dims: [null, null] },
+        ...layers.flatMap((i) => [
+          { name: `past_key_values.${i}.key`, type: 'float' as const, dims: kv },
+          { name: `past_key_values.${i}.value`, type: 'float' as const, dims: kv },
+        ]),
+      ],
+      outputs: [
+        { name: 'logits', type: 'float', dims: [null, null, vocabSize] },
+        ...layers.flatMap((i) => [
+          { name: `present.${i}.key`, type: 'float' as const, dims: kv },
+          { name: `present.${i}.value`, type: 'float' as const, dims: kv },
+        ]),
+      ],
+    },
+  };
+}
+
+/** `<fake><row_1_col_1><image>*n ... \n\n<fake><global-img><image>*n<fake>` as the HF processor writes it. */
+export function expandImageText(rows: number, cols: number, tokensPerTile: number): string {
+  const run = IMAGE_TOKEN.repeat(tokensPerTile);
+  const global = `${FAKE_TOKEN}${GLOBAL_TOKEN}${run}${FAKE_TOKEN}`;
+  if (rows === 0 && cols === 0) return global;
+  let text = '';
+  for (let r = 1; r <= rows; r++) {
+    for (let c = 1; c <= cols; c++) text += `${FAKE_TOKEN}<row_${r}_col_${c}>${run}`;
+    text += '\n';
+  }
+  return `${text}\n${global}`;
+}
+
+export const idefics3Adapter: ModelAdapter = {
+  modelTypes: ['idefics3', 'smolvlm'],
+  imagePlaceholder: IMAGE_TOKEN,
+  readSpec,
+  signatures,
+  createImageProcessor: (pre) => new Idefics3ImageProcessor(pre as Idefics3PreprocessorConfig),
+  expandImageText: (image: ProcessedImage, spec) =>
+    expandImageText(image.rows, image.cols, spec.tokensPerTile),
+  visionFeeds({ image, floatType }) {
+    const t = image.tileSize;
+    return {
+      pixel_values: floatTensor(floatType, image.pixelValues, [1, image.numTiles, 3, t, t]),
+      pixel_attention_mask: boolTensor(image.numTiles * t * t, [1, image.numTiles, t, t]),
+    };
+  },
+};

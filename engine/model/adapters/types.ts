@@ -1,0 +1,81 @@
+// What a model family (Idefics3/SmolVLM today, Qwen2-VL later) must provide so the
+// generic loader, validator and runtime can drive it. One adapter per config.json
+// model_type; everything family-specific (config fields, tensor names, image rules,
+// prompt expansion, vision encoder feeds) lives behind this interface.
+import type * as ort from 'onnxruntime-node';
+import type { TextModelSpec } from '../contract';
+import type { ImageInput } from '../image-input';
+
+/** The ONNX parts of a model folder, by role. */
+export type ModelPart = 'vision' | 'embed' | 'decoder';
+
+export interface ProcessImageOptions {
+  /** Override preprocessor_config.json's do_image_splitting (false for video frames). */
+  doImageSplitting?: boolean;
+}
+
+/** One image ready for the vision encoder. */
+export interface ProcessedImage {
+  /** [numTiles, 3, tileSize, tileSize], normalised. */
+  pixelValues: Float32Array;
+  numTiles: number;
+  tileSize: number;
+  /** Tile grid; 0 x 0 when the image was not split (one global tile only). */
+  rows: number;
+  cols: number;
+  originalSize: { width: number; height: number };
+}
+
+export interface ImageProcessor {
+  readonly tileSize: number;
+  process(input: ImageInput, options?: ProcessImageOptions): Promise<ProcessedImage>;
+}
+
+/** A tensor the family's graphs must have; dims are numbers or symbolic names. */
+export interface TensorExpectation {
+  name: string;
+  /** 'float' means float32 or float16, decided by the chosen dtype. */
+  type: 'float' | 'int64' | 'bool';
+  /** Expected dims; null = any size (symbolic). Omitted = not checked. */
+  dims?: (number | null)[];
+}
+
+export interface PartSignature {
+  /** Base file name in onnx/, without dtype suffix: e.g. 'decoder_model_merged'. */
+  file: string;
+  inputs: TensorExpectation[];
+  outputs: TensorExpectation[];
+}
+
+/** Family-specific facts parsed from config.json. */
+export interface FamilySpec {
+  modelType: string;
+  text: TextModelSpec;
+  /** The token whose embeddings image features replace. */
+  imageTokenId: number;
+  /** Feature vectors the encoder emits per tile (SmolVLM-256M: 64). */
+  tokensPerTile: number;
+  /** Pixel size of one tile the encoder takes (SmolVLM: 512). */
+  tileSize: number;
+}
+
+export interface VisionFeedInput {
+  image: ProcessedImage;
+  floatType: 'float32' | 'float16';
+}
+
+export interface ModelAdapter {
+  /** config.json model_type values this adapter serves. */
+  modelTypes: string[];
+  /** Reads config.json; throws an Error naming the field when something is missing. */
+  readSpec(config: Record<string, unknown>): FamilySpec;
+  /** The graphs this family needs and their names/shapes. */
+  signatures(spec: FamilySpec): Record<ModelPart, PartSignature>;
+  createImageProcessor(preprocessorConfig: Record<string, unknown>): ImageProcessor;
+  /** The prompt text that stands for one image (the `<image>` placeholder expanded). */
+  expandImageText(image: ProcessedImage, spec: FamilySpec): string;
+  /** Feeds for the vision encoder for one processed image. */
+  visionFeeds(input: VisionFeedInput): Record<string, ort.Tensor>;
+  /** The text that marks where an image goes in a user prompt. */
+  imagePlaceholder: string;
+}

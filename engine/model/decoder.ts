@@ -1,0 +1,129 @@
+// Runs the merged decoder for one DecoderStep: builds the feeds from the flat KvCache
+// of the contract, reads logits and present.* back into a KvCache. With withQueries, a
+// second session (opened lazily from a copy of the graph with each layer's q_proj output
+// added as a graph output) returns the pre-RoPE queries.
+import type * as ort from 'onnxruntime-node';
+import type { ManagedSession, SessionFactory } from '../runtime/sessions';
+import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
+import type { ChosenOnnxFile } from './folder';
+import { openQuerySession } from './query-outputs';
+import { boolTensor, floatTensor, int64Tensor, readFloats, type FloatType } from './tensors';
+
+export class DecoderRunner {
+  private querySession?: Promise<{ managed: ManagedSession; outputNames: string[] }>;
+  private readonly hasCacheBranch: boolean;
+
+  constructor(
+    private readonly main: ManagedSession,
+    private readonly file: ChosenOnnxFile,
+    private readonly spec: TextModelSpec,
+    private readonly factory: SessionFactory,
+  ) {
+    this.hasCacheBranch = main.session.inputNames.includes('use_cache_branch');
+  }
+
+  private get floatType(): FloatType {
+    return this.file.floatType;
+  }
+
+  private feeds(step: DecoderStep): Record<string, ort.Tensor> {
+    const { hiddenSize, numKvHeads, headDim, numLayers } = this.spec;
+    const n = step.positionIds.length;
+    if (step.inputsEmbeds.length !== n * hiddenSize)
+      throw new Error(
+        `decoder step: inputsEmbeds has ${step.inputsEmbeds.length} values, expected ${n} tokens x ${hiddenSize}`,
+      );
+    if (step.past.layers.length !== numLayers)
+      throw new Error(
+        `decoder step: past has ${step.past.layers.length} layers, expected ${numLayers}`,
+      );
+    const p = step.past.length;
+    const feeds: Record<string, ort.Tensor> = {
+      inputs_embeds: floatTensor(this.floatType, step.inputsEmbeds, [1, n, hiddenSize]),
+      attention_mask: int64Tensor(new Array(p + n).fill(1), [1, p + n]),
+      position_ids: int64Tensor(step.positionIds, [1, n]),
+    };
+    const kvDims = [1, numKvHeads, p, headDim];
+    step.past.layers.forEach((layer, i) => {
+      feeds[`past_key_values.${i}.key`] = floatTensor(this.floatType, layer.key, kvDims);
+      feeds[`past_key_values.${i}.value`] = floatTensor(this.floatType, layer.value, kvDims);
+    });
+    if (this.hasCacheBranch) feeds.use_cache_branch = boolTensor(1, [1], p > 0);
+    return feeds;
+  }
+
+  private readPresent(outputs: ort.InferenceSession.OnnxValueMapType, length: number): KvCache {
+    const layers: LayerKv[] = [];
+    for (let i = 0; i < this.spec.numLayers; i++)
+      layers.push({
+        key: readFloats(outputs[`present.${i}.key`] as ort.Tensor),
+        value: readFloats(outputs[`present.${i}.value`] as ort.Tensor),
+      });
+    return { layers, length };
+  }
+
+  private lastRow(logits: Float32Array, n: number): Float32Array {
+    const vocab = this.spec.vocabSize;
+    return logits.length === vocab ? logits : logits.slice((n - 1) * vocab, n * vocab);
+  }
+
+  /** [1, n, heads*headDim] -> [heads, n, headDim]. */
+  private splitHeads(q: Float32Array, n: number): Float32Array {
+    const { numHeads, headDim } = this.spec;
+    const out = new Float32Array(q.length);
+    for (let t = 0; t < n; t++)
+      for (let h = 0; h < numHeads; h++)
+        out.set(
+          q.subarray((t * numHeads + h) * headDim, (t * numHeads + h + 1) * headDim),
+          (h * n + t) * headDim,
+        );
+    return out;
+  }
+
+  private querySessionOnce() {
+    this.querySession ??= openQuerySession(this.file, this.spec.numLayers, this.factory);
+    return this.querySession;
+  }
+
+  async run(step: DecoderStep): Promise<DecoderOutput> {
+    const n = step.positionIds.length;
+    const feeds = this.feeds(step);
+    const started = performance.now();
+    let outputs: ort.InferenceSession.OnnxValueMapType;
+    let queries: Float32Array[] | undefined;
+    if (step.withQueries) {
+      const { managed, outputNames } = await this.querySessionOnce();
+      outputs = await managed.session.run(feeds);
+      queries = outputNames.map((name) =>
+        this.splitHeads(readFloats(outputs[name] as ort.Tensor), n),
+      );
+    } else {
+      outputs = await this.main.session.run(feeds);
+    }
+    const runMs = performance.now() - started;
+    const logits = readFloats(outputs.logits as ort.Tensor);
+    return {
+      logits: step.lastLogitsOnly ? this.lastRow(logits, n) : logits,
+      present: this.readPresent(outputs, step.past.length + n),
+      ...(queries ? { queries } : {}),
+      runMs,
+    };
+  }
+
+  async release(): Promise<void> {
+    const query = this.querySession;
+    this.querySession = undefined;
+    if (query) await query.then((q) => q.managed.release()).catch(() => undefined);
+  }
+}
+
+/** An empty cache for a model: numLayers layers of length 0. */
+export function emptyKvCache(numLayers: number): KvCache {
+  return {
+    layers: Array.from({ length: numLayers }, () => ({
+      key: new Float32Array(0),
+      value: new Float32Array(0),
+    })),
+    length: 0,
+  };
+}

@@ -1,0 +1,149 @@
+// Text generation: prefill the prompt, then decode one token at a time with the KV cache,
+// choosing each token greedily or by sampling, streaming each token as it comes, and
+// stopping on a stop token, the token limit, the context limit or an aborted signal.
+import type { DecoderOutput, DecoderStep, KvCache } from './contract';
+import { createRng, selectToken, type SamplingOptions } from './sampling';
+
+export interface StreamedToken {
+  id: number;
+  /** The text this token adds to the answer (may be '' for a partial character). */
+  text: string;
+  /** 0 for the first generated token. */
+  index: number;
+}
+
+export interface GenerateOptions extends SamplingOptions {
+  /** Default 256 (or generation_config.json's max_new_tokens). */
+  maxNewTokens?: number;
+  /** Default: the tokenizer's and generation_config.json's eos ids. */
+  stopTokenIds?: number[];
+  onToken?: (token: StreamedToken) => void;
+  /** Checked before every decoder step; generation ends with stopReason 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface GenerationInput {
+  /** [n, hidden] prompt embeddings (image features already spliced in). */
+  embeds: Float32Array;
+  /** The prompt's token ids (for the repetition penalty). */
+  ids?: readonly number[];
+  /** A cache the prompt continues (e.g. the streaming context); default empty. */
+  past?: KvCache;
+  /** Position of the first prompt token; default past.length. */
+  startPosition?: number;
+}
+
+export type StopReason = 'stop' | 'length' | 'context' | 'aborted';
+
+export interface GenerationResult {
+  /** Generated ids, without the stop token. */
+  tokenIds: number[];
+  text: string;
+  stopReason: StopReason;
+  promptTokens: number;
+  /** Milliseconds from the call to the first token being chosen (prefill included). */
+  ttftMs: number;
+  /** Mean milliseconds per decoder step after the first token; 0 when there was none. */
+  tpotMs: number;
+  totalMs: number;
+  /** The cache after the last decoder step (prompt + generated tokens fed so far). */
+  cache: KvCache;
+  /** The position the next token fed would take. */
+  nextPosition: number;
+}
+
+/** What generation needs from a model. */
+export interface GenerationBackend {
+  hiddenSize: number;
+  maxPositions: number;
+  numLayers: number;
+  embedTokens(ids: readonly number[]): Promise<Float32Array>;
+  decode(step: DecoderStep): Promise<DecoderOutput>;
+  decodeText(ids: readonly number[]): string;
+}
+
+function range(start: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => start + i);
+}
+
+export async function generate(
+  backend: GenerationBackend,
+  input: GenerationInput,
+  options: GenerateOptions & { stopTokenIds: number[]; maxNewTokens: number },
+  emptyCache: () => KvCache,
+): Promise<GenerationResult> {
+  const started = performance.now();
+  const promptTokens = input.embeds.length / backend.hiddenSize;
+  if (!Number.isInteger(promptTokens) || promptTokens === 0)
+    throw new Error(
+      `generate: prompt embeddings have ${input.embeds.length} values, not a positive multiple of hidden size ${backend.hiddenSize}`,
+    );
+  let cache = input.past ?? emptyCache();
+  let position = input.startPosition ?? cache.length;
+  const rng = createRng(options.seed ?? 0);
+  const stops = new Set(options.stopTokenIds);
+  const history = [...(input.ids ?? [])];
+  const tokenIds: number[] = [];
+  let streamed = '';
+  let ttftMs = 0;
+  let firstTokenAt = 0;
+  let stopReason: StopReason = 'length';
+
+  let embeds = input.embeds;
+  let n = promptTokens;
+  let stepsAfterFirst = 0;
+  for (;;) {
+    if (options.signal?.aborted) {
+      stopReason = 'aborted';
+      break;
+    }
+    if (position + n > backend.maxPositions) {
+      stopReason = 'context';
+      break;
+    }
+    const out = await backend.decode({
+      inputsEmbeds: embeds,
+      positionIds: range(position, n),
+      past: cache,
+      lastLogitsOnly: true,
+    });
+    cache = out.present;
+    position += n;
+    if (firstTokenAt !== 0) stepsAfterFirst++;
+    const id = selectToken(out.logits, options, rng, history);
+    if (firstTokenAt === 0) {
+      firstTokenAt = performance.now();
+      ttftMs = firstTokenAt - started;
+    }
+    if (stops.has(id)) {
+      stopReason = 'stop';
+      break;
+    }
+    tokenIds.push(id);
+    history.push(id);
+    // A token can end in the middle of a UTF-8 character; hold its text back until complete.
+    const full = backend.decodeText(tokenIds);
+    const complete = !full.endsWith('\uFFFD');
+    options.onToken?.({
+      id,
+      text: complete ? full.slice(streamed.length) : '',
+      index: tokenIds.length - 1,
+    });
+    if (complete) streamed = full;
+    if (tokenIds.length >= options.maxNewTokens) break;
+    embeds = await backend.embedTokens([id]);
+    n = 1;
+  }
+  const ended = performance.now();
+  return {
+    tokenIds,
+    text: backend.decodeText(tokenIds),
+    stopReason,
+    promptTokens,
+    ttftMs,
+    tpotMs: stepsAfterFirst > 0 ? (ended - firstTokenAt) / stepsAfterFirst : 0,
+    totalMs: ended - started,
+    cache,
+    nextPosition: position,
+  };
+}

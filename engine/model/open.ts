@@ -1,0 +1,230 @@
+// Opening a model folder: read the JSON files, pick the adapter by model_type, build
+// the tokenizer and image processor, pick the onnx files by dtype, open one session per
+// part and check each signature against the config. Problems are collected, not thrown,
+// so the validator can list them all; whatever was opened is released on any problem.
+import { statSync } from 'node:fs';
+import { formatBytes } from '../util/files';
+import { SessionFactory, type ManagedSession, type SessionSettings } from '../runtime/sessions';
+import { adapterFor } from './adapters';
+import type { FamilySpec, ImageProcessor, ModelAdapter, ModelPart } from './adapters/types';
+import {
+  chooseOnnxFile,
+  OPTIONAL_JSON,
+  readJsonFile,
+  readOptionalJson,
+  REQUIRED_JSON,
+  type ChosenOnnxFile,
+  type ModelDtype,
+} from './folder';
+import { checkSignature } from './signature';
+import { createTokenizer, type ModelTokenizer } from './tokenizer';
+
+type Json = Record<string, unknown>;
+
+export interface LoadOptions extends SessionSettings {
+  /** Preferred weight dtype(s), in order; the others are tried after. Default fp32 first. */
+  dtype?: ModelDtype | readonly ModelDtype[];
+}
+
+export interface ValidationReport {
+  dir: string;
+  ok: boolean;
+  modelType?: string;
+  /** What was found, one line each. */
+  found: string[];
+  /** What is wrong, one line each, naming the file and the tensor or field. */
+  problems: string[];
+}
+
+export interface ModelJsonFiles {
+  config: Json;
+  preprocessor: Json;
+  tokenizerJson: Json;
+  tokenizerConfig: Json;
+  generation?: Json;
+  processor?: Json;
+}
+
+export interface OpenedModel {
+  dir: string;
+  json: ModelJsonFiles;
+  adapter: ModelAdapter;
+  spec: FamilySpec;
+  tokenizer: ModelTokenizer;
+  imageProcessor: ImageProcessor;
+  files: Record<ModelPart, ChosenOnnxFile>;
+  sessions: Record<ModelPart, ManagedSession>;
+  factory: SessionFactory;
+}
+
+const PARTS: ModelPart[] = ['vision', 'embed', 'decoder'];
+
+function attempt<T>(problems: string[], what: () => T): T | undefined {
+  try {
+    return what();
+  } catch (error) {
+    problems.push((error as Error).message);
+    return undefined;
+  }
+}
+
+function readJson(dir: string, problems: string[]): Partial<ModelJsonFiles> {
+  const [config, preprocessor, tokenizerJson, tokenizerConfig] = REQUIRED_JSON.map((name) =>
+    attempt(problems, () => readJsonFile(dir, name)),
+  );
+  const [generation, processor] = OPTIONAL_JSON.map((name) =>
+    attempt(problems, () => readOptionalJson(dir, name)),
+  );
+  return { config, preprocessor, tokenizerJson, tokenizerConfig, generation, processor };
+}
+
+function eosFromGeneration(generation?: Json): number[] {
+  const eos = generation?.eos_token_id;
+  return typeof eos === 'number' ? [eos] : Array.isArray(eos) ? (eos as number[]) : [];
+}
+
+function checkTokens(spec: FamilySpec, tokenizer: ModelTokenizer, adapter: ModelAdapter) {
+  const id = tokenizer.tokenId(adapter.imagePlaceholder);
+  if (id !== spec.imageTokenId)
+    throw new Error(
+      `config.json: image_token_id is ${spec.imageTokenId} but tokenizer.json maps '${adapter.imagePlaceholder}' to ${id ?? 'nothing'}`,
+    );
+}
+
+function describeFile(file: ChosenOnnxFile): string {
+  const bytes = [
+    file.path,
+    ...file.externalData.map((f) => `${file.path}${f.slice(f.indexOf('.onnx') + 5)}`),
+  ]
+    .map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0)
+    .reduce((a, b) => a + b, 0);
+  const external = file.externalData.length
+    ? `, external data ${file.externalData.join(', ')}`
+    : '';
+  return `${file.relative} (${file.dtype}, ${file.floatType} I/O, ${formatBytes(bytes)}${external})`;
+}
+
+async function openSessions(
+  dir: string,
+  adapter: ModelAdapter,
+  spec: FamilySpec,
+  options: LoadOptions,
+  factory: SessionFactory,
+  report: ValidationReport,
+): Promise<{
+  files: Partial<Record<ModelPart, ChosenOnnxFile>>;
+  sessions: Partial<Record<ModelPart, ManagedSession>>;
+}> {
+  const signatures = adapter.signatures(spec);
+  const files: Partial<Record<ModelPart, ChosenOnnxFile>> = {};
+  const sessions: Partial<Record<ModelPart, ManagedSession>> = {};
+  for (const part of PARTS) {
+    const file = attempt(report.problems, () =>
+      chooseOnnxFile(dir, signatures[part].file, options.dtype),
+    );
+    if (!file) continue;
+    files[part] = file;
+    report.found.push(describeFile(file));
+    try {
+      const managed = await factory.create(file.path, file.relative);
+      sessions[part] = managed;
+      report.problems.push(
+        ...checkSignature(file.relative, managed.session, signatures[part], file.floatType),
+      );
+    } catch (error) {
+      report.problems.push((error as Error).message);
+    }
+  }
+  return { files, sessions };
+}
+
+/**
+ * Opens everything a model needs. On success `model` is set and owns the sessions;
+ * on any problem every session opened so far is released and `model` is undefined.
+ */
+export async function openModelFolder(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<{ report: ValidationReport; model?: OpenedModel }> {
+  const report: ValidationReport = { dir, ok: false, found: [], problems: [] };
+  const json = readJson(dir, report.problems);
+  const adapter =
+    json.config && attempt(report.problems, () => adapterFor(json.config!.model_type));
+  const spec = adapter && attempt(report.problems, () => adapter.readSpec(json.config!));
+  if (spec) {
+    report.modelType = spec.modelType;
+    const t = spec.text;
+    report.found.push(
+      `config.json: model_type ${spec.modelType}, ${t.numLayers} layers, hidden ${t.hiddenSize}, ${t.numHeads} heads / ${t.numKvHeads} KV heads x ${t.headDim}, vocab ${t.vocabSize}, ${t.maxPositions} positions, rope_theta ${t.rope.theta}; ${spec.tokensPerTile} image tokens per ${spec.tileSize} px tile`,
+    );
+  }
+  const tokenizer =
+    json.tokenizerJson &&
+    json.tokenizerConfig &&
+    attempt(report.problems, () =>
+      createTokenizer(
+        json.tokenizerJson!,
+        json.tokenizerConfig!,
+        eosFromGeneration(json.generation),
+      ),
+    );
+  if (tokenizer)
+    report.found.push(`tokenizer.json: eos ids ${tokenizer.special.eos.join(', ') || 'none'}`);
+  if (tokenizer && spec && adapter)
+    attempt(report.problems, () => checkTokens(spec, tokenizer, adapter));
+  const imageProcessor =
+    adapter &&
+    json.preprocessor &&
+    attempt(report.problems, () => adapter.createImageProcessor(json.preprocessor!));
+  if (imageProcessor && spec && imageProcessor.tileSize !== spec.tileSize)
+    report.problems.push(
+      `preprocessor_config.json: max_image_size.longest_edge is ${imageProcessor.tileSize}, but config.json vision_config.image_size is ${spec.tileSize}`,
+    );
+
+  const factory = new SessionFactory(options);
+  const opened =
+    adapter && spec
+      ? await openSessions(dir, adapter, spec, options, factory, report)
+      : { files: {}, sessions: {} };
+  report.found.push(
+    `execution provider: ${factory.provider}${factory.notice ? ` (${factory.notice})` : ''}`,
+  );
+  report.ok = report.problems.length === 0;
+  if (!report.ok || !adapter || !spec || !tokenizer || !imageProcessor) {
+    await Promise.all(Object.values(opened.sessions).map((s) => s.release()));
+    return { report };
+  }
+  return {
+    report,
+    model: {
+      dir,
+      json: json as ModelJsonFiles,
+      adapter,
+      spec,
+      tokenizer,
+      imageProcessor,
+      files: opened.files as Record<ModelPart, ChosenOnnxFile>,
+      sessions: opened.sessions as Record<ModelPart, ManagedSession>,
+      factory,
+    },
+  };
+}
+
+/** Checks a model folder without keeping anything open. Never throws for a bad folder. */
+export async function validateModelFolder(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<ValidationReport> {
+  try {
+    const { report, model } = await openModelFolder(dir, options);
+    if (model) await Promise.all(Object.values(model.sessions).map((s) => s.release()));
+    return report;
+  } catch (error) {
+    return {
+      dir,
+      ok: false,
+      found: [],
+      problems: [`unexpected error: ${(error as Error).message}`],
+    };
+  }
+}

@@ -1,0 +1,190 @@
+// A broken model folder fails with a message naming the file, the tensor or field and
+// what was expected, and leaves no onnxruntime session open. Each case breaks a fresh
+// copy of the tiny reference model in a temp dir.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  emptyKvCache,
+  loadModel,
+  validateModelFolder,
+  type LoadOptions,
+} from '../../../engine/model';
+import { readOnnxModel, writeOnnxModel } from '../../../engine/model/onnx/model-io';
+import { TensorDataType } from '../../../engine/model/onnx/schema';
+import { liveSessionCount } from '../../../engine/runtime/sessions';
+import { tinyModelDir } from './tiny-model';
+
+async function brokenCopy(breakIt: (dir: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'vlm-broken-model-'));
+  cpSync(await tinyModelDir(), dir, { recursive: true });
+  breakIt(dir);
+  return dir;
+}
+
+interface ConfigJson {
+  model_type: string;
+  image_token_id: number;
+  text_config: Record<string, number>;
+}
+
+function editJson(dir: string, name: string, edit: (json: ConfigJson) => void) {
+  const path = join(dir, name);
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  edit(json);
+  writeFileSync(path, JSON.stringify(json));
+}
+
+function editGraph(
+  dir: string,
+  file: string,
+  edit: (model: ReturnType<typeof readOnnxModel>) => void,
+) {
+  const path = join(dir, 'onnx', file);
+  const model = readOnnxModel(path);
+  edit(model);
+  writeOnnxModel(path, model);
+}
+
+/** Loading fails with every expected message; the validator reports them; nothing leaks. */
+async function expectBroken(dir: string, expected: RegExp[], options: LoadOptions = {}) {
+  try {
+    await assert.rejects(loadModel(dir, { provider: 'cpu', ...options }), (error: Error) => {
+      for (const pattern of expected) assert.match(error.message, pattern);
+      return true;
+    });
+    assert.equal(liveSessionCount(), 0, 'a failed load left sessions open');
+    const report = await validateModelFolder(dir, { provider: 'cpu', ...options });
+    assert.equal(report.ok, false);
+    for (const pattern of expected)
+      assert.ok(
+        report.problems.some((p) => pattern.test(p)),
+        `${pattern} not in ${report.problems.join(' | ')}`,
+      );
+    assert.equal(liveSessionCount(), 0, 'validation left sessions open');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the intact tiny folder validates and a loaded model releases its sessions on dispose', async () => {
+  const report = await validateModelFolder(await tinyModelDir(), { provider: 'cpu' });
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.ok, true);
+  assert.equal(liveSessionCount(), 0);
+  const model = await loadModel(await tinyModelDir(), { provider: 'cpu' });
+  assert.equal(liveSessionCount(), 3);
+  await model.embedTokens([1, 2]);
+  await model.decode({
+    inputsEmbeds: new Float32Array(model.spec.hiddenSize),
+    positionIds: [0],
+    past: emptyKvCache(model.spec.numLayers),
+    withQueries: true,
+  });
+  assert.equal(liveSessionCount(), 4, 'the query session opens lazily');
+  await model.dispose();
+  assert.equal(liveSessionCount(), 0);
+  await assert.rejects(model.embedTokens([1]), /was disposed/);
+});
+
+test('missing files are named', async () => {
+  await expectBroken(
+    await brokenCopy((dir) => {
+      unlinkSync(join(dir, 'tokenizer.json'));
+      unlinkSync(join(dir, 'onnx', 'embed_tokens.onnx'));
+    }),
+    [
+      /tokenizer\.json: missing/,
+      /onnx\/embed_tokens\*\.onnx: not found \(tried embed_tokens\.onnx, embed_tokens_fp16\.onnx/,
+    ],
+  );
+});
+
+test('a wrong tensor name names the file, the tensor and what was expected', async () => {
+  await expectBroken(
+    await brokenCopy((dir) =>
+      editGraph(dir, 'decoder_model_merged.onnx', (model) => {
+        model.graph.input.find((i) => i.name === 'position_ids')!.name = 'positions';
+        for (const node of model.graph.node)
+          node.input = node.input.map((name) => (name === 'position_ids' ? 'positions' : name));
+      }),
+    ),
+    [
+      /onnx\/decoder_model_merged\.onnx: input 'position_ids' is missing/,
+      /onnx\/decoder_model_merged\.onnx: unexpected input 'positions'/,
+    ],
+  );
+});
+
+test('dtype mismatches: an int32 input where int64 is expected, fp32 weights named _fp16', async () => {
+  await expectBroken(
+    await brokenCopy((dir) =>
+      editGraph(dir, 'embed_tokens.onnx', (model) => {
+        model.graph.input.find((i) => i.name === 'input_ids')!.type.tensor_type.elem_type =
+          TensorDataType.INT32;
+      }),
+    ),
+    [/onnx\/embed_tokens\.onnx: input 'input_ids' has type int32, expected int64/],
+  );
+  await expectBroken(
+    await brokenCopy((dir) => {
+      const onnx = join(dir, 'onnx');
+      copyFileSync(
+        join(onnx, 'decoder_model_merged.onnx'),
+        join(onnx, 'decoder_model_merged_fp16.onnx'),
+      );
+    }),
+    [
+      /onnx\/decoder_model_merged_fp16\.onnx: input 'inputs_embeds' has type float32, expected float16/,
+    ],
+    { dtype: 'fp16' },
+  );
+});
+
+test('a truncated .onnx file is reported, not crashed on', async () => {
+  await expectBroken(
+    await brokenCopy((dir) => {
+      const path = join(dir, 'onnx', 'decoder_model_merged.onnx');
+      truncateSync(path, Math.floor(statSync(path).size / 2));
+    }),
+    [/onnx\/decoder_model_merged\.onnx: onnxruntime cannot load it/],
+  );
+});
+
+test('an unknown model_type names the field and the supported values', async () => {
+  await expectBroken(
+    await brokenCopy((dir) => editJson(dir, 'config.json', (c) => (c.model_type = 'qwen2_vl'))),
+    [/config\.json: model_type "qwen2_vl" is not supported; supported values: idefics3, smolvlm/],
+  );
+});
+
+test('config and graphs that disagree: the shape and the config field are named', async () => {
+  await expectBroken(
+    await brokenCopy((dir) =>
+      editJson(dir, 'config.json', (c) => {
+        c.text_config.num_key_value_heads = 4;
+        c.text_config.num_hidden_layers = 3;
+      }),
+    ),
+    [
+      /onnx\/decoder_model_merged\.onnx: input 'past_key_values\.0\.key' has shape \[\S+, 2, \S+, 16\], expected \[\?, 4, \?, 16\]/,
+      /onnx\/decoder_model_merged\.onnx: input 'past_key_values\.2\.key' is missing/,
+    ],
+  );
+  await expectBroken(
+    await brokenCopy((dir) => editJson(dir, 'config.json', (c) => (c.image_token_id = 7))),
+    [/config\.json: image_token_id is 7 but tokenizer\.json maps '<image>' to 422/],
+  );
+});
