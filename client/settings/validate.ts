@@ -127,3 +127,24 @@ function setPath(tree: Record<string, unknown>, path: string[], value: unknown):
   }
   node[path[path.length - 1]] = value;
 }
+
+/**
+ * The `vlm` section as the server reads it (protocol VlmSettings plus the engine budgets):
+ * validated values only, and empty strings left out so the server applies its own defaults.
+ */
+export function toServerSettings(s: VlmSettings): Record<string, unknown> {
+  const drop = (value: string) => (value === '' ? undefined : value);
+  return {
+    modelPath: drop(s.modelPath),
+    executionProvider: s.executionProvider,
+    cacheDir: drop(s.cacheDir),
+    ffmpegPath: drop(s.ffmpegPath),
+    threads: s.threads,
+    limits: { ...s.limits },
+    statsIntervalMs: s.statsIntervalMs,
+    budget: { ...s.budget },
+    sampling: { ...s.sampling },
+    gate: { ...s.gate },
+    cache: { ...s.cache },
+  };
+}

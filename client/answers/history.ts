@@ -1,0 +1,140 @@
+// Answers per stream: each question, its streamed tokens, its evidence, its outcome.
+// Pure state, no vscode: the answers view renders it, the unit tests drive it.
+import type { AskResult, Evidence } from '../../protocol/protocol';
+
+export type AnswerState = 'streaming' | 'done' | 'cancelled' | 'failed';
+
+export interface AnswerEntry {
+  /** The askId sent with vlm/ask. */
+  id: string;
+  /** Stream id, or "image:<path>" for a single-image question. */
+  streamKey: string;
+  question: string;
+  /** Tokens joined in index order. */
+  text: string;
+  state: AnswerState;
+  evidence: Evidence[];
+  error?: string;
+  truncated?: boolean;
+  totalMs?: number;
+  tokens?: number;
+  askedAt: number;
+}
+
+export interface StreamLabel {
+  key: string;
+  label: string;
+  /** Media file the stream reads, for frame thumbnails (absent for live sources). */
+  mediaPath?: string;
+}
+
+/**
+ * Tokens may arrive out of order across the JSON-RPC boundary only in theory; they carry an
+ * index, so they are placed by index and the text is their concatenation in order.
+ */
+export class AnswerHistory {
+  private readonly entries = new Map<string, AnswerEntry & { chunks: string[] }>();
+  private readonly streams = new Map<string, StreamLabel>();
+  private counter = 0;
+
+  constructor(private readonly perStreamLimit = 50) {}
+
+  newAskId(): string {
+    this.counter += 1;
+    return `ask-${Date.now().toString(36)}-${this.counter}`;
+  }
+
+  addStream(stream: StreamLabel): void {
+    this.streams.set(stream.key, stream);
+  }
+
+  stream(key: string): StreamLabel | undefined {
+    return this.streams.get(key);
+  }
+
+  streamsInOrder(): StreamLabel[] {
+    return [...this.streams.values()];
+  }
+
+  start(id: string, streamKey: string, question: string, now = Date.now()): AnswerEntry {
+    const entry = {
+      id,
+      streamKey,
+      question,
+      text: '',
+      state: 'streaming' as const,
+      evidence: [],
+      askedAt: now,
+      chunks: [],
+    };
+    this.entries.set(id, entry);
+    this.trim(streamKey);
+    return this.view(entry);
+  }
+
+  /** Adds a streamed chunk; returns the entry, or undefined for an unknown or finished ask. */
+  token(id: string, index: number, text: string): AnswerEntry | undefined {
+    const entry = this.entries.get(id);
+    if (!entry || entry.state !== 'streaming') return undefined;
+    entry.chunks[index] = text;
+    entry.text = entry.chunks.join('');
+    return this.view(entry);
+  }
+
+  finish(id: string, result: AskResult): AnswerEntry | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    entry.text = result.answer;
+    entry.evidence = [...result.evidence].sort((a, b) => a.timeS - b.timeS);
+    entry.state = 'done';
+    entry.truncated = result.truncated;
+    entry.totalMs = result.timings.totalMs;
+    entry.tokens = result.timings.tokens;
+    return this.view(entry);
+  }
+
+  fail(id: string, error: string, cancelled = false): AnswerEntry | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    entry.state = cancelled ? 'cancelled' : 'failed';
+    entry.error = error;
+    return this.view(entry);
+  }
+
+  get(id: string): AnswerEntry | undefined {
+    const entry = this.entries.get(id);
+    return entry && this.view(entry);
+  }
+
+  /** Newest first. */
+  forStream(streamKey: string): AnswerEntry[] {
+    return [...this.entries.values()]
+      .filter((e) => e.streamKey === streamKey)
+      .sort((a, b) => b.askedAt - a.askedAt || b.id.localeCompare(a.id))
+      .map((e) => this.view(e));
+  }
+
+  private trim(streamKey: string): void {
+    const old = [...this.entries.values()].filter((e) => e.streamKey === streamKey);
+    for (const e of old.slice(0, Math.max(0, old.length - this.perStreamLimit)))
+      this.entries.delete(e.id);
+  }
+
+  private view(entry: AnswerEntry & { chunks: string[] }): AnswerEntry {
+    const { chunks: _chunks, ...rest } = entry;
+    return { ...rest, evidence: [...rest.evidence] };
+  }
+}
+
+/** The answer as Markdown for the clipboard: question, answer, evidence with timestamps. */
+export function answerAsMarkdown(entry: AnswerEntry, formatTime: (s: number) => string): string {
+  const lines = [`**Q:** ${entry.question}`, '', entry.text.trim()];
+  if (entry.evidence.length) {
+    lines.push('', 'Evidence:');
+    for (const e of entry.evidence) {
+      const score = e.score !== undefined ? ` (score ${e.score.toFixed(2)})` : '';
+      lines.push(`- ${formatTime(e.timeS)}${score}${e.text ? `: ${e.text}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+// The answers view's HTML: same strict CSP as the diagnostics panel (nonce'd script from
+// media/, styles from media/, thumbnails as data: URIs).
+import { escapeHtml } from '../format';
+import { contentSecurityPolicy, newNonce, type PanelAssets } from '../diagnostics/html';
+
+export function answersHtml(assets: PanelAssets): string {
+  const nonce = assets.nonce ?? newNonce();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
+<title>VLM Answers</title>
+</head>
+<body>
+<div id="banner" class="banner" hidden>
+  <span>The built-in reference model is loaded: its answers are not meaningful (random weights). Select a real model to get real answers.</span>
+  <button id="select-model" type="button">Select Model…</button>
+</div>
+<div class="toolbar"><label>Stream <select id="stream-select" aria-label="Stream"></select></label></div>
+<p id="empty" class="empty">No questions yet. Run <strong>VLM: Ask About Video…</strong> or <strong>VLM: Ask About Image…</strong>, or right-click a media file in the explorer.</p>
+<ol id="answers" class="answers" aria-live="polite"></ol>
+<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,224 @@
+// Ask About Video…, Ask About Image…, Open Live Source…: open (or reuse) a stream, ask a
+// question, stream the tokens into the answers view, and record latency for the panel.
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import {
+  AskRequest,
+  OpenStreamRequest,
+  type AskParams,
+  type StreamSource,
+  type StreamSummary,
+} from '../../protocol/protocol';
+import type { VlmContext } from '../context';
+import { askSample } from '../diagnostics/adapter';
+import { thumbnailDataUri } from '../frames/show';
+import { errorText, isCancellation } from './errors';
+import { liveLabel, liveSource, type LiveKind } from './live-source';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './ids';
+import type { AnswerEntry } from '../answers/history';
+
+const MAX_THUMBNAILS = 8;
+
+export async function pickMedia(
+  kind: 'video' | 'image',
+  given?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
+  if (given instanceof vscode.Uri) return given;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const extensions = kind === 'video' ? VIDEO_EXTENSIONS : IMAGE_EXTENSIONS;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: kind === 'video' ? 'Ask About Video' : 'Ask About Image',
+    filters: { [kind === 'video' ? 'Videos' : 'Images']: [...extensions] },
+    defaultUri: active && active.scheme === 'file' ? vscode.Uri.joinPath(active, '..') : undefined,
+  });
+  return picked?.[0];
+}
+
+export async function askQuestion(prompt: string): Promise<string | undefined> {
+  const question = await vscode.window.showInputBox({
+    title: prompt,
+    prompt: 'Your question',
+    placeHolder: 'e.g. What happens when the dialog opens?',
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      v.trim() === '' ? 'Type a question' : v.length > 2000 ? 'At most 2000 characters' : undefined,
+  });
+  return question?.trim() || undefined;
+}
+
+/** Opens a stream on the server with cancellable progress, or reuses the one already open. */
+export async function openStream(
+  ctx: VlmContext,
+  source: StreamSource,
+  label: string,
+): Promise<StreamSummary | undefined> {
+  const existing = source.kind === 'file' ? ctx.streams.forFile(source.uri) : undefined;
+  if (existing) return existing;
+  const client = ctx.connection.running;
+  try {
+    const opened = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `VLM: opening ${label}`,
+        cancellable: true,
+      },
+      (_progress, token) => client.sendRequest(OpenStreamRequest, { source, label }, token),
+    );
+    ctx.streams.update(opened);
+    const mediaPath = source.kind === 'file' ? vscode.Uri.parse(source.uri).fsPath : undefined;
+    ctx.history.addStream({ key: opened.streamId, label: opened.label || label, mediaPath });
+    return opened;
+  } catch (error) {
+    if (!isCancellation(error))
+      void vscode.window.showErrorMessage(`VLM: cannot open ${label}: ${errorText(error)}`);
+    return undefined;
+  }
+}
+
+/** Sends vlm/ask and follows it to the end; the answers view shows every step. */
+export async function runAsk(
+  ctx: VlmContext,
+  streamKey: string,
+  params: Omit<AskParams, 'askId'>,
+): Promise<AnswerEntry | undefined> {
+  const client = ctx.connection.running;
+  const askId = ctx.history.newAskId();
+  const entry = ctx.history.start(askId, streamKey, params.question);
+  await ctx.answers.focusStream(streamKey);
+  ctx.answers.changed(entry);
+  const sentAt = Date.now();
+  let firstTokenAt: number | undefined;
+  const tokens = ctx.connection.onAskToken.event((t) => {
+    if (t.askId !== askId) return;
+    firstTokenAt ??= Date.now();
+    const updated = ctx.history.token(askId, t.index, t.text);
+    if (updated) ctx.answers.token(updated);
+  });
+  try {
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `VLM: ${params.question}`,
+        cancellable: true,
+      },
+      (_progress, token) => client.sendRequest(AskRequest, { ...params, askId }, token),
+    );
+    const done = ctx.history.finish(askId, result);
+    if (done) ctx.answers.changed(done);
+    const streamId = params.streamId;
+    ctx.panel.post({
+      type: 'ask',
+      atMs: Date.now(),
+      ...askSample(result, streamId, firstTokenAt && firstTokenAt - sentAt),
+    });
+    if (done) void addThumbnails(ctx, done);
+    return done;
+  } catch (error) {
+    const failed = ctx.history.fail(askId, errorText(error), isCancellation(error));
+    if (failed) ctx.answers.changed(failed);
+    if (!isCancellation(error))
+      void vscode.window.showErrorMessage(`VLM: the question failed: ${errorText(error)}`);
+    return failed;
+  } finally {
+    tokens.dispose();
+  }
+}
+
+async function addThumbnails(ctx: VlmContext, entry: AnswerEntry): Promise<void> {
+  const mediaPath = ctx.history.stream(entry.streamKey)?.mediaPath;
+  if (!mediaPath) return;
+  for (const [index, e] of entry.evidence.slice(0, MAX_THUMBNAILS).entries()) {
+    const dataUri = await thumbnailDataUri(mediaPath, e.timeS);
+    if (dataUri) ctx.answers.thumbnail(entry.id, index, dataUri);
+  }
+}
+
+export async function askAboutVideo(
+  ctx: VlmContext,
+  uri?: vscode.Uri,
+  question?: string,
+): Promise<AnswerEntry | undefined> {
+  const file = await pickMedia('video', uri);
+  if (!file) return undefined;
+  const stream = await openStream(
+    ctx,
+    { kind: 'file', uri: file.toString() },
+    basename(file.fsPath),
+  );
+  if (!stream) return undefined;
+  const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
+  if (!q) return undefined;
+  return runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q });
+}
+
+export async function askAboutImage(
+  ctx: VlmContext,
+  uri?: vscode.Uri,
+  question?: string,
+): Promise<AnswerEntry | undefined> {
+  const file = await pickMedia('image', uri);
+  if (!file) return undefined;
+  const key = `image:${file.fsPath}`;
+  ctx.history.addStream({ key, label: basename(file.fsPath) });
+  const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
+  if (!q) return undefined;
+  return runAsk(ctx, key, { image: { uri: file.toString() }, question: q });
+}
+
+export async function openLiveSource(ctx: VlmContext): Promise<void> {
+  const kinds: (vscode.QuickPickItem & {
+    liveKind: LiveKind;
+    prompt: string;
+    placeHolder: string;
+  })[] = [
+    {
+      label: '$(device-desktop) Screen',
+      liveKind: 'screen',
+      detail: 'Capture the screen (x11grab, gdigrab or avfoundation)',
+      prompt: 'Display (empty: the default display)',
+      placeHolder: ':0.0',
+    },
+    {
+      label: '$(device-camera-video) Camera',
+      liveKind: 'camera',
+      detail: 'A webcam or capture device',
+      prompt: 'Device (empty: the default camera)',
+      placeHolder: process.platform === 'linux' ? '/dev/video0' : 'device name or index',
+    },
+    {
+      label: '$(globe) URL',
+      liveKind: 'url',
+      detail: 'An RTSP, HTTP or HLS stream',
+      prompt: 'Stream URL',
+      placeHolder: 'rtsp://camera.local/stream',
+    },
+  ];
+  const picked = await vscode.window.showQuickPick(kinds, {
+    title: 'VLM: Open Live Source',
+    placeHolder: 'What to watch',
+  });
+  if (!picked) return;
+  const kind = { ...picked, kind: picked.liveKind };
+  const input = await vscode.window.showInputBox({
+    title: `VLM: ${kind.label.replace(/^\$\([^)]*\) /, '')}`,
+    prompt: kind.prompt,
+    placeHolder: kind.placeHolder,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        if (kind.kind === 'url' || v.trim() !== '') liveSource(kind.kind, v);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  if (input === undefined) return;
+  const source = liveSource(kind.kind, input);
+  const stream = await openStream(ctx, source, liveLabel(source));
+  if (!stream) return;
+  await ctx.answers.focusStream(stream.streamId);
+  const q = await askQuestion(`Ask about ${stream.label}`);
+  if (q) await runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q });
+}

@@ -1,0 +1,219 @@
+// Select Model…, Download Model…, List Installed Models.
+import * as vscode from 'vscode';
+import {
+  ListModelsRequest,
+  SelectModelRequest,
+  ValidateModelRequest,
+  type ModelInfo,
+} from '../../protocol/protocol';
+import type { VlmContext } from '../context';
+import { downloadModel } from '../download/downloader';
+import { formatBytes } from '../format';
+import { listInstalledModels } from '../models/installed';
+import { validationReport } from '../models/report';
+import { readSettings } from '../settings/read';
+import { modelsDir } from '../settings/paths';
+import { errorText, isCancellation } from './errors';
+
+type ModelPick = vscode.QuickPickItem & {
+  action: 'model' | 'browse' | 'download';
+  id?: string;
+  path?: string;
+};
+
+export async function selectModel(ctx: VlmContext): Promise<void> {
+  const picks: ModelPick[] = [];
+  let listed: ModelInfo[] = [];
+  try {
+    listed = (await ctx.connection.running.sendRequest(ListModelsRequest)).models;
+  } catch (error) {
+    void vscode.window.showWarningMessage(
+      `VLM: the server could not list models: ${errorText(error)}`,
+    );
+  }
+  for (const m of listed) {
+    picks.push({
+      action: 'model',
+      id: m.id,
+      path: m.path,
+      label: `${m.selected ? '$(check) ' : ''}${m.name}`,
+      description: m.kind === 'reference' ? 'reference model: answers are not meaningful' : m.path,
+      detail: m.valid ? undefined : `Not valid: ${(m.problems ?? []).join('; ')}`,
+    });
+  }
+  const known = new Set(listed.map((m) => m.path).filter(Boolean));
+  for (const m of listInstalledModels(modelsDir(readSettings().settings))) {
+    if (!known.has(m.dir))
+      picks.push({
+        action: 'model',
+        id: m.dir,
+        path: m.dir,
+        label: m.name,
+        description: `installed · ${formatBytes(m.bytes)}${m.modelType ? ` · ${m.modelType}` : ''}`,
+      });
+  }
+  picks.push({ label: '', kind: vscode.QuickPickItemKind.Separator, action: 'browse' });
+  picks.push({ action: 'browse', label: '$(folder-opened) Browse for a model folder…' });
+  picks.push({ action: 'download', label: '$(cloud-download) Download a model…' });
+  const picked = await vscode.window.showQuickPick(picks, {
+    title: 'VLM: Select Model',
+    placeHolder: 'Model for answers',
+  });
+  if (!picked) return;
+  if (picked.action === 'download')
+    return void (await vscode.commands.executeCommand('vlm.downloadModel'));
+  if (picked.action === 'browse') {
+    const folder = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Use This Model Folder',
+    });
+    if (!folder?.[0]) return;
+    return void (await useModel(ctx, folder[0].fsPath, folder[0].fsPath));
+  }
+  await useModel(ctx, picked.id ?? '', picked.path);
+}
+
+/** Validates a folder (a clear report when it is not a model), then loads it and saves the choice. */
+export async function useModel(ctx: VlmContext, id: string, folder?: string): Promise<boolean> {
+  const client = ctx.connection.running;
+  if (folder) {
+    const result = await client
+      .sendRequest(ValidateModelRequest, { path: folder })
+      .catch((error: unknown) => {
+        void vscode.window.showErrorMessage(`VLM: cannot validate ${folder}: ${errorText(error)}`);
+        return undefined;
+      });
+    if (!result) return false;
+    if (!result.valid) {
+      const choice = await vscode.window.showErrorMessage(
+        `VLM: ${folder} is not a valid model: ${result.problems.slice(0, 3).join('; ')}${result.problems.length > 3 ? '; …' : ''}`,
+        'Show Report',
+      );
+      if (choice)
+        await vscode.window.showTextDocument(
+          await vscode.workspace.openTextDocument({
+            language: 'markdown',
+            content: validationReport(result),
+          }),
+        );
+      return false;
+    }
+  }
+  try {
+    const selected = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `VLM: loading ${folder ?? id}`,
+        cancellable: true,
+      },
+      (_p, token) => client.sendRequest(SelectModelRequest, { model: folder ?? id }, token),
+    );
+    await vscode.workspace
+      .getConfiguration('vlm')
+      .update(
+        'modelPath',
+        selected.model.kind === 'reference' ? '' : (selected.model.path ?? folder ?? ''),
+        vscode.ConfigurationTarget.Global,
+      );
+    ctx.answers.setReferenceModel(selected.model.kind === 'reference');
+    void vscode.window.showInformationMessage(
+      `VLM: ${selected.model.name} loaded in ${(selected.loadMs / 1000).toFixed(1)} s.`,
+    );
+    return true;
+  } catch (error) {
+    if (!isCancellation(error))
+      void vscode.window.showErrorMessage(`VLM: cannot load ${folder ?? id}: ${errorText(error)}`);
+    return false;
+  }
+}
+
+export async function downloadModelCommand(ctx: VlmContext): Promise<void> {
+  const { settings } = readSettings();
+  let baseUrl = settings.models.downloadBaseUrl;
+  if (!baseUrl) {
+    const typed = await vscode.window.showInputBox({
+      title: 'VLM: Download Model',
+      prompt:
+        'Base URL that serves <model>/vlm-manifest.json (saved as vlm.models.downloadBaseUrl)',
+      placeHolder: 'https://models.example.com/vlm',
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        /^https?:\/\/\S+$/.test(v.trim()) ? undefined : 'An http:// or https:// URL',
+    });
+    if (!typed) return;
+    baseUrl = typed.trim();
+    await vscode.workspace
+      .getConfiguration('vlm')
+      .update('models.downloadBaseUrl', baseUrl, vscode.ConfigurationTarget.Global);
+  }
+  const model = await vscode.window.showInputBox({
+    title: 'VLM: Download Model',
+    prompt: `Model name under ${baseUrl}`,
+    placeHolder: 'e.g. smolvlm-256m-instruct',
+    ignoreFocusOut: true,
+  });
+  if (!model?.trim()) return;
+  const dir = modelsDir(settings);
+  try {
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `VLM: downloading ${model}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return downloadModel({
+          baseUrl,
+          model: model.trim(),
+          modelsDir: dir,
+          signal: abort.signal,
+          onProgress: (p) => {
+            const percent = p.bytesTotal > 0 ? (100 * p.bytesDone) / p.bytesTotal : 0;
+            progress.report({
+              message: `${p.file} (${p.fileIndex + 1}/${p.fileCount}) · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
+              increment: percent - reported,
+            });
+            reported = percent;
+          },
+        });
+      },
+    );
+    ctx.output.info(
+      `downloaded ${model} into ${result.dir} (${formatBytes(result.bytesFetched)} fetched${result.resumedFiles.length ? `, resumed ${result.resumedFiles.join(', ')}` : ''})`,
+    );
+    const choice = await vscode.window.showInformationMessage(
+      `VLM: ${model} downloaded and verified (${result.manifest.files.length} files).`,
+      'Use It',
+    );
+    if (choice) await useModel(ctx, result.dir, result.dir);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`VLM: download failed: ${(error as Error).message}`);
+  }
+}
+
+export async function listInstalledModelsCommand(ctx: VlmContext): Promise<void> {
+  const dir = modelsDir(readSettings().settings);
+  const installed = listInstalledModels(dir);
+  if (installed.length === 0) {
+    const choice = await vscode.window.showInformationMessage(
+      `VLM: no models installed in ${dir}.`,
+      'Download Model…',
+    );
+    if (choice) await vscode.commands.executeCommand('vlm.downloadModel');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    installed.map((m) => ({
+      label: m.name,
+      description: `${formatBytes(m.bytes)}${m.modelType ? ` · ${m.modelType}` : ''}`,
+      detail: m.dir,
+      model: m,
+    })),
+    { title: `VLM: Installed Models (${dir})`, placeHolder: 'Pick one to use it' },
+  );
+  if (picked) await useModel(ctx, picked.model.dir, picked.model.dir);
+}

@@ -1,0 +1,46 @@
+// Registers a handler for every command in COMMANDS.
+import * as vscode from 'vscode';
+import type { VlmContext } from '../context';
+import { COMMANDS } from './ids';
+import { askAboutImage, askAboutVideo, openLiveSource } from './ask';
+import { downloadModelCommand, listInstalledModelsCommand, selectModel } from './models';
+import { analyzeScreenshot, pasteScreenshot } from './screenshot';
+import { closeStream, findTextInVideo, selectStream } from './streams';
+
+type Handler = (...args: unknown[]) => unknown;
+
+export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
+  const handlers: Record<keyof typeof COMMANDS, Handler> = {
+    askAboutVideo: (uri, question) =>
+      askAboutVideo(ctx, uri as vscode.Uri | undefined, question as string | undefined),
+    askAboutImage: (uri, question) =>
+      askAboutImage(ctx, uri as vscode.Uri | undefined, question as string | undefined),
+    openLiveSource: () => openLiveSource(ctx),
+    analyzeScreenshot: (uri) => analyzeScreenshot(ctx, uri as vscode.Uri | undefined),
+    pasteScreenshot: () => pasteScreenshot(ctx),
+    findTextInVideo: (uri) => findTextInVideo(ctx, uri as vscode.Uri | undefined),
+    showCacheDiagnostics: () => ctx.panel.show(),
+    selectStream: () => selectStream(ctx),
+    closeStream: () => closeStream(ctx),
+    selectModel: () => selectModel(ctx),
+    downloadModel: () => downloadModelCommand(ctx),
+    listInstalledModels: () => listInstalledModelsCommand(ctx),
+    restartServer: () =>
+      ctx.connection
+        .restart()
+        .catch((e: Error) =>
+          vscode.window.showErrorMessage(`VLM: the server did not start: ${e.message}`),
+        ),
+    showOutput: () => ctx.output.show(),
+  };
+  return (Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]).map((name) =>
+    vscode.commands.registerCommand(COMMANDS[name].id, async (...args: unknown[]) => {
+      try {
+        return await handlers[name](...args);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`VLM: ${(error as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+}

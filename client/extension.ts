@@ -1,0 +1,102 @@
+// The extension's entry (bundled to dist/client.js): builds the shared pieces, wires the
+// server's notifications to the status bar, answers view and diagnostics panel, registers
+// the commands and the agent tool, and starts the language server.
+import * as vscode from 'vscode';
+import { CacheStatsRequest } from '../protocol/protocol';
+import { AnswerHistory } from './answers/history';
+import { AnswersView } from './answers/view';
+import { registerScreenshotTool } from './agent/screenshot-tool';
+import { registerCommands } from './commands/register';
+import { ServerConnection } from './connection/server-connection';
+import type { VlmContext } from './context';
+import { budgetsFromSettings } from './diagnostics/adapter';
+import { DiagnosticsPanel } from './diagnostics/panel';
+import { showFrame } from './frames/show';
+import { readSettings, reportSettingProblems } from './settings/read';
+import { EngineStatusBar } from './status/status-bar';
+import { StreamRegistry } from './streams/registry';
+
+/** Returned from activate(): what the editor and end-to-end tests inspect. */
+export interface VlmExtensionApi {
+  context: VlmContext;
+  statusBar: EngineStatusBar;
+  ready: Promise<void>;
+}
+
+export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
+  const output = vscode.window.createOutputChannel('VLM', { log: true });
+  const connection = new ServerConnection(extension, output);
+  const history = new AnswerHistory();
+  const streams = new StreamRegistry();
+  const ctx = {} as VlmContext;
+  const answers = new AnswersView(extension.extensionUri, history, {
+    showFrame: (entry, index) =>
+      showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeS ?? 0),
+    selectModel: () => vscode.commands.executeCommand('vlm.selectModel') as Promise<void>,
+  });
+  const panel = new DiagnosticsPanel(extension.extensionUri, {
+    showFrame: (streamId, timeS) => showFrame(history.stream(streamId)?.mediaPath, timeS),
+    refresh: () => refreshStats(ctx),
+  });
+  Object.assign(ctx, { extension, connection, history, answers, panel, streams, output });
+  const statusBar = new EngineStatusBar();
+
+  const shownProblems = new Set<string>();
+  const applySettings = () => {
+    const validated = readSettings();
+    reportSettingProblems(validated, shownProblems);
+    panel.post({ type: 'budgets', budgets: budgetsFromSettings(validated.settings) });
+  };
+  applySettings();
+
+  extension.subscriptions.push(
+    output,
+    connection,
+    panel,
+    statusBar,
+    AnswersView.register(answers),
+    ...registerCommands(ctx),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration('vlm') && applySettings(),
+    ),
+    connection.onState.event(({ state, error }) => statusBar.setConnection(state, error)),
+    connection.onEngineStatus.event((status) => {
+      statusBar.setStatus(status);
+      panel.post({ type: 'engine', status });
+      answers.setReferenceModel(isReferenceModel(status.model));
+    }),
+    connection.onStreamStatus.event((stream) => {
+      streams.update(stream);
+      panel.post({ type: 'stream', stream });
+    }),
+    connection.onCacheStats.event((stats) =>
+      panel.post({ type: 'stats', atMs: Date.now(), stats }),
+    ),
+  );
+  const tool = registerScreenshotTool(ctx);
+  if (tool) extension.subscriptions.push(tool);
+
+  answers.setReferenceModel(readSettings().settings.modelPath === '');
+  const ready = connection.start().catch((error: Error) => {
+    void vscode.window
+      .showErrorMessage(`VLM: the language server did not start: ${error.message}`, 'Show Output')
+      .then((c) => c && output.show());
+  });
+  return { context: ctx, statusBar, ready };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return undefined; // the ServerConnection in subscriptions stops the server
+}
+
+function isReferenceModel(model: string | undefined): boolean {
+  return model === undefined || model === '' || model.startsWith('reference');
+}
+
+function refreshStats(ctx: VlmContext): void {
+  if (ctx.connection?.state !== 'running') return;
+  ctx.connection.running
+    .sendRequest(CacheStatsRequest, {})
+    .then((stats) => ctx.panel.post({ type: 'stats', atMs: Date.now(), stats }))
+    .catch(() => undefined);
+}
