@@ -218,6 +218,10 @@ export interface StreamSummary {
   encodedUntilS: number;
   /** Set when state is 'failed'. */
   error?: string;
+  /** Frames encoded per second of encoding time, while encoding. */
+  encodeFps?: number;
+  /** Encoding progress 0-100 for files of known duration. */
+  percentage?: number;
 }
 
 export type OpenStreamResult = StreamSummary;
@@ -282,6 +286,8 @@ export interface AskTimings {
   prefillMs?: number;
   decodeMs?: number;
   totalMs: number;
+  /** Question received -> first answer token. */
+  ttftMs?: number;
   tokens?: number;
   tokensPerSecond?: number;
 }
