@@ -2,7 +2,15 @@
 // tokenizer files, onnx/vision_encoder.onnx, onnx/embed_tokens.onnx,
 // onnx/decoder_model_merged.onnx) with deterministic weights. The folder is written under a
 // temporary name next to its destination and renamed into place when complete.
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { OnnxModel } from '../onnx/model-io';
 import { writeOnnxModel } from '../onnx/model-io';
@@ -17,7 +25,7 @@ import {
 } from './config-files';
 import { buildDecoderGraph } from './decoder-graph';
 import { buildEmbedGraph } from './embed-graph';
-import { DEFAULT_SEED, MANIFEST_FILE, makeManifest } from './manifest';
+import { DEFAULT_SEED, MANIFEST_FILE, isReferenceModel, makeManifest } from './manifest';
 import { referencePreset, type ReferencePreset, type ReferencePresetName } from './presets';
 import { buildTokenizer } from './tokenizer-builder';
 import { buildVisionGraph } from './vision-graph';
@@ -105,7 +113,20 @@ function replaceDirectory(from: string, to: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Generates a reference model into `outDir` (replacing what is there). */
+/** Only an empty folder or an earlier reference model may be replaced: never a user's files. */
+function checkReplaceable(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) {
+    throw new Error(`cannot write the reference model to ${dir}: it exists and is not a folder`);
+  }
+  if (readdirSync(dir).length > 0 && !isReferenceModel(dir)) {
+    throw new Error(
+      `refusing to write the reference model into ${dir}: the folder is not empty and is not a generated reference model (no valid ${MANIFEST_FILE})`,
+    );
+  }
+}
+
+/** Generates a reference model into `outDir`: a new or empty folder, or an earlier reference model it replaces. */
 export async function generateReferenceModel(options: GenerateOptions): Promise<GeneratedModel> {
   const preset = referencePreset(options.preset);
   const seed = options.seed ?? DEFAULT_SEED;
@@ -113,6 +134,7 @@ export async function generateReferenceModel(options: GenerateOptions): Promise<
     throw new Error(`seed must be an integer from 0 to 4294967295, got ${seed}`);
   }
   const dir = resolve(options.outDir);
+  checkReplaceable(dir);
   mkdirSync(dirname(dir), { recursive: true });
   const temporary = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(temporary);

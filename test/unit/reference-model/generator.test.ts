@@ -218,13 +218,31 @@ test('same seed gives the same bytes; another seed gives other weights and the s
   assert.equal(readReferenceManifest(other.dir)?.seed, 99);
 });
 
-test('generating over an existing folder replaces it whole', async () => {
+test('generating replaces an earlier reference model but never a folder of other files', async () => {
   const dir = join(scratch, 'replace');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'stale.txt'), 'old');
+  await generateReferenceModel({ preset: 'tiny', outDir: dir, seed: 5 });
+  writeFileSync(join(dir, 'leftover.txt'), 'from the earlier model');
   await generateReferenceModel({ preset: 'tiny', outDir: dir });
-  assert.ok(!existsSync(join(dir, 'stale.txt')));
-  assert.ok(existsSync(join(dir, 'onnx', 'decoder_model_merged.onnx')));
+  assert.ok(!existsSync(join(dir, 'leftover.txt')));
+  assert.equal(readReferenceManifest(dir)?.seed, 1234);
+
+  const user = join(scratch, 'user-files');
+  mkdirSync(user);
+  writeFileSync(join(user, 'notes.txt'), 'mine');
+  await assert.rejects(
+    generateReferenceModel({ preset: 'tiny', outDir: user }),
+    /refusing to write .*user-files.*not empty/,
+  );
+  assert.deepEqual(readdirSync(user), ['notes.txt']);
+  await assert.rejects(
+    generateReferenceModel({ preset: 'tiny', outDir: join(user, 'notes.txt') }),
+    /notes\.txt: it exists and is not a folder/,
+  );
+
+  const empty = join(scratch, 'empty');
+  mkdirSync(empty);
+  await generateReferenceModel({ preset: 'tiny', outDir: empty });
+  assert.ok(isReferenceModel(empty));
 });
 
 test('the manifest marks generated folders and nothing else', () => {
