@@ -2,7 +2,7 @@
 // out. Files are checked (probe) before decoding so bad input fails with a clear error;
 // growing files are followed; live sources reconnect and drop frames when the consumer
 // falls behind (see live-source.ts).
-import { IngestError } from './errors';
+import { IngestAbortError, IngestError } from './errors';
 import { decodeArgs, probeInputOptions, type OutputOptions } from './ffmpeg-args';
 import { resolveFfmpeg } from './ffmpeg-path';
 import type { FfmpegProcess } from './ffmpeg-process';
@@ -11,6 +11,7 @@ import { followGrowingFile } from './growing-file';
 import { DEFAULT_MAX_DURATION_SEC, DEFAULT_MAX_PIXELS } from './limits';
 import { liveFrames, type ReconnectOptions } from './live-source';
 import { probeVideo } from './probe';
+import { x11ScreenSize } from './x11-screen-size';
 import type { RawFrame } from './raw-frames';
 import {
   isLiveSource,
@@ -52,7 +53,7 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
   private started = false;
 
   constructor(
-    readonly source: SourceSpec,
+    public source: SourceSpec,
     private readonly options: DecodeOptions,
   ) {}
 
@@ -70,12 +71,15 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
   private async *frames(): AsyncGenerator<DecodedFrame> {
     const ffmpegPath = this.options.ffmpegPath ?? resolveFfmpeg(this.options.ffmpegSetting).path;
     const start = await this.checkSource(ffmpegPath);
+    await this.sizeScreen(ffmpegPath);
     const end = this.options.endSec;
     let index = 0;
     for await (const raw of this.rawFrames(
       ffmpegPath,
       this.metadata?.isImage ? { fps: undefined } : {},
     )) {
+      // Also stops frames already queued by a live source from reaching an aborted consumer.
+      if (this.options.signal?.aborted) throw new IngestAbortError(describeSource(this.source));
       const timeSec = frameTime(start, raw);
       // The fps filter may emit one frame at the end boundary; the range is [start, end).
       if (end !== undefined && timeSec >= end - 1e-9) continue;
@@ -122,6 +126,15 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
     return this.options.startSec ?? 0;
   }
 
+  /** x11grab needs the screen size to capture the whole screen (see x11-screen-size.ts). */
+  private async sizeScreen(ffmpegPath: string): Promise<void> {
+    const source = this.source;
+    if (source.kind !== 'screen' || source.region || process.platform !== 'linux') return;
+    const display = source.display ?? process.env.DISPLAY ?? ':0';
+    const { width, height } = await x11ScreenSize(ffmpegPath, display);
+    this.source = { ...source, display, region: { x: 0, y: 0, width, height } };
+  }
+
   /** `output` overrides the caller's output options (a still image ignores fps). */
   private rawFrames(ffmpegPath: string, output: OutputOptions): AsyncIterable<RawFrame> {
     const run = (overrides: Partial<FfmpegRunOptions> = {}) =>
@@ -138,7 +151,8 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
     }
     if (source.kind === 'growing-file') {
       const idleMs = source.idleMs ?? 3000;
-      return run({
+      let followError: unknown;
+      const frames = run({
         pipeStdin: true,
         // Silence while the writer pauses is expected; only longer silence is a stall.
         stallTimeoutMs: idleMs + (this.options.stallTimeoutMs ?? 30_000),
@@ -148,9 +162,21 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
             idleMs,
             pollMs: source.pollMs,
             signal: this.options.signal,
-          }).catch(() => void proc.kill());
+          }).catch((error: unknown) => {
+            followError = error;
+            void proc.kill();
+          });
         },
       });
+      // A follower failure (file missing, shrinking) explains the end better than ffmpeg's.
+      return (async function* () {
+        try {
+          yield* frames;
+        } catch (error) {
+          throw followError ?? error;
+        }
+        if (followError) throw followError;
+      })();
     }
     return run();
   }

@@ -120,8 +120,9 @@ export function inputArgs(
         source.pattern,
       ];
     case 'growing-file':
-      // Fed through stdin by a follower that knows when the writer has stopped.
-      return ['-i', 'pipe:0'];
+      // Fed through stdin by a follower that knows when the writer has stopped. A short
+      // probe lets the first frames out while the recording is still small.
+      return ['-probesize', '65536', '-analyzeduration', '200000', '-i', 'pipe:0'];
     case 'screen':
       return screenArgs(source, platform, env);
     case 'camera':

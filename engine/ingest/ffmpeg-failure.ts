@@ -1,46 +1,28 @@
 // Turns what ffmpeg printed when it failed into one IngestError that names the problem.
-import { openSync, readSync, closeSync } from 'node:fs';
 import { IngestError } from './errors';
-
-/** First bytes of common media containers and images, to tell "corrupt" from "not media". */
-const MEDIA_SIGNATURES: Array<[string, (head: Buffer) => boolean]> = [
-  ['MP4/MOV', (h) => h.subarray(4, 8).toString('latin1') === 'ftyp'],
-  ['Matroska/WebM', (h) => h.readUInt32BE(0) === 0x1a45dfa3],
-  ['AVI', (h) => h.subarray(0, 4).toString('latin1') === 'RIFF'],
-  ['GIF', (h) => h.subarray(0, 4).toString('latin1') === 'GIF8'],
-  ['PNG', (h) => h.readUInt32BE(0) === 0x89504e47],
-  ['JPEG', (h) => h[0] === 0xff && h[1] === 0xd8],
-  ['MPEG-TS', (h) => h[0] === 0x47],
-];
-
-/** The container a file's first bytes claim, or undefined. */
-export function sniffContainer(path: string): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(16);
-    if (readSync(fd, head, 0, 16, 0) < 8) return undefined;
-    return MEDIA_SIGNATURES.find(([, matches]) => matches(head))?.[0];
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+import { mp4EndsEarly, sniffContainer } from './file-sniff';
 
 const UNAVAILABLE =
   /Connection refused|Connection timed out|Network is unreachable|No route to host|Server returned|HTTP error|Cannot open display|Can't open display|Cannot open video device|No such device|Device or resource busy|timed out|Immediate exit requested|Input\/output error|Failed to resolve hostname|Name or service not known/i;
 
-/** The ffmpeg line that best explains a failure: the last one that looks like an error. */
+const GENERIC = /Invalid data found when processing input|Conversion failed|Error opening input/;
+const ERRORISH =
+  /error|invalid|not found|unsupported|failed|cannot|could not|no such|refused|unable|denied|partial file|timed out/i;
+
+/**
+ * The ffmpeg line that best explains a failure: the last specific error line (a generic
+ * "Invalid data found" only when nothing better was said), without the `[demuxer @ 0x…]`
+ * prefix.
+ */
 export function explainingLine(stderr: string[]): string {
   const errorish = stderr.filter(
     (line) =>
-      !/^\s*(Stream #|Input #|Output #|Duration:|Metadata:|\[Parsed_showinfo)/.test(line) &&
-      /error|invalid|not found|unsupported|failed|cannot|could not|no such|refused|unable|denied/i.test(
-        line,
-      ),
+      !/^\s*(Stream #|Input #|Output #|Duration:|Metadata:)|showinfo/.test(line) &&
+      ERRORISH.test(line),
   );
-  return (errorish.at(-1) ?? stderr.at(-1) ?? 'no output').trim();
+  const specific = errorish.filter((line) => !GENERIC.test(line));
+  const line = specific.at(-1) ?? errorish.at(-1) ?? stderr.at(-1) ?? 'no output';
+  return line.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/, '').trim();
 }
 
 /**
@@ -62,32 +44,36 @@ export function classifyFailure(source: string, stderr: string[], localPath?: st
     return new IngestError('not-found', source, 'file not found');
   }
   if (
-    /moov atom not found|partial file|End of file|Truncating packet|truncated/i.test(text) &&
-    localPath
-  ) {
-    return new IngestError('truncated', source, `file is truncated (ffmpeg: ${line})`);
-  }
-  if (
-    /Invalid data found when processing input|could not find codec parameters|Invalid argument/i.test(
+    localPath &&
+    /Invalid data found|moov atom not found|could not find codec parameters|partial file|End of file|Truncating packet/i.test(
       text,
-    ) &&
-    localPath
+    )
   ) {
-    const claimed = sniffContainer(localPath);
-    return claimed
-      ? new IngestError(
-          'corrupt',
-          source,
-          `file looks like ${claimed} but is corrupt (ffmpeg: ${line})`,
-        )
-      : new IngestError(
-          'not-media',
-          source,
-          `not a video or image file ffmpeg can read (ffmpeg: ${line})`,
-        );
+    return unreadableFile(source, localPath, text, line);
   }
   if (UNAVAILABLE.test(text)) {
     return new IngestError('unavailable', source, `source unavailable (ffmpeg: ${line})`);
   }
   return new IngestError('ffmpeg-failed', source, `ffmpeg failed: ${line}`);
+}
+
+/** A local file ffmpeg could not read: not media, truncated, or corrupt, told apart by its bytes. */
+function unreadableFile(source: string, path: string, text: string, line: string): IngestError {
+  const claimed = sniffContainer(path);
+  if (!claimed) {
+    return new IngestError(
+      'not-media',
+      source,
+      'not a video or image file ffmpeg can read (its first bytes match no known media format)',
+    );
+  }
+  const cut =
+    /partial file|Truncating packet|End of file/i.test(text) ||
+    (/moov atom not found/.test(text) && claimed === 'MP4/MOV' && mp4EndsEarly(path));
+  if (cut) return new IngestError('truncated', source, `file is truncated (ffmpeg: ${line})`);
+  return new IngestError(
+    'corrupt',
+    source,
+    `file looks like ${claimed} but is corrupt (ffmpeg: ${line})`,
+  );
 }

@@ -1,7 +1,7 @@
 // One ffmpeg run as an async generator of frames: spawn, read, classify the failure if
 // any, and always kill and reap the child on the way out (end, error, break or abort).
 import { IngestAbortError, IngestError } from './errors';
-import { classifyFailure } from './ffmpeg-failure';
+import { classifyFailure, explainingLine } from './ffmpeg-failure';
 import { FfmpegProcess, spawnFailure } from './ffmpeg-process';
 import { RawFrameReader, type RawFrame } from './raw-frames';
 
@@ -66,6 +66,14 @@ export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawF
     const exit = await proc.exited;
     if (exit.spawnError) throw spawnFailure(options.ffmpegPath, exit.spawnError);
     if (options.signal?.aborted) throw new IngestAbortError(options.source);
+    if (exit.signal) {
+      const why = explainingLine(proc.stderrTail());
+      throw new IngestError(
+        'ffmpeg-failed',
+        options.source,
+        `ffmpeg crashed with ${exit.signal} (${why})`,
+      );
+    }
     if (exit.code !== 0)
       throw classifyFailure(options.source, proc.stderrTail(), options.localPath);
     if (options.localPath && (truncated || reader.leftoverBytes > 0)) {
@@ -82,10 +90,6 @@ export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawF
 }
 
 function truncatedLine(proc: FfmpegProcess): string {
-  return (
-    proc
-      .stderrTail()
-      .filter((line) => TRUNCATED.test(line))
-      .at(-1) ?? 'incomplete last frame'
-  ).trim();
+  const lines = proc.stderrTail().filter((line) => TRUNCATED.test(line));
+  return lines.length > 0 ? explainingLine(lines) : 'incomplete last frame';
 }

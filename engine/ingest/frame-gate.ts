@@ -53,9 +53,12 @@ export interface GateStats {
   sceneChanges: number;
 }
 
-/** Mean luma (BT.601 weights) of each block of an RGB24 image. */
+/**
+ * Mean luma (BT.601 weights, 0-255) of each block of an RGB24 image. Hot loop: about 1 ms
+ * per 1080p frame matters here, so it sums each block row segment in a local and divides once.
+ */
 export function blockLuma(
-  rgb: Buffer,
+  rgb: Uint8Array,
   width: number,
   height: number,
   blockSize: number,
@@ -64,11 +67,13 @@ export function blockLuma(
   const rows = Math.ceil(height / blockSize);
   const sums = new Uint32Array(cols * rows);
   for (let y = 0; y < height; y++) {
-    const rowBase = Math.floor(y / blockSize) * cols;
+    const rowBase = ((y / blockSize) | 0) * cols;
     let p = y * width * 3;
-    for (let x = 0; x < width; x++, p += 3) {
-      sums[rowBase + ((x / blockSize) | 0)] +=
-        (77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!) >> 8;
+    for (let bx = 0, x = 0; bx < cols; bx++) {
+      const end = Math.min(x + blockSize, width);
+      let acc = 0;
+      for (; x < end; x++, p += 3) acc += 77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!;
+      sums[rowBase + bx]! += acc;
     }
   }
   const means = new Float32Array(cols * rows);
@@ -76,7 +81,7 @@ export function blockLuma(
     const h = Math.min(blockSize, height - by * blockSize);
     for (let bx = 0; bx < cols; bx++) {
       const w = Math.min(blockSize, width - bx * blockSize);
-      means[by * cols + bx] = sums[by * cols + bx]! / (w * h);
+      means[by * cols + bx] = sums[by * cols + bx]! / (256 * w * h);
     }
   }
   return means;

@@ -131,6 +131,14 @@ export async function probeVideo(path: string, options: ProbeOptions): Promise<V
       );
     const stderr = lines;
     const metadata = parseFfmpegInfo(stderr.join('\n'));
+    const unknownTag = /Video: none \(([^/)]+?)\s*\//.exec(stderr.join('\n'))?.[1];
+    if (metadata?.codec === 'none') {
+      throw new IngestError(
+        'unsupported-codec',
+        path,
+        `unsupported codec: ffmpeg has no decoder for the video codec tagged '${unknownTag ?? 'unknown'}'`,
+      );
+    }
     if (metadata && metadata.width > 0 && metadata.height > 0) {
       return isPattern ? { ...metadata, isImage: false, frameCountEstimate: undefined } : metadata;
     }
