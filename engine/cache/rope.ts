@@ -2,8 +2,8 @@
 // to new positions is a rotation by the angle difference, so no recomputation is needed.
 // Layout is HF "rotate_half": within each head, dim i pairs with dim i + rotaryDim/2.
 //
-// HF computes angles in float32 (inv_freq float32, position * inv_freq rounded to float32,
-// then cos/sin). Emulating that rounding makes the re-rotation match keys the graph computes
+// HF graphs compute angles in float32 (inv_freq float32, position * inv_freq rounded to
+// float32, then cos/sin). Emulating that rounding makes the re-rotation match keys the graph computes
 // at the target position to ~1e-7 instead of ~1e-5 at positions in the thousands.
 import type { RopeSettings } from '../model/contract';
 
@@ -17,7 +17,8 @@ export function inverseFrequencies(rope: RopeSettings): Float64Array {
   const factor = scalingFactor(rope);
   const out = new Float64Array(half);
   for (let i = 0; i < half; i++) {
-    const base = f32(1 / f32(Math.pow(rope.theta, f32((2 * i) / rope.rotaryDim))));
+    // Computed in double and rounded once, as exporters store the inv_freq constant.
+    const base = f32(1 / Math.pow(rope.theta, (2 * i) / rope.rotaryDim));
     out[i] = factor === 1 ? base : f32(base / factor);
   }
   return out;

@@ -1,7 +1,8 @@
 import type { Command } from '../command';
+import { askCommand } from './ask';
 import { doctorCommand } from './doctor';
 import { modelCommand } from './model';
 import { serveCommand } from './serve';
 
 /** Every `vlm` subcommand, in the order `vlm --help` lists them. */
-export const commands: Command[] = [doctorCommand, modelCommand, serveCommand];
+export const commands: Command[] = [askCommand, doctorCommand, modelCommand, serveCommand];

@@ -1,0 +1,295 @@
+// Streaming KV cache benchmark: question latency after 1 and 30 minutes of a 1 fps stream
+// for the streaming policies vs the full-cache baseline (ratios from one run), bytes per
+// block at fp32 / int8 / int4, and needle recall@k per retrieval scorer.
+//
+//   node --import tsx engine/bench/cache-bench.ts [--quick] [--out file.json]
+//
+// Latency: frames are "fast-encoded" (synthetic KV blocks of the model's shape pushed
+// straight into the cache) so 1,800 frames take seconds; the question itself runs the
+// real path (retrieval pass, re-positioning, prefill, decode). Two models: the in-process
+// synthetic decoder with room for a 30-minute full cache (65,536 positions), and the ONNX
+// reference model (tiny preset, 2,048 positions: its full cache cannot hold 30 minutes).
+// Needle recall uses the ONNX reference model end to end (frames encoded by the model).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { encodeBlock } from '../cache/block-codec';
+import { representativeKeys, type KvBlock } from '../cache/block';
+import type { PolicyName } from '../cache/policies';
+import type { ScorerName } from '../cache/retrieval';
+import type { QuantBits } from '../cache/quant';
+import { loadModel } from '../model';
+import type { KvCache, TextModelSpec } from '../model/contract';
+import { ensureReferenceModel } from '../model/reference';
+import { openStream, type StreamModel, type VideoFrame } from '../stream';
+import { adaptModel } from '../stream/model-adapter';
+import { SyntheticModel } from '../stream/synthetic-model';
+
+const QUESTION = 'What was on screen when the error dialog appeared?';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+}
+
+function syntheticKv(spec: TextModelSpec, tokens: number, seed: number): KvCache {
+  const next = rng(seed);
+  const size = spec.numKvHeads * tokens * spec.headDim;
+  return {
+    length: tokens,
+    layers: Array.from({ length: spec.numLayers }, () => ({
+      key: Float32Array.from({ length: size }, next),
+      value: Float32Array.from({ length: size }, next),
+    })),
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+interface LatencyRow {
+  model: string;
+  policy: PolicyName;
+  minutes: number;
+  frames: number;
+  contextTokens: number;
+  ttftMs: number | null;
+  totalMs: number | null;
+  note?: string;
+}
+
+async function questionLatency(
+  model: StreamModel,
+  label: string,
+  policy: PolicyName,
+  minutes: number,
+  tokensPerFrame: number,
+  repeats: number,
+): Promise<LatencyRow> {
+  const frames = minutes * 60;
+  const stream = await openStream(
+    { kind: 'live' },
+    {
+      model,
+      policy,
+      recentBlocks: 8,
+      retrievedTopK: 8,
+      memoryBudget: 256 * 1024 ** 2,
+      answerReserveTokens: 64,
+    },
+  );
+  try {
+    for (let i = 0; i < frames; i++)
+      await stream.engine.pushEncodedBlock(syntheticKv(model.spec, tokensPerFrame, i + 1), {
+        index: i,
+        timeSec: i,
+      });
+    await stream.ask(QUESTION, { maxTokens: 2 }); // warm-up: first-run allocations and kernels
+    const ttft: number[] = [];
+    const total: number[] = [];
+    let contextTokens = 0;
+    for (let r = 0; r < repeats; r++) {
+      const result = await stream.ask(QUESTION, { maxTokens: 8 });
+      ttft.push(result.timings.ttftMs);
+      total.push(result.timings.totalMs);
+      const c = result.context;
+      contextTokens =
+        c.sinkTokens + (c.retrieved.length + c.recent.length) * tokensPerFrame + c.questionTokens;
+    }
+    return {
+      model: label,
+      policy,
+      minutes,
+      frames,
+      contextTokens,
+      ttftMs: median(ttft),
+      totalMs: median(total),
+    };
+  } catch (error) {
+    return {
+      model: label,
+      policy,
+      minutes,
+      frames,
+      contextTokens: 0,
+      ttftMs: null,
+      totalMs: null,
+      note: (error as Error).message.split('.')[0],
+    };
+  } finally {
+    await stream.close();
+  }
+}
+
+/** Encoded size of one frame's block for a spec, at each precision. */
+function blockBytes(spec: TextModelSpec, tokens: number): Record<string, number> {
+  const kv = syntheticKv(spec, tokens, 3);
+  const block: KvBlock = {
+    id: 0,
+    frameIndex: 0,
+    timeSec: 0,
+    tokenCount: tokens,
+    keyPosition: 0,
+    kv: kv.layers,
+    representatives: representativeKeys(kv.layers, tokens, 0, spec),
+  };
+  const out: Record<string, number> = {};
+  for (const bits of [32, 8, 4] as QuantBits[])
+    out[bits === 32 ? 'fp32' : `int${bits}`] = encodeBlock(
+      block,
+      bits,
+      spec.numKvHeads,
+      spec.headDim,
+    ).length;
+  return out;
+}
+
+function noiseFrame(index: number, seed: number): VideoFrame {
+  const next = rng(seed * 7919 + index);
+  const rgb = Buffer.alloc(48 * 48 * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.floor((next() + 1) * 127.5);
+  return { index, timeSec: index, width: 48, height: 48, rgb };
+}
+
+/**
+ * Needle: N distinct noise frames; the question's embeddings are the needle frame's own
+ * (as if the question showed that picture). Recall@k: the needle is among the top k
+ * retrieved blocks. The needle always sits outside the recent window.
+ */
+async function needleRecall(
+  model: StreamModel,
+  scorers: ScorerName[],
+  trials: number,
+  frames: number,
+) {
+  const ks = [1, 3, 5];
+  const results: Record<string, Record<string, number>> = {};
+  for (const scorer of scorers) {
+    const hits = Object.fromEntries(ks.map((k) => [`recall@${k}`, 0]));
+    for (let trial = 0; trial < trials; trial++) {
+      const needle = Math.floor(((trial + 0.5) / trials) * (frames - 8));
+      const needleEmbeds = await model.embedFrame(noiseFrame(needle, trial), false);
+      const asking: StreamModel = Object.assign(Object.create(model) as StreamModel, {
+        embedQuestion: async () => needleEmbeds,
+      });
+      const stream = await openStream(
+        { kind: 'live' },
+        { model: asking, scorer, recentBlocks: 4, retrievedTopK: 5, memoryBudget: 1e9 },
+      );
+      for (let i = 0; i < frames; i++) await stream.pushFrame(noiseFrame(i, trial));
+      const r = await stream.ask('which frame?', { maxTokens: 1 });
+      const retrievedRanked = r.evidence.filter((e) => r.context.retrieved.includes(e.blockId));
+      const rank = retrievedRanked.findIndex((e) => e.frameIndex === needle);
+      for (const k of ks) if (rank >= 0 && rank < k) hits[`recall@${k}`]++;
+      await stream.close();
+    }
+    results[scorer] = Object.fromEntries(Object.entries(hits).map(([k, v]) => [k, v / trials]));
+  }
+  return results;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, out: { type: 'string' } },
+  });
+  const quick = values.quick ?? false;
+  const repeats = quick ? 2 : 3;
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+
+  const synthetic = new SyntheticModel({ maxPositions: 65536, imageTokens: 16 });
+  const synthTokens =
+    (await synthetic.embedFrame(noiseFrame(0, 0), false)).length / synthetic.spec.hiddenSize;
+  const reference = await loadModel(await ensureReferenceModel('tiny'));
+  const port = adaptModel(reference);
+  const refTokens = (await port.embedFrame(noiseFrame(0, 0), false)).length / port.spec.hiddenSize;
+
+  log('== question latency after 1 and 30 minutes at 1 fps (fast-encoded frames)');
+  const latency: LatencyRow[] = [];
+  for (const [model, label, tokens] of [
+    [synthetic, 'synthetic-65k', synthTokens],
+    [port, 'onnx-reference-tiny', refTokens],
+  ] as [StreamModel, string, number][])
+    for (const policy of ['rekv', 'streaming-llm', 'full'] as PolicyName[])
+      for (const minutes of [1, 30]) {
+        const row = await questionLatency(model, label, policy, minutes, tokens, repeats);
+        latency.push(row);
+        log(
+          `  ${label.padEnd(20)} ${policy.padEnd(14)} ${String(minutes).padStart(2)} min  context ${String(row.contextTokens).padStart(6)} tokens  ` +
+            (row.ttftMs === null
+              ? `n/a (${row.note})`
+              : `ttft ${row.ttftMs.toFixed(1)} ms  total ${row.totalMs!.toFixed(1)} ms`),
+        );
+      }
+  const ratio = (label: string, policy: PolicyName) => {
+    const one = latency.find((r) => r.model === label && r.policy === policy && r.minutes === 1);
+    const thirty = latency.find(
+      (r) => r.model === label && r.policy === policy && r.minutes === 30,
+    );
+    return one?.ttftMs && thirty?.ttftMs ? thirty.ttftMs / one.ttftMs : null;
+  };
+  const ratios: Record<string, number | null> = {};
+  for (const label of ['synthetic-65k', 'onnx-reference-tiny'])
+    for (const policy of ['rekv', 'streaming-llm', 'full'] as PolicyName[])
+      ratios[`${label}/${policy}`] = ratio(label, policy);
+  log('  ttft ratio 30 min / 1 min:');
+  for (const [k, v] of Object.entries(ratios))
+    log(`    ${k.padEnd(36)} ${v === null ? 'n/a' : v.toFixed(2)}`);
+
+  log('== bytes per block (one frame)');
+  const smolSpec: TextModelSpec = {
+    numLayers: 30,
+    numHeads: 9,
+    numKvHeads: 3,
+    headDim: 64,
+    hiddenSize: 576,
+    vocabSize: 49280,
+    maxPositions: 8192,
+    rope: { theta: 100000, rotaryDim: 64 },
+  };
+  const bytes = {
+    'smolvlm-256m-shape (64 image + 8 marker tokens)': blockBytes(smolSpec, 72),
+    [`reference-tiny (${refTokens} tokens)`]: blockBytes(port.spec, refTokens),
+  };
+  for (const [k, v] of Object.entries(bytes))
+    log(
+      `  ${k.padEnd(48)} fp32 ${v.fp32}  int8 ${v.int8} (${(v.fp32 / v.int8).toFixed(2)}x)  int4 ${v.int4} (${(v.fp32 / v.int4).toFixed(2)}x)`,
+    );
+
+  log('== needle recall@k per scorer (ONNX reference model, frames encoded by the model)');
+  const trials = quick ? 4 : 10;
+  const needle = await needleRecall(
+    port,
+    ['queries', 'keys', 'recency', 'uniform'],
+    trials,
+    quick ? 24 : 40,
+  );
+  for (const [scorer, r] of Object.entries(needle))
+    log(
+      `  ${scorer.padEnd(8)} ${Object.entries(r)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join('  ')}`,
+    );
+  await reference.dispose();
+
+  const report = {
+    date: new Date().toISOString(),
+    quick,
+    repeats,
+    latency,
+    ttftRatio30over1: ratios,
+    bytesPerBlock: bytes,
+    needle: { trials, recall: needle },
+  };
+  if (values.out) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, JSON.stringify(report, null, 2));
+    log(`wrote ${values.out}`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`cache-bench: ${error instanceof Error ? error.stack : error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+// `vlm ask <video-or-image> "<question>"`: opens a stream over the file (reusing a saved
+// encoding when there is one), answers the question with streamed tokens, and prints the
+// evidence (times, scores, text) and the cache statistics.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatTime } from '../../cache/block';
+import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
+import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
+import { configuredModelDir, defaultCacheDir } from '../../config';
+import { loadModel } from '../../model';
+import { ensureReferenceModel } from '../../model/reference';
+import { openStream, type AskResult, type StreamStats } from '../../stream';
+import { adaptModel } from '../../stream/model-adapter';
+import { formatBytes } from '../../util/files';
+import { ExitCode, UsageError, type Command } from '../command';
+
+export const REFERENCE_MODEL_NOTICE =
+  'Note: no model is configured, so the built-in reference model answers. Its weights are generated, ' +
+  'so its answers are not meaningful. Point VLM_MODEL_DIR (or --model DIR) at a Hugging Face ONNX export ' +
+  'of a SmolVLM-style model (config.json, tokenizer.json, onnx/*.onnx) for real answers.';
+
+const options = {
+  json: { type: 'boolean' },
+  model: { type: 'string' },
+  policy: { type: 'string' },
+  fps: { type: 'string' },
+  scorer: { type: 'string' },
+  recent: { type: 'string' },
+  'top-k': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+} as const;
+
+function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || (integer && !Number.isInteger(n)))
+    throw new UsageError(
+      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got '${value}'`,
+    );
+  return n;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+export const askCommand: Command = {
+  name: 'ask',
+  summary: 'Ask a question about a video or an image; prints the answer, evidence and cache stats',
+  usage: `Usage: vlm ask <video-or-image> "<question>" [options]
+
+Encodes the file frame by frame into a bounded KV cache (sink, recent window, offloaded
+blocks retrieved per question), answers the question, and prints the evidence (frame
+times, scores, text) and the cache statistics. An encoded video is saved in the cache
+directory and reused by the next question about the same file.
+
+Options:
+  --json             print one JSON object: answer, evidence[], timings, cache
+  --model DIR        model folder (default: VLM_MODEL_DIR, else the built-in reference model)
+  --policy NAME      ${POLICY_NAMES.join(' | ')} (default rekv)
+  --fps N            frames per second sampled from a video (default 1)
+  --scorer NAME      retrieval scorer: ${SCORER_NAMES.join(' | ')} (default queries)
+  --recent N         frames in the full-precision recent window (default 8)
+  --top-k N          older frames retrieved per question (default 8)
+  --max-tokens N     longest answer in tokens (default 128)
+  --no-cache         do not save or reuse the encoded stream
+`,
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 2)
+      throw new UsageError('expected a file and a question: vlm ask <video-or-image> "<question>"');
+    const [file, question] = positionals;
+    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    if (!question.trim()) throw new UsageError('the question is empty');
+    const policy = oneOf<PolicyName>('policy', values.policy, POLICY_NAMES);
+    const scorer = oneOf<ScorerName>('scorer', values.scorer, SCORER_NAMES);
+    const fps = positive('fps', values.fps, false);
+    const recentBlocks = positive('recent', values.recent, true);
+    const retrievedTopK = positive('top-k', values['top-k'], true);
+    const maxTokens = positive('max-tokens', values['max-tokens'], true);
+
+    const configured = values.model ?? configuredModelDir();
+    if (!configured) io.err(REFERENCE_MODEL_NOTICE);
+    const model = await loadModel(configured ?? (await ensureReferenceModel('tiny')));
+    const warnings: string[] = [];
+    try {
+      const stream = await openStream(file, {
+        model: adaptModel(model),
+        policy,
+        scorer,
+        fps,
+        recentBlocks,
+        retrievedTopK,
+        cacheDir: values['no-cache'] ? null : defaultCacheDir(),
+        signal: io.signal,
+        onWarning: (m) => {
+          warnings.push(m);
+          if (!values.json) io.err(`warning: ${m}`);
+        },
+      });
+      try {
+        await stream.ready;
+        const streamTokens = values.json ? undefined : (t: string) => process.stdout.write(t);
+        const result = await stream.ask(question, {
+          maxTokens,
+          signal: io.signal,
+          onToken: streamTokens,
+        });
+        io.out(
+          values.json
+            ? JSON.stringify(
+                toJson(result, {
+                  model: configured ?? 'reference-tiny',
+                  reference: !configured,
+                  reopened: stream.reopened,
+                  warnings,
+                }),
+                null,
+                2,
+              )
+            : `\n${formatReport(result, stream.reopened)}`,
+        );
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      await model.dispose();
+    }
+    return ExitCode.ok;
+  },
+};
+
+function tierJson(t: {
+  blocks: number;
+  tokens: number;
+  ramBytes: number;
+  diskBytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}) {
+  return {
+    blocks: t.blocks,
+    tokens: t.tokens,
+    bytes: t.ramBytes + t.diskBytes,
+    ramBytes: t.ramBytes,
+    diskBytes: t.diskBytes,
+    hits: t.hits,
+    misses: t.misses,
+    evictions: t.evictions,
+  };
+}
+
+export function toJson(
+  r: AskResult,
+  extra: { model: string; reference: boolean; reopened: boolean; warnings: string[] },
+) {
+  return {
+    answer: r.answer,
+    evidence: r.evidence.map((e) => ({
+      timeSec: e.timeSec,
+      frameIndex: e.frameIndex,
+      score: Number(e.score.toFixed(4)),
+      scores: e.scores,
+      ...(e.text ? { text: e.text } : {}),
+    })),
+    timings: {
+      ttftMs: round(r.timings.ttftMs),
+      tpotMs: round(r.timings.tpotMs),
+      totalMs: round(r.timings.totalMs),
+      encodeMs: round(r.timings.encodeMs),
+      retrievalMs: round(r.timings.retrievalMs),
+    },
+    cache: {
+      policy: r.cache.policy,
+      sink: tierJson(r.cache.sink),
+      recent: tierJson(r.cache.recent),
+      retrievable: tierJson(r.cache.retrievable),
+      framesEncoded: r.cache.framesEncoded,
+      framesSkipped: r.cache.framesSkipped,
+      reopened: extra.reopened,
+    },
+    model: extra.model,
+    ...(extra.reference ? { notice: REFERENCE_MODEL_NOTICE } : {}),
+    warnings: extra.warnings,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function formatReport(r: AskResult, reopened: boolean): string {
+  const lines = ['', 'Evidence'];
+  if (r.evidence.length === 0) lines.push('  (none)');
+  for (const e of r.evidence.slice(0, 8))
+    lines.push(
+      `  ${formatTime(e.timeSec).padStart(7)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${e.text}"` : ''}`,
+    );
+  lines.push('', `Cache (${r.cache.policy}${reopened ? ', reopened from disk' : ''})`);
+  lines.push(...formatTiers(r.cache));
+  const t = r.timings;
+  lines.push(
+    '',
+    `Timings  ttft ${t.ttftMs.toFixed(0)} ms  tpot ${t.tpotMs.toFixed(1)} ms  total ${t.totalMs.toFixed(0)} ms  encode ${t.encodeMs.toFixed(0)} ms`,
+  );
+  return lines.join('\n');
+}
+
+export function formatTiers(c: StreamStats): string[] {
+  const row = (
+    name: string,
+    t: {
+      blocks: number;
+      tokens: number;
+      ramBytes: number;
+      diskBytes: number;
+      hits: number;
+      misses: number;
+      evictions: number;
+    },
+  ) =>
+    `  ${name.padEnd(12)} ${String(t.blocks).padStart(5)} blocks ${String(t.tokens).padStart(7)} tokens  RAM ${formatBytes(t.ramBytes).padStart(9)}  disk ${formatBytes(t.diskBytes).padStart(9)}  hits ${t.hits} misses ${t.misses} evictions ${t.evictions}`;
+  return [
+    row('sink', c.sink),
+    row('recent', c.recent),
+    row('retrievable', c.retrievable),
+    `  frames ${c.framesEncoded} encoded, ${c.framesSkipped} skipped as unchanged`,
+  ];
+}
