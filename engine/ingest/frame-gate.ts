@@ -95,6 +95,11 @@ interface Kept {
   luma: Float32Array;
 }
 
+/**
+ * Decides per frame whether it goes on to the encoder. It keeps a reference to the
+ * previous frame's pixels (one frame of memory); callers must not modify a frame's `rgb`
+ * after pushing it.
+ */
 export class FrameGate {
   readonly stats: GateStats = { seen: 0, kept: 0, skipped: 0, sceneChanges: 0 };
   private readonly blockSize: number;
@@ -102,6 +107,10 @@ export class FrameGate {
   private readonly sceneFraction: number;
   private kept: Kept | undefined;
   private run: UnchangedRun | undefined;
+  /** The previous frame (kept or not), to reuse its luma where its pixels are unchanged. */
+  private previous:
+    | { rgb: Uint8Array; width: number; height: number; luma: Float32Array }
+    | undefined;
 
   constructor(options: FrameGateOptions = {}) {
     this.blockSize = options.blockSize ?? 4;
@@ -116,7 +125,7 @@ export class FrameGate {
   /** Decides whether a frame goes on to the encoder. */
   push(frame: DecodedFrame): GateDecision {
     this.stats.seen++;
-    const luma = blockLuma(frame.rgb, frame.width, frame.height, this.blockSize);
+    const luma = this.lumaOf(frame);
     const previous = this.kept;
     if (!previous || previous.width !== frame.width || previous.height !== frame.height) {
       return this.keep(frame, luma, previous ? 'resized' : 'first', true, 255, 1);
@@ -154,6 +163,37 @@ export class FrameGate {
       maxDiff,
       changedFraction,
     );
+  }
+
+  /**
+   * Block luma of a frame, recomputed only for block rows whose bytes differ from the
+   * previous frame (a C memcmp, far cheaper than the luma sums). Exact: equal pixels give
+   * equal luma. Screen recordings change a few rows at a time, and H.264 skip blocks
+   * reproduce unchanged areas bit for bit, so most rows are reused.
+   */
+  private lumaOf(frame: DecodedFrame): Float32Array {
+    const { rgb, width, height } = frame;
+    const prev = this.previous;
+    let luma: Float32Array;
+    if (!prev || prev.width !== width || prev.height !== height) {
+      luma = blockLuma(rgb, width, height, this.blockSize);
+    } else {
+      luma = new Float32Array(prev.luma.length);
+      const cols = Math.ceil(width / this.blockSize);
+      const bandBytes = this.blockSize * width * 3;
+      for (let band = 0, start = 0; start < rgb.length; band++, start += bandBytes) {
+        const end = Math.min(start + bandBytes, rgb.length);
+        const same = Buffer.compare(rgb.subarray(start, end), prev.rgb.subarray(start, end)) === 0;
+        const target = luma.subarray(band * cols, (band + 1) * cols);
+        if (same) target.set(prev.luma.subarray(band * cols, (band + 1) * cols));
+        else
+          target.set(
+            blockLuma(rgb.subarray(start, end), width, (end - start) / (width * 3), this.blockSize),
+          );
+      }
+    }
+    this.previous = { rgb, width, height, luma };
+    return luma;
   }
 
   /** The duplicates skipped after the last kept frame; call when the stream ends. */

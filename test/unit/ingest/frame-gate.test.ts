@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { decodeFrames } from '../../../engine/ingest/decoder';
-import { FrameGate, describeUnchanged, gateFrames } from '../../../engine/ingest/frame-gate';
+import {
+  FrameGate,
+  blockLuma,
+  describeUnchanged,
+  gateFrames,
+} from '../../../engine/ingest/frame-gate';
 import type { DecodedFrame } from '../../../engine/ingest/types';
 import { makeScreenRecording, renderScreen, tempDir } from './generate';
 
@@ -117,4 +122,32 @@ test('real screen recording (lazygit, 11.4 s at 5 fps): most frames skipped; cam
     camera.stats.kept >= camera.stats.seen * 0.8,
     `camera kept ${camera.stats.kept} of ${camera.stats.seen}`,
   );
+});
+
+test('reusing unchanged rows is exact: the difference equals the one from full luma sums', async () => {
+  const width = 50;
+  const height = 37; // not a multiple of the block size: a partial last band
+  const a = Buffer.alloc(width * height * 3, 40);
+  const b = Buffer.from(a);
+  for (let x = 10; x < 14; x++) b.fill(250, 3 * (35 * width + x), 3 * (35 * width + x) + 3); // bottom band
+  const c = Buffer.from(b);
+  c.fill(90, 3 * (5 * width + 2), 3 * (5 * width + 3)); // one pixel in a top band
+  const frame = (rgb: Buffer, index: number) => ({
+    index,
+    timeSec: index,
+    width,
+    height,
+    rgb,
+    droppedBefore: 0,
+  });
+  const full = (rgb: Buffer) => blockLuma(rgb, width, height, 4);
+  const maxDiff = (x: Float32Array, y: Float32Array) =>
+    Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+  const gate = new FrameGate({ threshold: 1 });
+  gate.push(frame(a, 0));
+  const db = gate.push(frame(b, 1));
+  assert.equal(db.maxBlockDiff, maxDiff(full(b), full(a)));
+  const dc = gate.push(frame(c, 2));
+  assert.equal(dc.maxBlockDiff, maxDiff(full(c), full(b)));
+  assert.equal(gate.push(frame(Buffer.from(c), 3)).keep, false);
 });
