@@ -317,6 +317,16 @@ export interface TextElement {
   box: Box;
   /** 0..1. */
   confidence: number;
+  /** A guess from shape and layout: 'button' | 'menu item' | 'tab' | 'link' | 'text'. */
+  role?: string;
+  /** Query matches: how well the text matches the query, 0..1 (best first). */
+  score?: number;
+}
+
+/** A visual line of text, its elements joined left to right. */
+export interface TextLineInfo {
+  text: string;
+  box: Box;
 }
 
 export interface ScreenshotAnalysis {
@@ -325,6 +335,8 @@ export interface ScreenshotAnalysis {
   elements: TextElement[];
   /** Elements matching the query, best first (empty when no query). */
   matches: TextElement[];
+  /** The text as lines in reading order. */
+  lines?: TextLineInfo[];
   timings: { totalMs: number; detectMs?: number; recognizeMs?: number };
 }
 

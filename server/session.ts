@@ -80,6 +80,17 @@ export function startSession(connection: Connection): Session {
     () => status.changed(),
   );
   const documents = new TextDocuments(TextDocument);
+  noticeListeners.push((notice) => {
+    if (notice.kind !== 'engineState') return;
+    const state = notice.payload as {
+      state: 'loadingModel' | 'idle' | 'error';
+      model?: string;
+      error?: string;
+    };
+    if (state.model && state.state === 'idle') status.setModel(state.model);
+    if (state.state === 'error' && !state.model) openStreams.clear();
+    status.setPhase(state.state, undefined, state.error);
+  });
 
   const session: Session = {
     connection,

@@ -25,9 +25,20 @@ import type {
   ValidateModelResult,
 } from '../../protocol/protocol';
 import { VlmErrorCodes } from '../../protocol/protocol';
-import { EngineError, notAvailable } from './engine-error';
+import { notAvailable } from './engine-error';
 import type { EngineNotice, JobEvent } from './messages';
 import { describeMedia } from './media';
+import { listModels, selectModel, validateModel } from './models';
+import {
+  askStream,
+  closeAllStreams,
+  closeVideoStream,
+  listOpenStreams,
+  openVideoStream,
+  requireStream,
+  stopEncoding,
+  streamCacheStats,
+} from './streams';
 
 export interface CallContext {
   /** Aborted on cancel or timeout; engine calls stop at their next step boundary. */
@@ -45,6 +56,7 @@ export interface EngineCallMap {
   mediaSummary: [MediaSummaryParams, MediaSummary];
   openStream: [OpenStreamParams, StreamSummary];
   closeStream: [StreamIdParams, CloseStreamResult];
+  stopEncoding: [StreamIdParams, StreamSummary];
   closeAll: [void, void];
   listStreams: [void, ListStreamsResult];
   ask: [AskParams, AskResult];
@@ -62,57 +74,40 @@ export type EngineFacade = {
   ) => Promise<EngineCallMap[M][1]>;
 };
 
-/** Open streams, by id; lives as long as the worker. */
-const streams = new Map<string, StreamSummary>();
-
-function requireStream(streamId: string): StreamSummary {
-  const stream = streams.get(streamId);
-  if (!stream)
-    throw new EngineError(
-      VlmErrorCodes.UnknownStream,
-      `unknown stream '${streamId}': no open stream has this id`,
-    );
-  return stream;
-}
-
 export const engineFacade: EngineFacade = {
   async capabilities() {
-    return ['ingest'];
+    return ['ingest', 'model', 'stream'];
   },
 
   async analyzeScreenshot() {
     throw notAvailable('ocr', 'screenshot analysis');
   },
 
-  async mediaSummary(params) {
+  async mediaSummary(params, ctx) {
     return {
-      media: await describeMedia(params.uri),
+      media: await describeMedia(params.uri, ctx.signal),
       textUnavailable: "the engine's 'ocr' capability is not in this build",
     };
   },
 
-  async openStream() {
-    throw notAvailable('stream', 'opening a stream');
-  },
+  openStream: openVideoStream,
 
-  async closeStream(params) {
-    requireStream(params.streamId);
-    streams.delete(params.streamId);
+  async closeStream(params, ctx) {
+    await closeVideoStream(params.streamId, ctx);
     return { streamId: params.streamId, closed: true };
   },
 
-  async closeAll() {
-    streams.clear();
+  async stopEncoding(params) {
+    return stopEncoding(params.streamId);
   },
+
+  closeAll: closeAllStreams,
 
   async listStreams() {
-    return { streams: [...streams.values()] };
+    return { streams: listOpenStreams() };
   },
 
-  async ask(params) {
-    if (params.streamId !== undefined) requireStream(params.streamId);
-    throw notAvailable('stream', 'asking a question');
-  },
+  ask: askStream,
 
   async searchText(params) {
     requireStream(params.streamId);
@@ -120,19 +115,18 @@ export const engineFacade: EngineFacade = {
   },
 
   async cacheStats(params) {
-    if (params.streamId !== undefined) requireStream(params.streamId);
-    return [];
+    return streamCacheStats(params.streamId);
   },
 
   async listModels() {
-    throw notAvailable('model', 'listing models');
+    return listModels();
   },
 
-  async validateModel() {
-    throw notAvailable('model', 'model validation');
+  async validateModel(params) {
+    return validateModel(params.path);
   },
 
-  async selectModel() {
-    throw notAvailable('model', 'selecting a model');
+  async selectModel(params, ctx) {
+    return selectModel(params.model, ctx);
   },
 };

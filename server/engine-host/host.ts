@@ -1,6 +1,7 @@
 // Owns the engine worker thread: starts it, sends it calls, routes their tokens and
 // progress back, forwards cancellation, and restarts it if it dies (failing the calls
 // that were in flight with EngineFailed) so one crash never takes the server down.
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { EngineError, type EngineErrorShape } from './engine-error';
@@ -111,7 +112,7 @@ function startWorker(): Worker {
   const options = { workerData: { role: ENGINE_WORKER_ROLE }, stdout: true, stderr: true };
   let worker: Worker;
   if (__filename.endsWith('.ts')) {
-    const entry = require.resolve('./worker-main');
+    const entry = join(__dirname, 'worker-main.ts');
     worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
       ...options,
       eval: true,

@@ -1,4 +1,7 @@
-// vlm/openStream, vlm/closeStream, vlm/listStreams, and vlm/streamStatusChanged.
+// vlm/openStream, vlm/closeStream, vlm/listStreams, vlm/streamStatusChanged, and the
+// server-initiated "Encoding" progress per stream (cancelling it stops encoding; what was
+// encoded stays askable).
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import {
   CloseStreamRequest,
   ListStreamsRequest,
@@ -12,8 +15,42 @@ import { openStreamParams, streamId } from '../params';
 import { beginProgress } from '../progress';
 import type { Session } from '../session';
 
+const FINAL_STATES = new Set(['ready', 'ended', 'failed', 'closed']);
+
 export function registerStreamHandlers(session: Session): void {
   const { connection, engine, scheduler } = session;
+  const encodingProgress = new Map<string, WorkDoneProgressServerReporter>();
+  const encodeFps = new Map<string, number>();
+
+  const startEncodingProgress = async (summary: StreamSummary) => {
+    const reporter = await connection.window.createWorkDoneProgress();
+    if (FINAL_STATES.has(summary.state) || !session.openStreams.has(summary.streamId)) return;
+    reporter.begin(`Encoding ${summary.label}`, summary.percentage ?? 0, undefined, true);
+    reporter.token.onCancellationRequested(() => {
+      void engine.call('stopEncoding', { streamId: summary.streamId }).catch(() => {});
+    });
+    encodingProgress.set(summary.streamId, reporter);
+  };
+
+  const onStreamStatus = (summary: StreamSummary) => {
+    const reporter = encodingProgress.get(summary.streamId);
+    if (FINAL_STATES.has(summary.state)) {
+      reporter?.done();
+      encodingProgress.delete(summary.streamId);
+      encodeFps.delete(summary.streamId);
+      if (summary.state !== 'ready' && summary.state !== 'ended')
+        session.openStreams.delete(summary.streamId);
+    } else {
+      reporter?.report(
+        Math.round(summary.percentage ?? 0),
+        `${summary.framesEncoded} frames encoded`,
+      );
+      if (summary.encodeFps !== undefined) encodeFps.set(summary.streamId, summary.encodeFps);
+    }
+    const rates = [...encodeFps.values()];
+    session.status.setEncodeFps(rates.length ? rates.reduce((a, b) => a + b, 0) : undefined);
+    void connection.sendNotification(StreamStatusNotification, summary).catch(() => {});
+  };
 
   session.handle(OpenStreamRequest, async (raw, token) => {
     const params = openStreamParams(raw);
@@ -50,6 +87,7 @@ export function registerStreamHandlers(session: Session): void {
       );
       session.openStreams.add(summary.streamId);
       session.status.changed();
+      if (summary.state === 'encoding') void startEncodingProgress(summary).catch(() => {});
       return summary;
     } finally {
       progress.done();
@@ -60,6 +98,8 @@ export function registerStreamHandlers(session: Session): void {
     const id = streamId(raw);
     const result = await engine.call('closeStream', { streamId: id });
     session.openStreams.delete(id);
+    encodingProgress.get(id)?.done();
+    encodingProgress.delete(id);
     session.status.changed();
     return result;
   });
@@ -67,11 +107,6 @@ export function registerStreamHandlers(session: Session): void {
   session.handle(ListStreamsRequest, async () => engine.call('listStreams', undefined));
 
   session.noticeListeners.push((notice) => {
-    if (notice.kind !== 'streamStatus') return;
-    const summary = notice.payload as StreamSummary;
-    if (summary.state === 'closed' || summary.state === 'failed')
-      session.openStreams.delete(summary.streamId);
-    session.status.changed();
-    void connection.sendNotification(StreamStatusNotification, summary).catch(() => {});
+    if (notice.kind === 'streamStatus') onStreamStatus(notice.payload as StreamSummary);
   });
 }

@@ -1,0 +1,274 @@
+// Streams end to end through the real server: open a fixture video, ask with streamed
+// tokens, receive stream status and cache statistics, cancel mid-answer, time out, and
+// 20 concurrent asks over 3 streams under the job limits. Uses the tiny reference model,
+// generated into a temporary cache directory.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  AskRequest,
+  AskTokenNotification,
+  CacheStatsNotification,
+  CacheStatsRequest,
+  CloseStreamRequest,
+  ListStreamsRequest,
+  OpenStreamRequest,
+  StreamStatusNotification,
+  VlmErrorCodes,
+  type AskTokenParams,
+  type CacheStatsResult,
+  type StreamSummary,
+} from '../../../protocol/protocol';
+import {
+  CancellationTokenSource,
+  FIXTURES,
+  startServer,
+  withTimeout,
+  type ServerUnderTest,
+} from './harness';
+import { descendants, isAlive } from './processes';
+
+const VIDEO = `file://${FIXTURES}/silent-film-street-scene.mp4`;
+const SCREEN_RECORDING = `file://${FIXTURES}/lazygit-nuke-working-tree.mp4`;
+const GIF = `file://${FIXTURES}/terminal-thefuck-corrections.gif`;
+
+describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
+  let cacheDir: string;
+  let server: ServerUnderTest;
+  const tokens: AskTokenParams[] = [];
+  const stats: CacheStatsResult[] = [];
+  const statuses: StreamSummary[] = [];
+  let streamId: string;
+
+  before(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'vlm-server-test-'));
+    server = await startServer({ statsIntervalMs: 200 }, { VLM_CACHE_DIR: cacheDir });
+    server.connection.onNotification(AskTokenNotification, (p) => tokens.push(p));
+    server.connection.onNotification(CacheStatsNotification, (p) => stats.push(p));
+    server.connection.onNotification(StreamStatusNotification, (p) => statuses.push(p));
+  });
+  after(async () => {
+    if (server.child.exitCode === null) await server.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('opens a stream on a fixture video and encodes it', async () => {
+    const summary = await withTimeout(
+      server.connection.sendRequest(OpenStreamRequest, {
+        source: { kind: 'file', uri: VIDEO },
+        sampleFps: 1,
+        waitForEncoding: true,
+      }),
+      120_000,
+      'openStream',
+    );
+    streamId = summary.streamId;
+    assert.equal(summary.media?.kind, 'video');
+    assert.equal(summary.media?.width, 640);
+    assert.ok(summary.framesEncoded >= 1, JSON.stringify(summary));
+    const { streams } = await server.connection.sendRequest(ListStreamsRequest);
+    assert.deepEqual(
+      streams.map((s) => s.streamId),
+      [streamId],
+    );
+  });
+
+  it('streams the answer as vlm/askToken chunks that add up to the answer', async () => {
+    const result = await withTimeout(
+      server.connection.sendRequest(AskRequest, {
+        askId: 'ask-1',
+        streamId,
+        question: 'What does the man in the long coat do?',
+        maxTokens: 12,
+      }),
+      60_000,
+      'ask',
+    );
+    const mine = tokens.filter((t) => t.askId === 'ask-1');
+    assert.ok(mine.length > 0);
+    assert.deepEqual(
+      mine.map((t) => t.index),
+      mine.map((_, i) => i),
+    );
+    assert.equal(mine.map((t) => t.text).join(''), result.answer);
+    assert.equal(result.askId, 'ask-1');
+    assert.equal(result.timings.tokens, mine.length);
+    assert.ok(result.cache && result.cache.sink.tokens > 0);
+    assert.ok(result.evidence.length > 0, 'evidence from the encoded frames');
+  });
+
+  it('sends stream status and periodic cache statistics for the open stream', async () => {
+    await withTimeout(
+      (async () => {
+        while (!stats.some((s) => s.streams.some((c) => c.streamId === streamId)))
+          await new Promise((resolve) => setTimeout(resolve, 50));
+      })(),
+      10_000,
+      'vlm/cacheStatsChanged',
+    );
+    const latest = stats.at(-1)!;
+    assert.ok(latest.memoryBytes > 0);
+    assert.ok(statuses.some((s) => s.streamId === streamId && s.state === 'ready'));
+    const direct = await server.connection.sendRequest(CacheStatsRequest, { streamId });
+    assert.equal(direct.streams[0].streamId, streamId);
+    assert.ok(direct.streams[0].recent.blocks + direct.streams[0].retrievable.blocks >= 1);
+  });
+
+  it('cancels mid-answer with RequestCancelled, and the next ask works', async () => {
+    const source = new CancellationTokenSource();
+    server.connection.onNotification(AskTokenNotification, (p) => {
+      tokens.push(p);
+      if (p.askId === 'ask-cancel' && p.index === 2) source.cancel();
+    });
+    await assert.rejects(
+      withTimeout(
+        server.connection.sendRequest(
+          AskRequest,
+          {
+            askId: 'ask-cancel',
+            streamId,
+            question: 'Describe every frame in detail.',
+            maxTokens: 4000,
+          },
+          source.token,
+        ),
+        30_000,
+        'cancelled ask',
+      ),
+      (error: { code: number }) => error.code === VlmErrorCodes.RequestCancelled,
+    );
+    const cancelledTokens = tokens.filter((t) => t.askId === 'ask-cancel').length;
+    assert.ok(cancelledTokens < 4000, `${cancelledTokens} tokens`);
+    const next = await server.connection.sendRequest(AskRequest, {
+      askId: 'ask-after',
+      streamId,
+      question: 'And now?',
+      maxTokens: 4,
+    });
+    assert.equal(next.askId, 'ask-after');
+  });
+
+  it('closes the stream; asking it afterwards is UnknownStream', async () => {
+    const closed = await server.connection.sendRequest(CloseStreamRequest, { streamId });
+    assert.equal(closed.closed, true);
+    await assert.rejects(
+      server.connection.sendRequest(AskRequest, { askId: 'x', streamId, question: 'still there?' }),
+      (error: { code: number }) => error.code === VlmErrorCodes.UnknownStream,
+    );
+  });
+});
+
+describe('limits under load', () => {
+  let cacheDir: string;
+  let server: ServerUnderTest;
+  before(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'vlm-server-test-'));
+    server = await startServer(
+      { statsIntervalMs: 0, limits: { concurrentJobs: 2, queueLength: 8, maxStreams: 3 } },
+      { VLM_CACHE_DIR: cacheDir },
+    );
+  });
+  after(async () => {
+    if (server.child.exitCode === null) await server.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('answers or cleanly rejects 20 concurrent asks over 3 streams; none lost or hanging', async () => {
+    const ids: string[] = [];
+    for (const uri of [VIDEO, SCREEN_RECORDING, GIF]) {
+      const summary = await server.connection.sendRequest(OpenStreamRequest, {
+        source: { kind: 'file', uri },
+        maxFrames: 2,
+      });
+      ids.push(summary.streamId);
+    }
+    await assert.rejects(
+      server.connection.sendRequest(OpenStreamRequest, { source: { kind: 'file', uri: VIDEO } }),
+      (error: { code: number; message: string }) =>
+        error.code === VlmErrorCodes.TooManyStreams && /maxStreams = 3/.test(error.message),
+    );
+    const asks = Array.from({ length: 20 }, (_, i) =>
+      server.connection
+        .sendRequest(AskRequest, {
+          askId: `load-${i}`,
+          streamId: ids[i % 3],
+          question: `Question ${i}: what is on screen?`,
+          maxTokens: 6,
+        })
+        .then(
+          (result) => ({ ok: true as const, askId: result.askId }),
+          (error: { code: number; message: string }) => ({
+            ok: false as const,
+            code: error.code,
+            message: error.message,
+          }),
+        ),
+    );
+    const outcomes = await withTimeout(Promise.all(asks), 120_000, '20 concurrent asks');
+    const answered = outcomes.filter((o) => o.ok);
+    const rejected = outcomes.filter((o) => !o.ok);
+    assert.equal(answered.length + rejected.length, 20);
+    // 2 run and 8 wait; the other 10 arrive while the queue is full.
+    assert.ok(answered.length >= 10, `answered ${answered.length}`);
+    for (const r of rejected) {
+      assert.equal((r as { code: number }).code, VlmErrorCodes.QueueFull, JSON.stringify(r));
+      assert.match((r as { message: string }).message, /queueLength = 8/);
+    }
+    assert.deepEqual(
+      answered.map((a) => (a as { askId: string }).askId).sort(),
+      outcomes
+        .map((o, i) => (o.ok ? `load-${i}` : undefined))
+        .filter(Boolean)
+        .sort(),
+    );
+  });
+
+  it('leaves no ffmpeg or other child process after shutdown with streams open', async () => {
+    await server.connection
+      .sendRequest(CloseStreamRequest, { streamId: 'stream-1' })
+      .catch(() => {});
+    await server.connection.sendRequest(OpenStreamRequest, {
+      source: { kind: 'file', uri: SCREEN_RECORDING },
+      sampleFps: 25,
+    });
+    const pid = server.child.pid!;
+    const children = descendants(pid);
+    const code = await server.stop();
+    assert.equal(code, 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(children.filter(isAlive), []);
+  });
+});
+
+describe('request timeout', () => {
+  it('stops a request that runs past requestTimeoutMs with Timeout naming the limit', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'vlm-server-test-'));
+    const server = await startServer(
+      { statsIntervalMs: 0, limits: { requestTimeoutMs: 1500 } },
+      { VLM_CACHE_DIR: cacheDir },
+    );
+    try {
+      const { streamId } = await server.connection.sendRequest(OpenStreamRequest, {
+        source: { kind: 'file', uri: VIDEO },
+        maxFrames: 1,
+      });
+      await assert.rejects(
+        server.connection.sendRequest(AskRequest, {
+          askId: 'slow',
+          streamId,
+          question: 'Describe everything.',
+          maxTokens: 8000,
+        }),
+        (error: { code: number; message: string }) =>
+          error.code === VlmErrorCodes.Timeout && /requestTimeoutMs = 1500/.test(error.message),
+      );
+      const status = await server.connection.sendRequest('vlm/engineStatus');
+      assert.ok(status);
+    } finally {
+      await server.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
