@@ -24,7 +24,6 @@ import type {
   ValidateModelParams,
   ValidateModelResult,
 } from '../../protocol/protocol';
-import { VlmErrorCodes } from '../../protocol/protocol';
 import { notAvailable } from './engine-error';
 import type { EngineNotice, JobEvent } from './messages';
 import { describeMedia } from './media';
