@@ -52,12 +52,7 @@ const DEFAULTS = {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host) && !options.token)
-    throw new Error(
-      `refusing to bind ${host} without a token: anyone who can reach it could use the engine; pass --token (or bind 127.0.0.1)`,
-    );
-  if (options.token !== undefined && options.token.length < 8)
-    throw new Error('the token must be at least 8 characters');
+  checkBindable(host, options.token);
   const handler = new RequestHandler({
     ...options,
     host,
@@ -79,6 +74,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     port,
     close: () => closeServer(server),
   };
+}
+
+/** Throws unless `host` may be bound with this token: anything beyond loopback needs one. */
+export function checkBindable(host: string, token: string | undefined): void {
+  if (!isLoopbackHost(host) && !token)
+    throw new Error(
+      `refusing to bind ${host} without a token: anyone who can reach it could use the engine; pass --token (or bind 127.0.0.1)`,
+    );
+  if (token !== undefined && token.length < 8)
+    throw new Error('the token must be at least 8 characters');
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

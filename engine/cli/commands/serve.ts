@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, UsageError, type Command } from '../command';
+import { SERVE_HTTP_USAGE, serveHttp } from './serve-http';
 
 /** The folder holding this package's package.json (works from sources and from dist/). */
 export function packageRoot(start = __dirname): string {
@@ -78,6 +79,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the language server (stdio, node-ipc, or a TCP socket for a remote GPU host)',
   usage: `Usage: vlm serve [--stdio | --node-ipc | --socket PORT --token TOKEN [--host HOST]]
+       vlm serve --http [--port N] [--host HOST] [--token TOKEN]
 
 Runs the VLM language server, which editors (and any LSP client) use to open streams,
 ask questions, analyze screenshots and read cache statistics.
@@ -90,8 +92,9 @@ Options:
   --token TOKEN    the token for --socket (or set VLM_SERVE_TOKEN, which keeps it out of 'ps')
   --host HOST      address to bind with --socket, e.g. 0.0.0.0 (reach it through an SSH tunnel
                    or a trusted network: the token is sent in clear text)
-`,
+${SERVE_HTTP_USAGE}`,
   async run(args, io) {
+    if (args.includes('--http')) return serveHttp(args, io);
     const serverArgs = serveArgs(args);
     const { values } = parseArgs({ args, strict: false, options: { token: { type: 'string' } } });
     const token = typeof values.token === 'string' ? values.token : undefined;
