@@ -4,8 +4,7 @@
 // falls behind (see live-source.ts).
 import { IngestAbortError, IngestError } from './errors';
 import { decodeArgs, probeInputOptions, type OutputOptions } from './ffmpeg-args';
-import { resolveFfmpeg } from './ffmpeg-path';
-import type { FfmpegProcess } from './ffmpeg-process';
+import { findFfmpeg, type FfmpegProcess } from './ffmpeg-process';
 import { runFfmpeg, type FfmpegRunOptions } from './ffmpeg-run';
 import { followGrowingFile } from './growing-file';
 import { DEFAULT_MAX_DURATION_SEC, DEFAULT_MAX_PIXELS } from './limits';
@@ -69,7 +68,7 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
   }
 
   private async *frames(): AsyncGenerator<DecodedFrame> {
-    const ffmpegPath = this.options.ffmpegPath ?? resolveFfmpeg(this.options.ffmpegSetting).path;
+    const ffmpegPath = findFfmpeg(this.options.ffmpegPath, this.options.ffmpegSetting);
     const start = await this.checkSource(ffmpegPath);
     await this.sizeScreen(ffmpegPath);
     const end = this.options.endSec;
@@ -246,6 +245,6 @@ export async function readVideoMetadata(
   path: string,
   options: { ffmpegPath?: string; ffmpegSetting?: string; signal?: AbortSignal } = {},
 ): Promise<VideoMetadata> {
-  const ffmpegPath = options.ffmpegPath ?? resolveFfmpeg(options.ffmpegSetting).path;
+  const ffmpegPath = findFfmpeg(options.ffmpegPath, options.ffmpegSetting);
   return probeVideo(path, { ffmpegPath, signal: options.signal });
 }

@@ -3,6 +3,7 @@
 // so a cancelled decode leaves no process and no zombie behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { IngestError } from './errors';
+import { FfmpegNotFoundError, resolveFfmpeg } from './ffmpeg-path';
 
 export interface FfmpegExit {
   code: number | null;
@@ -103,4 +104,16 @@ export function spawnFailure(ffmpegPath: string, error: NodeJS.ErrnoException): 
     ffmpegPath,
     `cannot start ffmpeg (${why}); install ffmpeg, set FFMPEG_PATH or vlm.ffmpegPath`,
   );
+}
+
+/** resolveFfmpeg, with "not found" as an IngestError ('ffmpeg-missing') listing every place tried. */
+export function findFfmpeg(explicitPath?: string, setting?: string): string {
+  if (explicitPath) return explicitPath;
+  try {
+    return resolveFfmpeg(setting).path;
+  } catch (error) {
+    if (error instanceof FfmpegNotFoundError)
+      throw new IngestError('ffmpeg-missing', 'ffmpeg', error.message);
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import sharp from 'sharp';
 import { IngestError } from './errors';
-import { resolveFfmpeg } from './ffmpeg-path';
+import { findFfmpeg } from './ffmpeg-process';
 import { runFfmpeg } from './ffmpeg-run';
 import { DEFAULT_MAX_PIXELS } from './limits';
 
@@ -129,7 +129,7 @@ async function loadBmp(
   const width = Math.abs(head.readInt32LE(18));
   const height = Math.abs(head.readInt32LE(22));
   checkPixels(name, width, height, options.maxPixels ?? DEFAULT_MAX_PIXELS);
-  const ffmpegPath = options.ffmpegPath ?? resolveFfmpeg().path;
+  const ffmpegPath = findFfmpeg(options.ffmpegPath);
   const fromStdin = typeof input !== 'string';
   const args = [
     '-hide_banner',
