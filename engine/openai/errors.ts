@@ -28,9 +28,22 @@ export class ApiError extends Error {
   }
 }
 
+/** A failure that knows its HTTP meaning (e.g. a remote backend's error relayed by our endpoint). */
+interface HasApiStatus {
+  apiStatus: number;
+  apiCode: string;
+  message: string;
+}
+
+function hasApiStatus(error: unknown): error is HasApiStatus {
+  const e = error as Partial<HasApiStatus> | null;
+  return typeof e?.apiStatus === 'number' && typeof e.apiCode === 'string';
+}
+
 /** Any thrown value as an ApiError: ApiErrors keep their status, the rest become 500. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (hasApiStatus(error)) return new ApiError(error.apiStatus, error.apiCode, error.message);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(500, 'internal_error', `generation failed: ${message}`);
 }

@@ -34,7 +34,29 @@ export class RemoteError extends Error {
   ) {
     super(message);
   }
+
+  /** The status our endpoint answers with when it relays this failure (see toApiError). */
+  get apiStatus(): number {
+    return API_STATUS[this.kind];
+  }
+
+  get apiCode(): string {
+    return `remote_${this.kind.replace(/-/g, '_')}`;
+  }
 }
+
+const API_STATUS: Record<RemoteErrorKind, number> = {
+  unreachable: 502,
+  timeout: 504,
+  unauthorized: 502,
+  'model-not-found': 404,
+  'endpoint-not-found': 502,
+  'image-too-large': 413,
+  'bad-request': 400,
+  'rate-limited': 429,
+  'server-error': 502,
+  protocol: 502,
+};
 
 /** Replaces every occurrence of each secret with `***`. */
 export function redact(text: string, secrets: (string | undefined)[]): string {

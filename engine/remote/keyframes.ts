@@ -21,6 +21,23 @@ export interface Keyframe {
   text?: string;
 }
 
+/** A decoded video frame as the stream engine holds it (engine/stream VideoFrame: packed RGB). */
+export interface RgbFrame {
+  timeSec: number;
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+/** A stream frame (plus its on-screen text, if known) as a keyframe for the remote server. */
+export function keyframeFromFrame(frame: RgbFrame, text?: string): Keyframe {
+  return {
+    timeSeconds: frame.timeSec,
+    image: { kind: 'raw', data: frame.rgb, width: frame.width, height: frame.height, channels: 3 },
+    text,
+  };
+}
+
 export interface RemoteAskOptions {
   question: string;
   /** In time order; each is sent as one image preceded by its timestamp. */

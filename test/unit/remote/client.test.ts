@@ -8,7 +8,7 @@ import { startHttpServer, type HttpServerOptions } from '../../../engine/openai/
 import { resolveRemoteConfig, type RemoteConfig } from '../../../engine/remote/config';
 import { RemoteChatBackend } from '../../../engine/remote/client';
 import { RemoteError } from '../../../engine/remote/errors';
-import { askRemoteWithKeyframes } from '../../../engine/remote/keyframes';
+import { askRemoteWithKeyframes, keyframeFromFrame } from '../../../engine/remote/keyframes';
 import type { ChatRequest, GenerationEvent } from '../../../engine/openai/backend';
 import { noiseBytes, ScriptedBackend } from '../openai/scripted-backend';
 
@@ -78,19 +78,18 @@ test('streams an answer token by token from the endpoint, with finish reason and
 
 test('keyframes go as downscaled images with their timestamps, and the answer streams back', async () => {
   await withEndpoint({}, async (config, backend) => {
-    const frame = (shade: number) => ({
-      kind: 'raw' as const,
-      data: new Uint8Array(320 * 200 * 3).fill(shade),
+    const frame = (timeSec: number, shade: number) => ({
+      timeSec,
       width: 320,
       height: 200,
-      channels: 3 as const,
+      rgb: Buffer.alloc(320 * 200 * 3, shade),
     });
     const tokens: string[] = [];
     const answer = await askRemoteWithKeyframes({
       question: 'When does the dialog open?',
       keyframes: [
-        { timeSeconds: 83.25, image: frame(200), text: 'Save changes?' },
-        { timeSeconds: 12, image: frame(20) },
+        keyframeFromFrame(frame(83.25, 200), 'Save changes?'),
+        keyframeFromFrame(frame(12, 20)),
       ],
       config: { ...config, maxImageSide: 160 },
       onToken: (t) => tokens.push(t),
@@ -274,4 +273,39 @@ test('config: settings over environment, /v1 added, credentials in the URL refus
   new RemoteChatBackend(fromEnv, { log: (l) => lines.push(l) });
   assert.match(lines[0], /apiKey=\(set\)/);
   assertNoKey(null, lines);
+});
+
+test('vlm serve --http --remote in miniature: our endpoint relays to another one, errors keep their meaning', async () => {
+  await withEndpoint({}, async (config) => {
+    const relay = await startHttpServer({ port: 0, backend: new RemoteChatBackend(config) });
+    try {
+      const post = (model: string) =>
+        fetch(`${relay.url}/v1/chat/completions`, {
+          method: 'POST',
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+      const ok = await post('scripted-2');
+      assert.equal(
+        (await ok.json()).choices[0].message.content,
+        'Hello from the scripted backend.',
+      );
+      const missing = await post('nope');
+      assert.equal(missing.status, 404);
+    } finally {
+      await relay.close();
+    }
+    const badKey = await startHttpServer({
+      port: 0,
+      backend: new RemoteChatBackend({ ...config, apiKey: 'wrong-key-0000' }),
+    });
+    try {
+      const refused = await fetch(`${badKey.url}/v1/models`);
+      assert.equal(refused.status, 502);
+      const body = await refused.json();
+      assert.equal(body.error.code, 'remote_unauthorized');
+      assert.ok(!JSON.stringify(body).includes('wrong-key-0000'));
+    } finally {
+      await badKey.close();
+    }
+  });
 });
