@@ -60,15 +60,12 @@ interface LatencyRow {
   note?: string;
 }
 
-async function questionLatency(
+async function filledStream(
   model: StreamModel,
-  label: string,
   policy: PolicyName,
-  minutes: number,
+  frames: number,
   tokensPerFrame: number,
-  repeats: number,
-): Promise<LatencyRow> {
-  const frames = minutes * 60;
+) {
   const stream = await openStream(
     { kind: 'live' },
     {
@@ -86,41 +83,55 @@ async function questionLatency(
         index: i,
         timeSec: i,
       });
-    await stream.ask(QUESTION, { maxTokens: 2 }); // warm-up: first-run allocations and kernels
-    const ttft: number[] = [];
-    const total: number[] = [];
-    let contextTokens = 0;
-    for (let r = 0; r < repeats; r++) {
+    return { stream, error: null };
+  } catch (error) {
+    await stream.close();
+    return { stream: null, error: (error as Error).message.split('.')[0] };
+  }
+}
+
+/**
+ * Question latency after 1 and 30 minutes for one policy. The two streams are asked in
+ * turn (1, 30, 1, 30, ...) after a warm-up each, so drift on a shared machine hits both.
+ */
+async function questionLatency(
+  model: StreamModel,
+  label: string,
+  policy: PolicyName,
+  tokensPerFrame: number,
+  repeats: number,
+): Promise<LatencyRow[]> {
+  const minutes = [1, 30];
+  const opened: Awaited<ReturnType<typeof filledStream>>[] = [];
+  for (const m of minutes) opened.push(await filledStream(model, policy, m * 60, tokensPerFrame));
+  const samples = minutes.map(() => ({
+    ttft: [] as number[],
+    total: [] as number[],
+    contextTokens: 0,
+  }));
+  for (let r = -1; r < repeats; r++)
+    for (let i = 0; i < minutes.length; i++) {
+      const stream = opened[i].stream;
+      if (!stream) continue;
       const result = await stream.ask(QUESTION, { maxTokens: 8 });
-      ttft.push(result.timings.ttftMs);
-      total.push(result.timings.totalMs);
+      if (r < 0) continue; // warm-up
+      samples[i].ttft.push(result.timings.ttftMs);
+      samples[i].total.push(result.timings.totalMs);
       const c = result.context;
-      contextTokens =
+      samples[i].contextTokens =
         c.sinkTokens + (c.retrieved.length + c.recent.length) * tokensPerFrame + c.questionTokens;
     }
-    return {
-      model: label,
-      policy,
-      minutes,
-      frames,
-      contextTokens,
-      ttftMs: median(ttft),
-      totalMs: median(total),
-    };
-  } catch (error) {
-    return {
-      model: label,
-      policy,
-      minutes,
-      frames,
-      contextTokens: 0,
-      ttftMs: null,
-      totalMs: null,
-      note: (error as Error).message.split('.')[0],
-    };
-  } finally {
-    await stream.close();
-  }
+  for (const o of opened) await o.stream?.close();
+  return minutes.map((m, i) => ({
+    model: label,
+    policy,
+    minutes: m,
+    frames: m * 60,
+    contextTokens: samples[i].contextTokens,
+    ttftMs: opened[i].stream ? median(samples[i].ttft) : null,
+    totalMs: opened[i].stream ? median(samples[i].total) : null,
+    note: opened[i].error ?? undefined,
+  }));
 }
 
 /** Encoded size of one frame's block for a spec, at each precision. */
@@ -195,7 +206,7 @@ async function main() {
     options: { quick: { type: 'boolean' }, out: { type: 'string' } },
   });
   const quick = values.quick ?? false;
-  const repeats = quick ? 2 : 3;
+  const repeats = quick ? 3 : 7;
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
   const synthetic = new SyntheticModel({ maxPositions: 65536, imageTokens: 16 });
@@ -212,11 +223,10 @@ async function main() {
     [port, 'onnx-reference-tiny', refTokens],
   ] as [StreamModel, string, number][])
     for (const policy of ['rekv', 'streaming-llm', 'full'] as PolicyName[])
-      for (const minutes of [1, 30]) {
-        const row = await questionLatency(model, label, policy, minutes, tokens, repeats);
+      for (const row of await questionLatency(model, label, policy, tokens, repeats)) {
         latency.push(row);
         log(
-          `  ${label.padEnd(20)} ${policy.padEnd(14)} ${String(minutes).padStart(2)} min  context ${String(row.contextTokens).padStart(6)} tokens  ` +
+          `  ${label.padEnd(20)} ${policy.padEnd(14)} ${String(row.minutes).padStart(2)} min  context ${String(row.contextTokens).padStart(6)} tokens  ` +
             (row.ttftMs === null
               ? `n/a (${row.note})`
               : `ttft ${row.ttftMs.toFixed(1)} ms  total ${row.totalMs!.toFixed(1)} ms`),

@@ -73,7 +73,16 @@ export interface OpenStreamOptions {
   /** Video decoding; default: engine/ingest (ffmpeg) with its near-duplicate frame gate. */
   decodeFrames?: FrameDecoder;
   onWarning?: (message: string) => void;
+  /** Called after each frame is encoded or skipped while the source is ingested. */
+  onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
+}
+
+export interface IngestProgress {
+  framesEncoded: number;
+  framesSkipped: number;
+  /** Time of the newest frame seen. */
+  timeSec: number;
 }
 
 export interface VideoStream {
@@ -101,7 +110,8 @@ const DEFAULTS = {
   answerReserveTokens: 256,
   quantBits: 8 as QuantBits,
   poolBlocks: 16,
-  scorer: 'queries' as ScorerName,
+  // Measured better on the needle benchmark (engine/bench/cache-bench.ts), and needs no query outputs.
+  scorer: 'keys' as ScorerName,
   fps: 1,
   diskBudgetBytes: 4 * 1024 ** 3,
 };
@@ -209,11 +219,22 @@ export async function openStream(
   if (!reopened) await engine.init();
   if (persistDir) openPersistDirs.add(persistDir);
 
+  let closing = false;
   const ingest = async (items: AsyncIterable<IngestItem>) => {
     for await (const item of items) {
       if (options.signal?.aborted) throw new Error('stream opening was cancelled');
+      // Throwing (not returning) keeps a stream closed mid-ingest from being saved as complete.
+      if (closing) throw new Error('the stream was closed before its source was fully ingested');
       if ('skipped' in item) engine.noteSkipped(item.skipped, item.lastTimeSec);
       else await engine.pushFrame(item, options.signal);
+      if (options.onProgress) {
+        const st = engine.stats();
+        options.onProgress({
+          framesEncoded: st.framesEncoded,
+          framesSkipped: st.framesSkipped,
+          timeSec: st.streamEndSec,
+        });
+      }
     }
   };
   let ready: Promise<void>;
@@ -246,7 +267,8 @@ export async function openStream(
     ask: (question, askOptions) => engine.ask(question, askOptions),
     stats: () => engine.stats(),
     close: async () => {
-      await ready.catch(() => undefined);
+      // A live source may never end: stop taking its frames rather than wait for it.
+      closing = true;
       if (persistDir) openPersistDirs.delete(persistDir);
       await engine.close(persistDir !== null);
       if (!persistDir && spillDir) rmSync(spillDir, { recursive: true, force: true });

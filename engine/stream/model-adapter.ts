@@ -41,7 +41,13 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
   return {
     spec: model.spec,
     identity: modelIdentity(model),
-    settings: { prefix, suffix, frameMarker: 'Frame at m:ss:', doImageSplitting: false },
+    settings: {
+      prefix,
+      suffix,
+      frameMarker: 'Frame at m:ss:',
+      doImageSplitting: false,
+      preprocessor: model.json.preprocessor,
+    },
     supportsQueries: true,
     async embedPrefix() {
       return model.embedTokens(tokenizer.encode(prefix));

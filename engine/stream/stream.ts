@@ -501,12 +501,13 @@ export class KvStream {
       { ...this.retrieval, primary: scorer },
     );
     const windowIds = new Set(this.window.map((b) => b.id));
+    const storedById = new Map(stored.map((m) => [m.id, m]));
     const chosen: KvBlock[] = [];
     let room = tokenRoom;
     for (const e of ranked) {
       if (chosen.length >= this.policy.retrievedBlocks(this.budgets)) break;
       if (windowIds.has(e.blockId)) continue;
-      const meta = stored.find((m) => m.id === e.blockId)!;
+      const meta = storedById.get(e.blockId)!;
       if (meta.tokenCount > room) continue;
       const block = this.store.get(e.blockId);
       if (!block) continue;

@@ -67,7 +67,7 @@ Options:
   --model DIR        model folder (default: VLM_MODEL_DIR, else the built-in reference model)
   --policy NAME      ${POLICY_NAMES.join(' | ')} (default rekv)
   --fps N            frames per second sampled from a video (default 1)
-  --scorer NAME      retrieval scorer: ${SCORER_NAMES.join(' | ')} (default queries)
+  --scorer NAME      retrieval scorer: ${SCORER_NAMES.join(' | ')} (default keys)
   --recent N         frames in the full-precision recent window (default 8)
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default 128)
@@ -107,6 +107,13 @@ Options:
         retrievedTopK,
         cacheDir: values['no-cache'] ? null : defaultCacheDir(),
         signal: io.signal,
+        onProgress:
+          !values.json && process.stderr.isTTY
+            ? (p) =>
+                process.stderr.write(
+                  `\rencoding: ${p.framesEncoded} frames, ${p.framesSkipped} unchanged skipped, at ${formatTime(p.timeSec)}`,
+                )
+            : undefined,
         onWarning: (m) => {
           warnings.push(m);
           if (!values.json) io.err(`warning: ${m}`);
@@ -114,6 +121,7 @@ Options:
       });
       try {
         await stream.ready;
+        if (!values.json && process.stderr.isTTY) process.stderr.write('\n');
         const streamTokens = values.json ? undefined : (t: string) => process.stdout.write(t);
         const result = await stream.ask(question, {
           maxTokens,

@@ -75,18 +75,19 @@ test('equivalence on the ONNX model: budgets larger than the stream give the ful
   await Promise.all([full.close(), rekv.close()]);
 });
 
-test('retrieval on the ONNX model uses real pre-RoPE query vectors and brings offloaded frames back', async () => {
-  const s = await openStream(
-    { kind: 'live', frames: colorFrames(10) },
-    { model: port, recentBlocks: 2, retrievedTopK: 3, memoryBudget: 1e9 },
-  );
-  await s.ready;
-  const r = await s.ask('What happened at 0:04?', { maxTokens: 3 });
-  assert.equal(r.context.retrieved.length, 3);
-  assert.ok(r.context.retrieved.includes(4));
-  assert.ok('queries' in r.evidence[0].scores, 'scored with the query vectors');
-  await s.close();
-});
+for (const scorer of ['queries', 'keys'] as const)
+  test(`retrieval on the ONNX model (${scorer} scorer) brings offloaded frames back`, async () => {
+    const s = await openStream(
+      { kind: 'live', frames: colorFrames(10) },
+      { model: port, scorer, recentBlocks: 2, retrievedTopK: 3, memoryBudget: 1e9 },
+    );
+    await s.ready;
+    const r = await s.ask('What happened at 0:04?', { maxTokens: 3 });
+    assert.equal(r.context.retrieved.length, 3);
+    assert.ok(r.context.retrieved.includes(4));
+    assert.ok(scorer in r.evidence[0].scores, `scored with the ${scorer} vectors`);
+    await s.close();
+  });
 
 function colorFrame16() {
   const rgb = Buffer.alloc(16 * 16 * 3);

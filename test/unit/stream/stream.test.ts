@@ -138,3 +138,20 @@ test('several streams under one shared memory budget stay within it together', a
   assert.ok(streams.some((s) => s.stats().retrievable.evictions > 0));
   await Promise.all(streams.map((s) => s.close()));
 });
+
+test('closing a stream whose live source never ends returns promptly; the closed stream refuses work', async () => {
+  async function* endless() {
+    for (let i = 0; ; i++) {
+      yield colorFrame(i);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const s = await openStream(
+    { kind: 'live', frames: endless() },
+    { model: syntheticModel(), memoryBudget: 1e9 },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await s.close();
+  await assert.rejects(s.ready, /closed before its source was fully ingested|the stream is closed/);
+  await assert.rejects(s.ask(question), /the stream is closed/);
+});
