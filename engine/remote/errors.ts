@@ -9,6 +9,8 @@ export type RemoteErrorKind =
   | 'model-not-found'
   | 'endpoint-not-found'
   | 'image-too-large'
+  | 'context-too-long'
+  | 'too-many-images'
   | 'bad-request'
   | 'rate-limited'
   | 'server-error'
@@ -52,6 +54,8 @@ const API_STATUS: Record<RemoteErrorKind, number> = {
   'model-not-found': 404,
   'endpoint-not-found': 502,
   'image-too-large': 413,
+  'context-too-long': 400,
+  'too-many-images': 400,
   'bad-request': 400,
   'rate-limited': 429,
   'server-error': 502,
@@ -95,6 +99,9 @@ export function serverMessage(body: string): string {
 
 const MODEL_MISSING =
   /model.*(not found|does not exist|not exist|unknown|no such)|unknown model|(not found|no such).*model/i;
+const CONTEXT =
+  /context length|context window|maximum model length|max_model_len|too many tokens|prompt is too long/i;
+const IMAGE_COUNT = /at most \d+ image|too many images|image.*limit|limit.*image/i;
 const TOO_LARGE = /too (large|big|long)|exceed|payload|entity|max(imum)?[ _-]?(size|pixels|bytes)/i;
 
 /** Classifies an HTTP error answer. */
@@ -119,6 +126,18 @@ export function httpFailure(
     return new RemoteError(
       'image-too-large',
       `${at} refused the request as too large (HTTP ${status})${quote}; lower ${REMOTE_ENV.maxImageSide} (now ${ctx.maxImageSide} px) or send fewer keyframes`,
+      status,
+    );
+  if (status === 400 && CONTEXT.test(said))
+    return new RemoteError(
+      'context-too-long',
+      `${at} refused the request as longer than the model's context (HTTP 400)${quote}; send fewer keyframes, lower ${REMOTE_ENV.maxImageSide} (now ${ctx.maxImageSide} px), or raise the server's context (vLLM: --max-model-len)`,
+      status,
+    );
+  if (status === 400 && IMAGE_COUNT.test(said))
+    return new RemoteError(
+      'too-many-images',
+      `${at} refused the number of images (HTTP 400)${quote}; send fewer keyframes, or raise the server's limit (vLLM: --limit-mm-per-prompt '{"image": 16}')`,
       status,
     );
   if ((status === 404 || status === 400) && MODEL_MISSING.test(said))
