@@ -7,7 +7,7 @@ const UNAVAILABLE =
 
 const GENERIC = /Invalid data found when processing input|Conversion failed|Error opening input/;
 const ERRORISH =
-  /error|invalid|not found|unsupported|failed|cannot|could not|no such|refused|unable|denied|partial file|timed out/i;
+  /error|prematurely|reset by peer|invalid|not found|unsupported|failed|cannot|could not|no such|refused|unable|denied|partial file|timed out/i;
 
 /**
  * The ffmpeg line that best explains a failure: the last specific error line (a generic

@@ -24,10 +24,12 @@ export interface FfmpegRunOptions {
 
 const DAMAGE =
   /error while decoding|Invalid NAL|concealing \d+|decode_slice_header error|corrupt (input|decoded frame)|Invalid data found/i;
+const CONNECTION_LOST = /Read error|Stream ends prematurely|Connection reset by peer|Broken pipe/i;
 const TRUNCATED = /partial file|Truncating packet|End of file|Packet corrupt|moov atom not found/i;
 
 export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawFrame> {
   let truncated = false;
+  let connectionLost = false;
   const proc = new FfmpegProcess({
     ffmpegPath: options.ffmpegPath,
     args: options.args,
@@ -37,6 +39,7 @@ export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawF
       reader.onStderrLine(line);
       if (DAMAGE.test(line)) options.onDecodeError?.();
       if (TRUNCATED.test(line)) truncated = true;
+      if (CONNECTION_LOST.test(line)) connectionLost = true;
     },
   });
   const reader = new RawFrameReader(proc, {
@@ -76,6 +79,15 @@ export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawF
     }
     if (exit.code !== 0)
       throw classifyFailure(options.source, proc.stderrTail(), options.localPath);
+    if (!options.localPath && connectionLost) {
+      // ffmpeg ends a cut network stream like a finished one (exit 0); it is a failure, so
+      // the live source reconnects.
+      throw new IngestError(
+        'unavailable',
+        options.source,
+        `connection lost (ffmpeg: ${explainingLine(proc.stderrTail())})`,
+      );
+    }
     if (options.localPath && (truncated || reader.leftoverBytes > 0)) {
       throw new IngestError(
         'truncated',

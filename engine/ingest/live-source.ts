@@ -69,7 +69,13 @@ async function pump(
         first = false;
         failures = 0;
         lastTime = frame.ptsTime + offset;
-        if (queue.push({ ...frame, ptsTime: lastTime })) options.stats.framesDropped++;
+        // After a reconnect the integer pts restarts; only the shifted seconds are meaningful.
+        const shifted = {
+          ...frame,
+          ptsTime: lastTime,
+          timeBase: offset ? undefined : frame.timeBase,
+        };
+        if (queue.push(shifted)) options.stats.framesDropped++;
       }
       return queue.close();
     } catch (error) {

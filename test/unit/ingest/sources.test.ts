@@ -12,7 +12,7 @@ import { decodeFrames } from '../../../engine/ingest/decoder';
 import { IngestError } from '../../../engine/ingest/errors';
 import { decodeArgs } from '../../../engine/ingest/ffmpeg-args';
 import type { DecodedFrame } from '../../../engine/ingest/types';
-import { makeScreenRecording, tempDir } from './generate';
+import { makeScreenRecording, makeTestVideo, tempDir } from './generate';
 
 const dir = tempDir();
 const recording = makeScreenRecording(dir, { container: 'mkv', frameCount: 60 });
@@ -119,6 +119,33 @@ test('http source that fails at first: reconnects with backoff, then delivers', 
   assert.equal(requests(), 3);
   assert.equal(stream.stats.reconnects, 2);
   assert.equal(frames.length, 60);
+});
+
+test('http source cut mid-stream: reconnects, and time keeps moving forward', async () => {
+  // A busy test pattern, so the first 70% of the bytes hold many frames.
+  const bytes = readFileSync(
+    makeTestVideo(join(dir, 'pattern.mkv'), { seconds: 6, fps: 10, size: '320x240' }),
+  );
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-length': bytes.length });
+    if (requests > 1) return void res.end(bytes);
+    res.write(bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    setTimeout(() => res.socket?.destroy(), 100);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cut.mkv`;
+  const stream = decodeFrames(
+    { kind: 'url', url },
+    { liveQueueSize: 1000, reconnect: { initialDelayMs: 20 } },
+  );
+  const frames = await collect(stream);
+  assert.equal(stream.stats.reconnects, 1);
+  assert.ok(frames.length > 60 && frames.length < 120, `${frames.length} frames`);
+  for (let i = 1; i < frames.length; i++)
+    assert.ok(frames[i]!.timeSec > frames[i - 1]!.timeSec, `time went back at ${i}`);
 });
 
 test('unavailable source: a clear error after the last attempt', async () => {
