@@ -3,6 +3,7 @@
 // `npm test -- unit protocol` runs only the named suites.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** A suite is a folder under test/; `unavailable()` returns why it cannot run here, or null. */
@@ -12,6 +13,7 @@ const suites = [
   { name: 'bench', unavailable: () => null },
   { name: 'browser', unavailable: browserUnavailable },
   { name: 'editor', unavailable: editorUnavailable },
+  { name: 'e2e', unavailable: e2eUnavailable },
 ];
 
 // The desktop VS Code suite runs through @vscode/test-electron, which must download VS Code
@@ -25,6 +27,20 @@ function editorUnavailable() {
   )
     return null;
   return 'no desktop VS Code build: set VSCODE_EXECUTABLE_PATH to an installed `code`, or run where @vscode/test-electron can download one';
+}
+
+// The end-to-end suite runs VS Code's web build (code-server, installed by
+// scripts/setup-e2e.sh outside the project's node_modules) driven through Chromium.
+function e2eUnavailable() {
+  const dir =
+    process.env.VLM_E2E_DIR ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'vlm-stream-e2e');
+  const codeServer = join(dir, 'node_modules', '.bin', 'code-server');
+  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!existsSync(codeServer))
+    return `code-server not installed at ${codeServer}; run scripts/setup-e2e.sh`;
+  if (!existsSync(chromium)) return `Chromium not found at ${chromium}; run scripts/setup-e2e.sh`;
+  return null;
 }
 
 function browserUnavailable() {

@@ -55,7 +55,7 @@ export async function openStream(
 ): Promise<StreamSummary | undefined> {
   const existing = source.kind === 'file' ? ctx.streams.forFile(source.uri) : undefined;
   if (existing) return existing;
-  const client = ctx.connection.running;
+  const client = await ctx.connection.ready();
   try {
     const opened = await vscode.window.withProgress(
       {
@@ -82,7 +82,7 @@ export async function runAsk(
   streamKey: string,
   params: Omit<AskParams, 'askId'>,
 ): Promise<AnswerEntry | undefined> {
-  const client = ctx.connection.running;
+  const client = await ctx.connection.ready();
   const askId = ctx.history.newAskId();
   const entry = ctx.history.start(askId, streamKey, params.question);
   await ctx.answers.focusStream(streamKey);

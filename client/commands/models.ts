@@ -25,7 +25,7 @@ export async function selectModel(ctx: VlmContext): Promise<void> {
   const picks: ModelPick[] = [];
   let listed: ModelInfo[] = [];
   try {
-    listed = (await ctx.connection.running.sendRequest(ListModelsRequest)).models;
+    listed = (await (await ctx.connection.ready()).sendRequest(ListModelsRequest)).models;
   } catch (error) {
     void vscode.window.showWarningMessage(
       `VLM: the server could not list models: ${errorText(error)}`,
@@ -76,7 +76,7 @@ export async function selectModel(ctx: VlmContext): Promise<void> {
 
 /** Validates a folder (a clear report when it is not a model), then loads it and saves the choice. */
 export async function useModel(ctx: VlmContext, id: string, folder?: string): Promise<boolean> {
-  const client = ctx.connection.running;
+  const client = await ctx.connection.ready();
   if (folder) {
     const result = await client
       .sendRequest(ValidateModelRequest, { path: folder })

@@ -9,16 +9,19 @@ import { closeStream, findTextInVideo, selectStream } from './streams';
 
 type Handler = (...args: unknown[]) => unknown;
 
+// Explorer menus call a command with (uri, selectedUris); tests and other extensions may
+// pass (uri, question). Only a string counts as a question.
+const asUri = (value: unknown) => (value instanceof vscode.Uri ? value : undefined);
+const asText = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
   const handlers: Record<keyof typeof COMMANDS, Handler> = {
-    askAboutVideo: (uri, question) =>
-      askAboutVideo(ctx, uri as vscode.Uri | undefined, question as string | undefined),
-    askAboutImage: (uri, question) =>
-      askAboutImage(ctx, uri as vscode.Uri | undefined, question as string | undefined),
+    askAboutVideo: (uri, question) => askAboutVideo(ctx, asUri(uri), asText(question)),
+    askAboutImage: (uri, question) => askAboutImage(ctx, asUri(uri), asText(question)),
     openLiveSource: () => openLiveSource(ctx),
-    analyzeScreenshot: (uri) => analyzeScreenshot(ctx, uri as vscode.Uri | undefined),
+    analyzeScreenshot: (uri) => analyzeScreenshot(ctx, asUri(uri)),
     pasteScreenshot: () => pasteScreenshot(ctx),
-    findTextInVideo: (uri) => findTextInVideo(ctx, uri as vscode.Uri | undefined),
+    findTextInVideo: (uri) => findTextInVideo(ctx, asUri(uri)),
     showCacheDiagnostics: () => ctx.panel.show(),
     selectStream: () => selectStream(ctx),
     closeStream: () => closeStream(ctx),

@@ -19,7 +19,7 @@ export async function analyzeImage(
   query: string | undefined,
   token?: vscode.CancellationToken,
 ): Promise<ScreenshotAnalysis> {
-  return ctx.connection.running.sendRequest(
+  return (await ctx.connection.ready()).sendRequest(
     AnalyzeScreenshotRequest,
     { image, query: query || undefined },
     token,

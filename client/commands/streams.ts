@@ -21,7 +21,7 @@ export async function pickStream(
   title: string,
 ): Promise<StreamSummary | undefined> {
   try {
-    const { streams } = await ctx.connection.running.sendRequest(ListStreamsRequest);
+    const { streams } = await (await ctx.connection.ready()).sendRequest(ListStreamsRequest);
     ctx.streams.clear();
     streams.forEach((s) => ctx.streams.update(s));
   } catch (error) {
@@ -57,7 +57,9 @@ export async function closeStream(ctx: VlmContext): Promise<void> {
   const stream = await pickStream(ctx, 'VLM: Close Stream');
   if (!stream) return;
   try {
-    await ctx.connection.running.sendRequest(CloseStreamRequest, { streamId: stream.streamId });
+    await (
+      await ctx.connection.ready()
+    ).sendRequest(CloseStreamRequest, { streamId: stream.streamId });
     ctx.streams.update({ ...stream, state: 'closed' });
   } catch (error) {
     void vscode.window.showErrorMessage(`VLM: cannot close ${stream.label}: ${errorText(error)}`);
@@ -83,7 +85,9 @@ export async function findTextInVideo(ctx: VlmContext, uri?: vscode.Uri): Promis
   });
   if (!query?.trim()) return;
   try {
-    const { hits } = await ctx.connection.running.sendRequest(SearchTextRequest, {
+    const { hits } = await (
+      await ctx.connection.ready()
+    ).sendRequest(SearchTextRequest, {
       streamId: stream.streamId,
       query: query.trim(),
     });

@@ -49,6 +49,7 @@ export class ServerConnection implements vscode.Disposable {
   readonly onAskToken = new vscode.EventEmitter<AskTokenParams>();
   readonly onState = new vscode.EventEmitter<{ state: ConnectionState; error?: string }>();
   state: ConnectionState = 'stopped';
+  private starting?: Promise<void>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -72,7 +73,18 @@ export class ServerConnection implements vscode.Disposable {
     return this.client;
   }
 
-  async start(): Promise<void> {
+  /** The client once the server runs; waits for a start in progress (commands run early). */
+  async ready(): Promise<LanguageClient> {
+    await this.starting?.catch(() => undefined);
+    return this.running;
+  }
+
+  start(): Promise<void> {
+    this.starting = this.startClient();
+    return this.starting;
+  }
+
+  private async startClient(): Promise<void> {
     const { settings } = readSettings();
     const client = new LanguageClient(
       CLIENT_ID,

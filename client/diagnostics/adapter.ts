@@ -45,7 +45,9 @@ export function askSample(
   const tokens = t.tokens ?? 0;
   const tpotMs = t.decodeMs !== undefined && tokens > 1 ? t.decodeMs / (tokens - 1) : undefined;
   const retrieved = result.evidence
-    .filter((e) => e.reason === 'retrieval' && e.frameIndex !== undefined)
+    // Everything with a frame except the recent window was brought back by retrieval
+    // (the engine names its scorer in `reason`, e.g. 'keys' or 'retrieval').
+    .filter((e) => e.frameIndex !== undefined && e.reason !== 'recent')
     .map((e) => ({ frameIndex: e.frameIndex!, timeS: e.timeS, score: e.score ?? 0 }));
   return { streamId, ttftMs, tpotMs, tokens, retrieved };
 }

@@ -1,0 +1,148 @@
+// End to end in a real VS Code: the packaged .vsix installed into code-server (VS Code 1.99.3
+// web build), a workspace holding a fixture video, driven through Chromium. Runs the
+// commands as a user would (command palette, explorer context menu), reads the answers view
+// and the diagnostics panel, and saves screenshots into test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../browser/client/chromium';
+import {
+  ensureVsix,
+  runCommand,
+  startCodeServer,
+  webviewFrame,
+  type CodeServer,
+} from './code-server';
+
+const VIDEO = 'lazygit-nuke-working-tree.mp4';
+const artifacts = 'test-artifacts';
+
+let server: CodeServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startCodeServer(ensureVsix(), [`test/fixtures/real/${VIDEO}`], {});
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  // The VLM activity bar icon appears once code-server has registered the extension.
+  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+});
+
+after(async () => {
+  if (page) await page.screenshot({ path: `${artifacts}/e2e-last.png` }).catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the command palette lists the VLM commands', { timeout: 60_000 }, async () => {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill('>VLM:');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'VLM:' }).first().waitFor();
+  const rows = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  await page.screenshot({ path: `${artifacts}/e2e-command-palette.png` });
+  await page.keyboard.press('Escape');
+  for (const title of [
+    'Ask About Video…',
+    'Ask About Image…',
+    'Open Live Source…',
+    'Analyze Screenshot',
+    'Find Text in Video…',
+    'Show Cache Diagnostics',
+    'Select Model…',
+    'Download Model…',
+    'Restart Server',
+    'Show Output',
+  ]) {
+    assert.ok(
+      rows.some((r) => r.replace(/\s+/g, ' ').includes(`VLM: ${title}`)),
+      `palette shows VLM: ${title} (rows: ${rows.join(' | ')})`,
+    );
+  }
+});
+
+test(
+  'Ask About Video from the explorer streams an answer with evidence and thumbnails',
+  { timeout: 240_000 },
+  async () => {
+    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: VIDEO });
+    await file.waitFor({ timeout: 30_000 });
+    await file.click({ button: 'right' });
+    const item = page.locator('.context-view .action-item', { hasText: 'Ask About Video…' });
+    await item.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: `${artifacts}/e2e-explorer-menu.png` });
+    await item.click();
+
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 150_000 });
+    await input.fill('What happens when D is pressed?');
+    await page.keyboard.press('Enter');
+
+    const answers = await webviewFrame(page, '#answers', 60_000);
+    const entry = answers.locator('.answer').first();
+    await answers
+      .locator('.answer.state-done, .answer.state-failed')
+      .first()
+      .waitFor({ timeout: 150_000 });
+    const error = await answers.locator('.answer-error').allInnerTexts();
+    assert.deepEqual(error, [], 'the ask did not fail');
+    assert.equal(await entry.locator('.question').innerText(), 'What happens when D is pressed?');
+    assert.ok(
+      (await entry.locator('.answer-text').innerText()).length > 0,
+      'answer text streamed in',
+    );
+    assert.match(await entry.locator('.answer-meta').innerText(), /\d+ tokens/);
+    const stamps = await entry.locator('a.timestamp').allInnerTexts();
+    assert.ok(
+      stamps.length > 0 && stamps.every((s) => /^\d+:\d\d\.\d$/.test(s)),
+      `evidence timestamps: ${stamps.join(', ')}`,
+    );
+    await entry.locator('img.thumb').first().waitFor({ timeout: 30_000 });
+    assert.equal(
+      await answers.locator('#banner').isVisible(),
+      true,
+      'the reference-model banner is shown',
+    );
+    assert.match(
+      await answers.locator('#stream-select').innerText(),
+      new RegExp(VIDEO.replace(/\./g, '\\.')),
+    );
+    await page.screenshot({ path: `${artifacts}/e2e-answers.png` });
+
+    const status = await page.locator('.statusbar-item', { hasText: 'VLM:' }).first().innerText();
+    assert.match(status, /VLM: (idle|encoding|answering)/);
+  },
+);
+
+test(
+  'Show Cache Diagnostics shows the stream in the panel with tier bars and the timeline',
+  { timeout: 120_000 },
+  async () => {
+    await runCommand(page, 'VLM: Show Cache Diagnostics');
+    const panel = await webviewFrame(page, '#tiers', 60_000);
+    await panel.locator('[data-tier=sink]').waitFor({ timeout: 60_000 });
+    assert.match(
+      await panel.locator('[data-tier=sink] .bar-detail').innerText(),
+      /tokens \/ \d+ tokens/,
+    );
+    assert.match(
+      await panel.locator('[data-tier=recent] .bar-detail').innerText(),
+      /\d+ \/ \d+ frames/,
+    );
+    assert.ok((await panel.locator('rect.block').count()) > 0, 'timeline has blocks');
+    assert.match(
+      await panel.locator('#stream-select').innerText(),
+      new RegExp(VIDEO.replace(/\./g, '\\.')),
+    );
+    assert.notEqual(
+      await panel.locator('[data-metric="Time to first token"] .metric-value').innerText(),
+      '–',
+    );
+    await page.screenshot({ path: `${artifacts}/e2e-diagnostics.png` });
+  },
+);
