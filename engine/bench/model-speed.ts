@@ -7,10 +7,10 @@
 // Both sides run on onnxruntime-node's CPU provider, so the ratios measure what each
 // runtime adds around the same kernels (feeds, copies, cache handling, graph options).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadModel, type VisionLanguageModel } from '../model';
+import { loadModel } from '../model';
 import type { RgbImage } from '../model/image-input';
 import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
 
@@ -63,38 +63,50 @@ const messages = [
   },
 ];
 
-async function measureOurs(
-  model: VisionLanguageModel,
+/** One measured pass: milliseconds for the vision encoder, the prefill, and per decoded token. */
+interface Sample {
+  visionMs: number;
+  prefillMs: number;
+  decodeMsPerToken: number;
+}
+
+interface Side {
+  runOnce(): Promise<Sample>;
+  close(): Promise<void>;
+}
+
+async function engineSide(
+  dir: string,
   image: RgbImage,
   split: boolean,
   setup: Setup,
-) {
+  threads?: number,
+): Promise<Side> {
+  const model = await loadModel(dir, { provider: 'cpu', intraOpThreads: threads });
   const prompt = await model.preparePrompt({ messages, images: [image], doImageSplitting: split });
   setup.tiles = prompt.images[0].numTiles;
   setup.promptTokens = prompt.ids.length;
-  const vision: number[] = [];
-  const prefill: number[] = [];
-  const decode: number[] = [];
-  for (let run = 0; run <= setup.runs; run++) {
-    const [features, visionMs] = await timed(() => model.encodeImages(prompt.images));
-    const [embeds, embedMs] = await timed(() => model.embedPrompt(prompt.ids, features));
-    const result = await model.generate(
-      { embeds, ids: prompt.ids },
-      { maxNewTokens: setup.newTokens, stopTokenIds: [] },
-    );
-    if (run === 0) continue; // warm-up
-    vision.push(visionMs);
-    prefill.push(embedMs + result.ttftMs);
-    decode.push(result.tpotMs);
-  }
   return {
-    visionMsPerTile: median(vision) / setup.tiles,
-    prefillTokensPerSec: setup.promptTokens / (median(prefill) / 1000),
-    decodeTokensPerSec: 1000 / median(decode),
+    async runOnce() {
+      const [features, visionMs] = await timed(() => model.encodeImages(prompt.images));
+      const [embeds, embedMs] = await timed(() => model.embedPrompt(prompt.ids, features));
+      const result = await model.generate(
+        { embeds, ids: prompt.ids },
+        { maxNewTokens: setup.newTokens, stopTokenIds: [] },
+      );
+      return { visionMs, prefillMs: embedMs + result.ttftMs, decodeMsPerToken: result.tpotMs };
+    },
+    close: () => model.dispose(),
   };
 }
 
-async function measureTransformersJs(dir: string, image: RgbImage, split: boolean, setup: Setup) {
+/** transformers.js through its public API: encode_image, and generate for 1 and N tokens. */
+async function transformersJsSide(
+  dir: string,
+  image: RgbImage,
+  split: boolean,
+  setup: Setup,
+): Promise<Side> {
   const tjs = await import('@huggingface/transformers');
   tjs.env.allowRemoteModels = false;
   tjs.env.allowLocalModels = true;
@@ -104,24 +116,20 @@ async function measureTransformersJs(dir: string, image: RgbImage, split: boolea
     dtype: 'fp32',
     device: 'cpu',
   });
-  try {
-    const raw = new tjs.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
-    const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true });
-    const inputs = await processor(text, [raw], { do_image_splitting: split });
-    const promptTokens = inputs.input_ids.dims[1];
-    if (promptTokens !== setup.promptTokens)
-      throw new Error(
-        `transformers.js prompt has ${promptTokens} tokens, ours ${setup.promptTokens}`,
-      );
-    const generateTokens = (n: number) =>
-      model.generate({ ...inputs, max_new_tokens: n, min_new_tokens: n, do_sample: false });
-    const vision: number[] = [];
-    const first: number[] = [];
-    const all: number[] = [];
-    const encode = (
-      model as unknown as { encode_image(i: object): Promise<unknown> }
-    ).encode_image.bind(model);
-    for (let run = 0; run <= setup.runs; run++) {
+  const raw = new tjs.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
+  const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true });
+  const inputs = await processor(text, [raw], { do_image_splitting: split });
+  if (inputs.input_ids.dims[1] !== setup.promptTokens)
+    throw new Error(
+      `transformers.js prompt has ${inputs.input_ids.dims[1]} tokens, ours ${setup.promptTokens}`,
+    );
+  const generateTokens = (n: number) =>
+    model.generate({ ...inputs, max_new_tokens: n, min_new_tokens: n, do_sample: false });
+  const encode = (
+    model as unknown as { encode_image(i: object): Promise<unknown> }
+  ).encode_image.bind(model);
+  return {
+    async runOnce() {
       const [, visionMs] = await timed(() =>
         encode({
           pixel_values: inputs.pixel_values,
@@ -129,21 +137,36 @@ async function measureTransformersJs(dir: string, image: RgbImage, split: boolea
         }),
       );
       const [, oneMs] = await timed(() => generateTokens(1));
-      const [, nMs] = await timed(() => generateTokens(setup.newTokens));
-      if (run === 0) continue;
-      vision.push(visionMs);
-      first.push(oneMs - visionMs);
-      all.push(nMs);
+      const [, allMs] = await timed(() => generateTokens(setup.newTokens));
+      return {
+        visionMs,
+        prefillMs: oneMs - visionMs,
+        decodeMsPerToken: (allMs - oneMs) / (setup.newTokens - 1),
+      };
+    },
+    close: async () => {
+      await model.dispose();
+    },
+  };
+}
+
+function summarise(samples: Sample[], setup: Setup): Figures {
+  return {
+    visionMsPerTile: median(samples.map((s) => s.visionMs)) / setup.tiles,
+    prefillTokensPerSec: setup.promptTokens / (median(samples.map((s) => s.prefillMs)) / 1000),
+    decodeTokensPerSec: 1000 / median(samples.map((s) => s.decodeMsPerToken)),
+  };
+}
+
+/** Runs the two sides alternately, so load from other processes hits both alike. */
+async function measure(sides: [Side, Side], runs: number): Promise<Sample[][]> {
+  const samples: Sample[][] = [[], []];
+  for (let run = 0; run <= runs; run++)
+    for (let i = 0; i < 2; i++) {
+      const sample = await sides[i].runOnce();
+      if (run > 0) samples[i].push(sample); // run 0 warms up
     }
-    return {
-      visionMsPerTile: median(vision) / setup.tiles,
-      prefillTokensPerSec: promptTokens / (median(first) / 1000),
-      decodeTokensPerSec:
-        (setup.newTokens - 1) / ((median(all) - median(first) - median(vision)) / 1000),
-    };
-  } finally {
-    await model.dispose();
-  }
+  return samples;
 }
 
 function ratios(ours: Figures, theirs: Figures) {
@@ -185,23 +208,36 @@ async function main() {
   };
   const threads = values.threads ? Number(values.threads) : undefined;
   const image = benchImage(960, 540);
-  const model = await loadModel(dir, { provider: 'cpu', intraOpThreads: threads });
-  let ours: Figures;
+  const split = values.split ?? false;
+  const ours = await engineSide(dir, image, split, setup, threads);
+  let samples: Sample[][];
   try {
-    ours = await measureOurs(model, image, values.split!, setup);
+    const theirs = await transformersJsSide(dir, image, split, setup);
+    try {
+      samples = await measure([ours, theirs], setup.runs);
+    } finally {
+      await theirs.close();
+    }
   } finally {
-    await model.dispose();
+    await ours.close();
   }
-  const theirs = await measureTransformersJs(dir, image, values.split!, setup);
+  const engine = summarise(samples[0], setup);
+  const transformersJs = summarise(samples[1], setup);
   const report = {
     date: new Date().toISOString(),
     preset,
     modelDir: dir,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      // Other processes share this machine: a high load average means noisy figures.
+      loadAverage1m: loadavg()[0],
+    },
     setup: {
       ...setup,
       imageSize: `${image.width}x${image.height}`,
-      imageSplitting: values.split,
+      imageSplitting: split,
       threads: threads ?? 'onnxruntime default',
       provider: 'cpu',
     },
@@ -212,9 +248,10 @@ async function main() {
       decodeTokensPerSec: 'tokens after the first / their time (greedy, stop tokens off)',
       speedups: '> 1 means this engine is faster than transformers.js',
     },
-    engine: ours,
-    transformersJs: theirs,
-    ratio: ratios(ours, theirs),
+    engine,
+    transformersJs,
+    ratio: ratios(engine, transformersJs),
+    samples: { engine: samples[0], transformersJs: samples[1] },
   };
   const out = values.out ?? join('bench-results', `model-speed-${preset}.json`);
   writeJson(out, report);
@@ -226,20 +263,20 @@ async function main() {
       `${''.padEnd(24)} ${'engine'.padStart(10)} ${'transformers.js'.padStart(14)} ${'speedup'.padStart(9)}`,
       row(
         'vision ms/tile',
-        ours.visionMsPerTile,
-        theirs.visionMsPerTile,
+        engine.visionMsPerTile,
+        transformersJs.visionMsPerTile,
         report.ratio.visionSpeedup,
       ),
       row(
         'prefill tokens/s',
-        ours.prefillTokensPerSec,
-        theirs.prefillTokensPerSec,
+        engine.prefillTokensPerSec,
+        transformersJs.prefillTokensPerSec,
         report.ratio.prefillSpeedup,
       ),
       row(
         'decode tokens/s',
-        ours.decodeTokensPerSec,
-        theirs.decodeTokensPerSec,
+        engine.decodeTokensPerSec,
+        transformersJs.decodeTokensPerSec,
         report.ratio.decodeSpeedup,
       ),
       `written to ${out}`,

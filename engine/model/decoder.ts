@@ -7,7 +7,14 @@ import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
 import type { ChosenOnnxFile } from './folder';
 import { openQuerySession } from './query-outputs';
-import { boolTensor, floatTensor, int64Tensor, readFloats, type FloatType } from './tensors';
+import {
+  boolTensor,
+  floatTensor,
+  int64Tensor,
+  onesInt64Tensor,
+  readFloats,
+  type FloatType,
+} from './tensors';
 
 export class DecoderRunner {
   private querySession?: Promise<{ managed: ManagedSession; outputNames: string[] }>;
@@ -40,7 +47,7 @@ export class DecoderRunner {
     const p = step.past.length;
     const feeds: Record<string, ort.Tensor> = {
       inputs_embeds: floatTensor(this.floatType, step.inputsEmbeds, [1, n, hiddenSize]),
-      attention_mask: int64Tensor(new Array(p + n).fill(1), [1, p + n]),
+      attention_mask: onesInt64Tensor(p + n),
       position_ids: int64Tensor(step.positionIds, [1, n]),
     };
     const kvDims = [1, numKvHeads, p, headDim];

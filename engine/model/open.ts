@@ -3,6 +3,7 @@
 // part and check each signature against the config. Problems are collected, not thrown,
 // so the validator can list them all; whatever was opened is released on any problem.
 import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatBytes } from '../util/files';
 import { SessionFactory, type ManagedSession, type SessionSettings } from '../runtime/sessions';
 import { adapterFor } from './adapters';
@@ -92,10 +93,7 @@ function checkTokens(spec: FamilySpec, tokenizer: ModelTokenizer, adapter: Model
 }
 
 function describeFile(file: ChosenOnnxFile): string {
-  const bytes = [
-    file.path,
-    ...file.externalData.map((f) => `${file.path}${f.slice(f.indexOf('.onnx') + 5)}`),
-  ]
+  const bytes = [file.path, ...file.externalData.map((f) => join(dirname(file.path), f))]
     .map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0)
     .reduce((a, b) => a + b, 0);
   const external = file.externalData.length

@@ -1,13 +1,21 @@
 // Graph surgery for retrieval: the HF decoder does not output attention queries, so we
 // copy the decoder graph with each layer's q_proj output (Optimum naming) added as a graph
-// output and open that copy as a second session. The copy lives in a temporary folder
-// with links to the original external weights, so the user's model folder is untouched.
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+// output and open that copy as a second session. The user's model folder is never written:
+// the copy is loaded from memory, or from a temp folder linking the external weights.
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { defaultCacheDir } from '../config';
 import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { ChosenOnnxFile } from './folder';
-import { readOnnxModel, writeOnnxModel, type OnnxModel, type OnnxNode } from './onnx/model-io';
+import {
+  encodeOnnxModel,
+  externalDataFiles,
+  readOnnxModel,
+  writeOnnxModel,
+  type OnnxModel,
+  type OnnxNode,
+} from './onnx/model-io';
 import { TensorDataType } from './onnx/schema';
 
 export function qProjNodeName(layer: number): string {
@@ -53,6 +61,52 @@ export function addQueryOutputs(
   return names;
 }
 
+/** Reads external weights back into the model (for loading it from memory). */
+export function inlineExternalData(model: OnnxModel, modelDir: string): void {
+  const files = new Map<string, number>();
+  try {
+    for (const tensor of model.graph.initializer ?? []) {
+      const entries = new Map((tensor.external_data ?? []).map((e) => [e.key, e.value]));
+      const location = entries.get('location');
+      if (!location) continue;
+      if (!files.has(location)) files.set(location, openSync(join(modelDir, location), 'r'));
+      const offset = Number(entries.get('offset') ?? 0);
+      const length = Number(entries.get('length'));
+      const bytes = new Uint8Array(length);
+      if (readSync(files.get(location)!, bytes, 0, length, offset) !== length)
+        throw new Error(`${location}: shorter than the ${tensor.name} weights it should hold`);
+      tensor.raw_data = bytes;
+      delete tensor.external_data;
+      tensor.data_location = 0;
+    }
+  } finally {
+    for (const fd of files.values()) closeSync(fd);
+  }
+}
+
+/**
+ * Writes the edited graph into a fresh temp folder with hard links to the original weights.
+ * onnxruntime refuses external data outside the model's folder, symlinks included, so the
+ * links must be hard ones, which only work on the same file system: the system temp dir is
+ * tried first, then the engine's cache dir. Returns undefined when neither works.
+ */
+function linkedCopy(model: OnnxModel, file: ChosenOnnxFile): string | undefined {
+  for (const base of [tmpdir(), join(defaultCacheDir(), 'tmp')]) {
+    let dir: string | undefined;
+    try {
+      mkdirSync(base, { recursive: true });
+      dir = mkdtempSync(join(base, 'vlm-queries-'));
+      for (const data of file.externalData)
+        linkSync(join(dirname(file.path), data), join(dir, data));
+      writeOnnxModel(join(dir, basename(file.path)), model);
+      return dir;
+    } catch {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return undefined;
+}
+
 export async function openQuerySession(
   file: ChosenOnnxFile,
   numLayers: number,
@@ -60,15 +114,18 @@ export async function openQuerySession(
 ): Promise<{ managed: ManagedSession; outputNames: string[] }> {
   const model = readOnnxModel(file.path);
   const outputNames = addQueryOutputs(model, numLayers, file.floatType, file.relative);
-  const dir = mkdtempSync(join(tmpdir(), 'vlm-queries-'));
-  try {
-    const copy = join(dir, basename(file.path));
-    for (const data of file.externalData) symlinkSync(join(file.path, '..', data), join(dir, data));
-    writeOnnxModel(copy, model);
-    const managed = await factory.create(copy, `${file.relative} (with query outputs)`);
-    return { managed, outputNames };
-  } finally {
-    // onnxruntime has read (or mapped) everything it needs once the session exists.
-    rmSync(dir, { recursive: true, force: true });
+  const label = `${file.relative} (with query outputs)`;
+  const external = externalDataFiles(model).length > 0;
+  const dir = external ? linkedCopy(model, file) : undefined;
+  if (dir) {
+    try {
+      return { managed: await factory.create(join(dir, basename(file.path)), label), outputNames };
+    } finally {
+      // onnxruntime has read (or mapped) everything it needs once the session exists.
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  // No external weights (or no way to link them): load the edited graph from memory.
+  if (external) inlineExternalData(model, dirname(file.path));
+  return { managed: await factory.create(encodeOnnxModel(model), label), outputNames };
 }

@@ -71,6 +71,11 @@ export function int64Tensor(values: number[], dims: number[]): ort.Tensor {
   );
 }
 
+/** [1, length] of ones, as attention masks are (filled natively: masks grow with the cache). */
+export function onesInt64Tensor(length: number): ort.Tensor {
+  return new ort.Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+}
+
 export function boolTensor(size: number, dims: number[], value = true): ort.Tensor {
   return new ort.Tensor('bool', new Uint8Array(size).fill(value ? 1 : 0), dims);
 }

@@ -188,3 +188,21 @@ test('config and graphs that disagree: the shape and the config field are named'
     [/config\.json: image_token_id is 7 but tokenizer\.json maps '<image>' to 422/],
   );
 });
+
+test('an unavailable execution provider falls back to CPU with a visible notice', async () => {
+  const notices: string[] = [];
+  // This machine has no CUDA provider library; where it does, the test has nothing to prove.
+  const model = await loadModel(await tinyModelDir(), {
+    provider: 'cuda',
+    onNotice: (message) => notices.push(message),
+  });
+  try {
+    if (model.provider === 'cuda') return;
+    assert.equal(model.provider, 'cpu');
+    assert.match(model.notice ?? '', /execution provider 'cuda' unavailable .*; using cpu/);
+    assert.deepEqual(notices, [model.notice]);
+    assert.equal((await model.embedTokens([1])).length, model.spec.hiddenSize);
+  } finally {
+    await model.dispose();
+  }
+});
