@@ -9,6 +9,8 @@ import type { BenchReport, Scenario } from './scenario';
 export interface RunOptions {
   scenarios: Scenario[];
   quick: boolean;
+  /** Seconds-long scenario configurations (the smoke test). */
+  smoke?: boolean;
   modelDir: string;
   modelLabel: string;
   outFile: string;
@@ -41,6 +43,7 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
     try {
       const result = await scenario.run({
         quick: options.quick,
+        smoke: options.smoke,
         modelDir: options.modelDir,
         workDir,
         log: (line) => options.log(`   ${line}`),

@@ -5,6 +5,8 @@
 export interface BenchContext {
   /** --quick: tiny reference model, short streams; must finish in minutes on 2 cores. */
   quick: boolean;
+  /** Seconds-long configuration for the smoke test (implies quick): checks structure, not speed. */
+  smoke?: boolean;
   /** The model folder the scenario should use (a reference preset unless --model). */
   modelDir: string;
   /** Scratch directory for generated videos and caches; removed after the run. */
