@@ -134,6 +134,35 @@ async function questionLatency(
   }));
 }
 
+/**
+ * Real frame encoding (vision encoder + prefill against sink + recent) after 1 and after
+ * 30 minutes of stream: the window is the same size, so the cost should be the same.
+ */
+async function encodeCost(model: StreamModel, tokensPerFrame: number, samples: number) {
+  const stream = await openStream(
+    { kind: 'live' },
+    { model, recentBlocks: 8, memoryBudget: 256 * 1024 ** 2 },
+  );
+  const perMinute: Record<string, number> = {};
+  let pushed = 0;
+  for (const minutes of [1, 30]) {
+    for (; pushed < minutes * 60 - samples; pushed++)
+      await stream.engine.pushEncodedBlock(syntheticKv(model.spec, tokensPerFrame, pushed + 1), {
+        index: pushed,
+        timeSec: pushed,
+      });
+    const times: number[] = [];
+    for (let i = 0; i < samples; i++, pushed++) {
+      const started = performance.now();
+      await stream.pushFrame(noiseFrame(pushed, 1));
+      times.push(performance.now() - started);
+    }
+    perMinute[`after${minutes}min`] = median(times);
+  }
+  await stream.close();
+  return perMinute;
+}
+
 /** Encoded size of one frame's block for a spec, at each precision. */
 function blockBytes(spec: TextModelSpec, tokens: number): Record<string, number> {
   const kv = syntheticKv(spec, tokens, 3);
@@ -246,6 +275,12 @@ async function main() {
   log('  ttft ratio 30 min / 1 min:');
   for (const [k, v] of Object.entries(ratios))
     log(`    ${k.padEnd(36)} ${v === null ? 'n/a' : v.toFixed(2)}`);
+
+  log('== frame encode ms (ONNX reference model, sink + 8 recent blocks), median');
+  const encode = await encodeCost(port, refTokens, quick ? 5 : 15);
+  log(
+    `  after 1 min ${encode.after1min.toFixed(1)} ms   after 30 min ${encode.after30min.toFixed(1)} ms   ratio ${(encode.after30min / encode.after1min).toFixed(2)}`,
+  );
 
   log('== bytes per block (one frame)');
   const smolSpec: TextModelSpec = {

@@ -28,6 +28,7 @@ const options = {
   recent: { type: 'string' },
   'top-k': { type: 'string' },
   'max-tokens': { type: 'string' },
+  quant: { type: 'string' },
   'no-cache': { type: 'boolean' },
 } as const;
 
@@ -71,6 +72,7 @@ Options:
   --recent N         frames in the full-precision recent window (default 8)
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default 128)
+  --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
   --no-cache         do not save or reuse the encoded stream
 `,
   async run(args, io) {
@@ -92,6 +94,7 @@ Options:
     const recentBlocks = positive('recent', values.recent, true);
     const retrievedTopK = positive('top-k', values['top-k'], true);
     const maxTokens = positive('max-tokens', values['max-tokens'], true);
+    const quant = oneOf('quant', values.quant, ['8', '4', '32'] as const);
 
     const configured = values.model ?? configuredModelDir();
     if (!configured) io.err(REFERENCE_MODEL_NOTICE);
@@ -105,6 +108,7 @@ Options:
         fps,
         recentBlocks,
         retrievedTopK,
+        quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
         cacheDir: values['no-cache'] ? null : defaultCacheDir(),
         signal: io.signal,
         onProgress:
