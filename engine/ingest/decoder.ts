@@ -45,6 +45,7 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
     framesDropped: 0,
     reconnects: 0,
     decodeErrors: 0,
+    peakBufferedBytes: 0,
   };
   /** Set once a file has been probed. */
   metadata: VideoMetadata | undefined;
@@ -194,6 +195,9 @@ export class FrameStream implements AsyncIterable<DecodedFrame> {
       maxPixels: this.options.maxPixels ?? DEFAULT_MAX_PIXELS,
       onSpawn: (proc) => (this.proc = proc),
       onDecodeError: () => this.stats.decodeErrors++,
+      onBuffered: (bytes) => {
+        if (bytes > this.stats.peakBufferedBytes) this.stats.peakBufferedBytes = bytes;
+      },
     };
   }
 }

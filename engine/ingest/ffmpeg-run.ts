@@ -20,6 +20,8 @@ export interface FfmpegRunOptions {
   /** Counts lines where ffmpeg reports damaged data but goes on. */
   onDecodeError?: () => void;
   pipeStdin?: boolean;
+  /** Told the bytes read from ffmpeg but not yet handed out (for stats). */
+  onBuffered?: (bytes: number) => void;
 }
 
 const DAMAGE =
@@ -47,6 +49,7 @@ export async function* runFfmpeg(options: FfmpegRunOptions): AsyncGenerator<RawF
     signal: options.signal,
     stallTimeoutMs: options.stallTimeoutMs,
     maxPixels: options.maxPixels,
+    onBuffered: options.onBuffered,
   });
   const onAbort = () => void proc.kill();
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -53,6 +53,52 @@ export interface GateStats {
   sceneChanges: number;
 }
 
+/** Weighted luma sums (x256) per block, any block size. */
+function sumBlocks(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  blockSize: number,
+  cols: number,
+  sums: Uint32Array,
+): void {
+  for (let y = 0; y < height; y++) {
+    const rowBase = ((y / blockSize) | 0) * cols;
+    let p = y * width * 3;
+    for (let bx = 0, x = 0; bx < cols; bx++) {
+      const end = Math.min(x + blockSize, width);
+      let acc = 0;
+      for (; x < end; x++, p += 3) acc += 77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!;
+      sums[rowBase + bx]! += acc;
+    }
+  }
+}
+
+/** The same for the default 4-pixel blocks, unrolled: about twice as fast. */
+function sumBlocksOf4(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  cols: number,
+  sums: Uint32Array,
+): void {
+  const whole = width >> 2;
+  for (let y = 0; y < height; y++) {
+    const rowBase = (y >> 2) * cols;
+    let p = y * width * 3;
+    for (let bx = 0; bx < whole; bx++, p += 12) {
+      const r = rgb[p]! + rgb[p + 3]! + rgb[p + 6]! + rgb[p + 9]!;
+      const g = rgb[p + 1]! + rgb[p + 4]! + rgb[p + 7]! + rgb[p + 10]!;
+      const b = rgb[p + 2]! + rgb[p + 5]! + rgb[p + 8]! + rgb[p + 11]!;
+      sums[rowBase + bx]! += 77 * r + 150 * g + 29 * b;
+    }
+    let acc = 0;
+    for (let x = whole * 4; x < width; x++, p += 3)
+      acc += 77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!;
+    if (whole < cols) sums[rowBase + whole]! += acc;
+  }
+}
+
 /**
  * Mean luma (BT.601 weights, 0-255) of each block of an RGB24 image. Hot loop: about 1 ms
  * per 1080p frame matters here, so it sums each block row segment in a local and divides once.
@@ -66,16 +112,8 @@ export function blockLuma(
   const cols = Math.ceil(width / blockSize);
   const rows = Math.ceil(height / blockSize);
   const sums = new Uint32Array(cols * rows);
-  for (let y = 0; y < height; y++) {
-    const rowBase = ((y / blockSize) | 0) * cols;
-    let p = y * width * 3;
-    for (let bx = 0, x = 0; bx < cols; bx++) {
-      const end = Math.min(x + blockSize, width);
-      let acc = 0;
-      for (; x < end; x++, p += 3) acc += 77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!;
-      sums[rowBase + bx]! += acc;
-    }
-  }
+  if (blockSize === 4) sumBlocksOf4(rgb, width, height, cols, sums);
+  else sumBlocks(rgb, width, height, blockSize, cols, sums);
   const means = new Float32Array(cols * rows);
   for (let by = 0; by < rows; by++) {
     const h = Math.min(blockSize, height - by * blockSize);

@@ -97,6 +97,8 @@ export interface RawFrameOptions {
   stallTimeoutMs?: number;
   /** Reject frames larger than this many pixels. */
   maxPixels?: number;
+  /** Told the bytes read from ffmpeg but not yet handed out, after each read. */
+  onBuffered?: (bytes: number) => void;
 }
 
 /** Pairs stdout bytes with showinfo lines. Listens from construction on, so no line is missed. */
@@ -106,7 +108,8 @@ export class RawFrameReader {
   private stdoutEnded = false;
   private wake: (() => void) | undefined;
   private paused = false;
-  private highWater = 8 << 20;
+  /** Pause stdout above this many unread bytes: 4 MiB until the frame size is known. */
+  private highWater = 4 << 20;
   private timeBase: [number, number] | undefined;
 
   constructor(
@@ -116,6 +119,7 @@ export class RawFrameReader {
     const stdout = proc.child.stdout!;
     stdout.on('data', (chunk: Buffer) => {
       this.data.push(chunk);
+      this.options.onBuffered?.(this.data.bytes);
       if (this.data.bytes > this.highWater && !this.paused) {
         this.paused = true;
         stdout.pause();
@@ -170,7 +174,7 @@ export class RawFrameReader {
         `frame is ${info.width}x${info.height} = ${pixels} pixels, over the limit of ${this.options.maxPixels}`,
       );
     }
-    this.highWater = Math.max(this.highWater, 2 * pixels * 3);
+    this.highWater = 2 * pixels * 3 + (1 << 20);
     return pixels * 3;
   }
 

@@ -117,4 +117,6 @@ export interface DecodeStats {
   reconnects: number;
   /** Lines where ffmpeg reported a damaged packet or frame (decoding went on). */
   decodeErrors: number;
+  /** Most bytes read from ffmpeg and not yet delivered at one time (bounded: about 2 frames). */
+  peakBufferedBytes: number;
 }

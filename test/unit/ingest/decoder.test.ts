@@ -190,3 +190,20 @@ test('a FrameStream cannot be iterated twice', async () => {
   await collect(stream);
   assert.throws(() => stream[Symbol.asyncIterator](), /only once/);
 });
+
+test('a slow consumer of a file pauses ffmpeg: at most about two frames are buffered', async () => {
+  const path = makeTestVideo(join(dir, 'big.mp4'), { seconds: 2, fps: 25, size: '1280x720' });
+  const stream = decodeFrames(path);
+  let frames = 0;
+  for await (const _frame of stream) {
+    frames++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(frames, 50);
+  const frameBytes = 1280 * 720 * 3;
+  assert.ok(stream.stats.peakBufferedBytes > 0);
+  assert.ok(
+    stream.stats.peakBufferedBytes <= Math.max(4 << 20, 2 * frameBytes + (1 << 20)) + (64 << 10),
+    `buffered ${stream.stats.peakBufferedBytes} bytes, frame is ${frameBytes}`,
+  );
+});

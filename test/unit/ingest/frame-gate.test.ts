@@ -151,3 +151,32 @@ test('reusing unchanged rows is exact: the difference equals the one from full l
   assert.equal(dc.maxBlockDiff, maxDiff(full(c), full(b)));
   assert.equal(gate.push(frame(Buffer.from(c), 3)).keep, false);
 });
+
+test('block luma: mean BT.601 luma per block, partial blocks at the right and bottom edges', () => {
+  const width = 37;
+  const height = 23;
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7919 + 13) & 0xff;
+  for (const blockSize of [4, 5]) {
+    const luma = blockLuma(rgb, width, height, blockSize);
+    const cols = Math.ceil(width / blockSize);
+    assert.equal(luma.length, cols * Math.ceil(height / blockSize));
+    for (let by = 0; by * blockSize < height; by++) {
+      for (let bx = 0; bx < cols; bx++) {
+        let sum = 0;
+        let count = 0;
+        for (let y = by * blockSize; y < Math.min(height, (by + 1) * blockSize); y++) {
+          for (let x = bx * blockSize; x < Math.min(width, (bx + 1) * blockSize); x++) {
+            const p = 3 * (y * width + x);
+            sum += (77 * rgb[p]! + 150 * rgb[p + 1]! + 29 * rgb[p + 2]!) / 256;
+            count++;
+          }
+        }
+        assert.ok(
+          Math.abs(luma[by * cols + bx]! - sum / count) < 1e-3,
+          `block ${bx},${by} size ${blockSize}`,
+        );
+      }
+    }
+  }
+});
