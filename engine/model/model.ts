@@ -2,7 +2,7 @@
 // sessions (vision encoder, token embeddings, merged decoder) behind one object.
 import type * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../runtime/providers';
-import type { FamilySpec, ModelPart, ProcessedImage } from './adapters/types';
+import type { FamilySpec, ImageProcessor, ModelPart, ProcessedImage } from './adapters/types';
 import type { DecoderOutput, DecoderStep, TextModelSpec } from './contract';
 import { DecoderRunner, emptyKvCache } from './decoder';
 import type { ChosenOnnxFile } from './folder';
@@ -15,7 +15,7 @@ import {
 import type { ImageInput } from './image-input';
 import type { ModelJsonFiles, OpenedModel } from './open';
 import { int64Tensor, readFloats } from './tensors';
-import type { ChatMessage } from './tokenizer';
+import type { ChatMessage, ModelTokenizer } from './tokenizer';
 
 export interface PromptRequest {
   /** A chat, formatted with the model's chat template; `{ type: 'image' }` parts mark images. */
@@ -65,8 +65,8 @@ export class VisionLanguageModel {
   /** Every JSON file of the folder as read. */
   readonly json: ModelJsonFiles;
   readonly files: Record<ModelPart, ChosenOnnxFile>;
-  readonly tokenizer;
-  readonly imageProcessor;
+  readonly tokenizer: ModelTokenizer;
+  readonly imageProcessor: ImageProcessor;
   /** The execution provider the sessions use. */
   readonly provider: ExecutionProviderName;
   /** Set when the requested provider fell back to CPU, saying why. */

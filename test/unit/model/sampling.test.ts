@@ -86,3 +86,11 @@ test('sampling follows the distribution and is reproducible from a seed', () => 
   for (let i = 0; i < 50; i++)
     assert.equal(selectToken(logits, { temperature: 1.5, topK: 1 }, rng), 0);
 });
+
+test('tokens with negligible probability are left out of the candidates', () => {
+  const logits = Float32Array.from([5, -100, 4, -60]);
+  const d = candidateDistribution(logits, { temperature: 1 });
+  assert.deepEqual(d.ids, [0, 2]);
+  // A high temperature flattens the distribution, so far tokens come back into play.
+  assert.deepEqual(candidateDistribution(logits, { temperature: 10 }).ids, [0, 2, 3, 1]);
+});
