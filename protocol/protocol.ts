@@ -100,6 +100,16 @@ export interface VlmSettings {
   limits?: Partial<EngineLimits>;
   /** Period of `vlm/cacheStats` notifications in ms while streams are open; 0 = off. Default 1000. */
   statsIntervalMs?: number;
+  /** onnxruntime intra-op threads; 0 or absent: onnxruntime's default. */
+  threads?: number;
+  /** KV cache budgets of new streams. */
+  budget?: { sinkTokens?: number; recentFrames?: number; topK?: number; maxContextTokens?: number };
+  /** Frames per second sampled from videos (default 1); vlm/openStream's sampleFps overrides it. */
+  sampling?: { fps?: number };
+  /** Near-duplicate frame gate: mean luma change (0-255) a block needs to count as changed. */
+  gate?: { threshold?: number };
+  /** Disk budget for saved encoded streams under the cache directory. */
+  cache?: { diskBudgetMB?: number };
 }
 
 /** `initializationOptions`: the same fields as the settings; settings override them. */
@@ -348,7 +358,10 @@ export interface SearchTextParams {
 }
 
 export interface TextHit {
+  /** When the text first appears. */
   timeS: number;
+  /** When it was last seen (it stays on screen from timeS to lastSeenS). */
+  lastSeenS?: number;
   frameIndex?: number;
   text: string;
   box?: Box;

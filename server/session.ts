@@ -118,6 +118,7 @@ export function startSession(connection: Connection): Session {
   const applySettings = () => {
     const resolved = resolveLimits(initOptions.limits, settings.limits);
     limits = resolved.limits;
+    void engine.call('configure', { ...initOptions, ...settings }).catch(() => {});
     statsTimer?.schedule();
     for (const problem of resolved.problems)
       void connection

@@ -23,9 +23,11 @@ import type {
   StreamSummary,
   ValidateModelParams,
   ValidateModelResult,
+  VlmSettings,
 } from '../../protocol/protocol';
-import { notAvailable } from './engine-error';
+import { configure } from './config';
 import type { EngineNotice, JobEvent } from './messages';
+import { notAvailable } from './engine-error';
 import { describeMedia } from './media';
 import { listModels, selectModel, validateModel } from './models';
 import {
@@ -34,7 +36,7 @@ import {
   closeVideoStream,
   listOpenStreams,
   openVideoStream,
-  requireStream,
+  searchStreamText,
   stopEncoding,
   streamCacheStats,
 } from './streams';
@@ -51,6 +53,7 @@ export interface CallContext {
 /** Each engine method: its params and result. */
 export interface EngineCallMap {
   capabilities: [void, EngineCapability[]];
+  configure: [VlmSettings, void];
   analyzeScreenshot: [AnalyzeScreenshotParams, ScreenshotAnalysis];
   mediaSummary: [MediaSummaryParams, MediaSummary];
   openStream: [OpenStreamParams, StreamSummary];
@@ -74,6 +77,10 @@ export type EngineFacade = {
 };
 
 export const engineFacade: EngineFacade = {
+  async configure(settings) {
+    configure(settings);
+  },
+
   async capabilities() {
     return ['ingest', 'model', 'stream'];
   },
@@ -108,10 +115,7 @@ export const engineFacade: EngineFacade = {
 
   ask: askStream,
 
-  async searchText(params) {
-    requireStream(params.streamId);
-    throw notAvailable('ocr', 'text search');
-  },
+  searchText: searchStreamText,
 
   async cacheStats(params) {
     return streamCacheStats(params.streamId);

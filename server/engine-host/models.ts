@@ -1,7 +1,7 @@
 // The model the engine answers with (worker side): which one is selected, loading it on
 // first use (with progress), validating folders, listing the choices.
 import { existsSync } from 'node:fs';
-import { configuredModelDir, defaultCacheDir } from '../../engine/config';
+import { configuredModelDir, type ExecutionProviderChoice } from '../../engine/config';
 import {
   loadModel,
   ModelLoadError,
@@ -23,6 +23,7 @@ import {
   type ValidateModelResult,
 } from '../../protocol/protocol';
 import { uriToPath } from '../uri';
+import { cacheDir, engineSettings, positive } from './config';
 import { EngineError } from './engine-error';
 import type { CallContext } from './facade';
 
@@ -36,11 +37,19 @@ export interface LoadedModel {
 const REFERENCE_PREFIX = 'reference:';
 export const DEFAULT_REFERENCE = `${REFERENCE_PREFIX}tiny`;
 
-let selectedId: string = configuredModelDir() ?? DEFAULT_REFERENCE;
+/** What vlm/selectModel chose; otherwise the vlm.modelPath setting, VLM_MODEL_DIR, the reference model. */
+let explicitSelection: string | undefined;
 let loading: { id: string; promise: Promise<LoadedModel> } | undefined;
 
 /** The selected model, loaded on first use; progress goes to the calling request. */
+function selectedModelId(): string {
+  return (
+    explicitSelection ?? (engineSettings().modelPath || configuredModelDir() || DEFAULT_REFERENCE)
+  );
+}
+
 export function currentModel(ctx: CallContext): Promise<LoadedModel> {
+  const selectedId = selectedModelId();
   if (loading?.id !== selectedId) loading = { id: selectedId, promise: load(selectedId, ctx) };
   const attempt = loading;
   // A failed load is not cached: the next request tries again (the folder may be fixed).
@@ -57,7 +66,11 @@ async function load(id: string, ctx: CallContext): Promise<LoadedModel> {
   try {
     const dir = await modelDir(id);
     ctx.emit({ kind: 'progress', message: `opening ${dir}`, percentage: 30 });
-    const model = await loadModel(dir);
+    const { executionProvider, threads } = engineSettings();
+    const model = await loadModel(dir, {
+      provider: executionProvider as ExecutionProviderChoice | undefined,
+      intraOpThreads: positive(threads),
+    });
     const loaded = { id, dir, model, stream: adaptModel(model) };
     ctx.emit({ kind: 'progress', message: `model ${id} loaded`, percentage: 100 });
     ctx.notify({
@@ -88,7 +101,7 @@ async function modelDir(id: string): Promise<string> {
         VlmErrorCodes.ModelInvalid,
         `unknown reference model '${preset}'; choose one of ${REFERENCE_PRESETS.join(', ')}`,
       );
-    return ensureReferenceModel(preset, defaultCacheDir());
+    return ensureReferenceModel(preset, cacheDir());
   }
   const dir = uriToPath(id);
   if (!dir)
@@ -106,7 +119,8 @@ async function modelDir(id: string): Promise<string> {
 
 export function listModels(): ListModelsResult {
   const ids = [...REFERENCE_PRESETS.map((p) => `${REFERENCE_PREFIX}${p}`)];
-  const configured = configuredModelDir();
+  const selectedId = selectedModelId();
+  const configured = engineSettings().modelPath || configuredModelDir();
   for (const id of [configured, selectedId]) if (id && !ids.includes(id)) ids.push(id);
   const models: ModelInfo[] = ids.map((id) => {
     const reference = id.startsWith(REFERENCE_PREFIX);
@@ -145,14 +159,14 @@ export async function validateModel(path: string): Promise<ValidateModelResult> 
 /** Loads `id` and makes it the selected model; streams opened before keep their model. */
 export async function selectModel(id: string, ctx: CallContext): Promise<SelectModelResult> {
   const started = performance.now();
-  const previous = selectedId;
-  selectedId = id;
+  const previous = explicitSelection;
+  explicitSelection = id;
   try {
     const loaded = await currentModel(ctx);
     const info = listModels().models.find((m) => m.id === loaded.id)!;
     return { model: info, loadMs: Math.round(performance.now() - started) };
   } catch (error) {
-    selectedId = previous;
+    explicitSelection = previous;
     throw error;
   }
 }

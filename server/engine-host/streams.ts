@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultCacheDir } from '../../engine/config';
-import { decodeFrames, type LiveSourceSpec } from '../../engine/ingest';
+import { decodeFrames, FrameGate, type LiveSourceSpec } from '../../engine/ingest';
 import {
   openStream,
   StreamLimitError,
@@ -14,16 +13,17 @@ import {
   type StreamStats,
   type VideoStream,
 } from '../../engine/stream';
-import { videoFrames } from '../../engine/stream/video-source';
 import {
   VlmErrorCodes,
   type AskParams,
   type AskResult,
   type CacheStats,
   type OpenStreamParams,
+  type SearchTextResult,
   type StreamSource,
   type StreamSummary,
 } from '../../protocol/protocol';
+import { cacheDir, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from './engine-error';
 import type { CallContext } from './facade';
 import { mapEngineError } from './map-engine-error';
@@ -35,6 +35,7 @@ const STATUS_PERIOD_MS = 500;
 
 interface OpenedStream {
   summary: StreamSummary;
+  fps: number;
   stream: VideoStream;
   /** Aborting it stops encoding (the stream stays usable with what it has). */
   encoding: AbortController;
@@ -65,7 +66,8 @@ export async function openVideoStream(
   ctx: CallContext,
 ): Promise<StreamSummary> {
   const loaded = await currentModel(ctx);
-  const fps = params.sampleFps ?? DEFAULT_FPS;
+  const settings = engineSettings();
+  const fps = params.sampleFps ?? positive(settings.sampling?.fps) ?? DEFAULT_FPS;
   const source = params.source;
   const media = source.kind === 'file' ? await describeMedia(source.uri, ctx.signal) : undefined;
   const encoding = new AbortController();
@@ -73,6 +75,7 @@ export async function openVideoStream(
   ctx.signal.addEventListener('abort', cancelOpen, { once: true });
   const limit = (items: AsyncIterable<IngestItem>) =>
     params.maxFrames ? take(items, params.maxFrames) : items;
+  const streamId = `stream-${nextId++}`;
   let stream: VideoStream;
   try {
     stream = await openStream(
@@ -82,16 +85,21 @@ export async function openVideoStream(
       {
         model: loaded.stream,
         fps,
-        cacheDir: defaultCacheDir(),
+        cacheDir: cacheDir(),
+        sinkTokens: positive(settings.budget?.sinkTokens),
+        recentBlocks: positive(settings.budget?.recentFrames),
+        retrievedTopK: positive(settings.budget?.topK),
+        maxContextTokens: positive(settings.budget?.maxContextTokens),
+        diskBudgetBytes: mib(settings.cache?.diskBudgetMB),
         signal: encoding.signal,
-        decodeFrames: params.maxFrames ? (path, o) => limit(videoFrames(path, o)) : undefined,
+        decodeFrames: customDecoder(params.maxFrames, positive(settings.gate?.threshold)),
       },
     );
   } catch (error) {
     throw mapEngineError(error, source.kind === 'file' ? source.uri : undefined);
   }
-  const streamId = `stream-${nextId++}`;
   const opened: OpenedStream = {
+    fps,
     stream,
     encoding,
     framesEstimate:
@@ -381,5 +389,44 @@ async function* take<T>(items: AsyncIterable<T>, max: number): AsyncIterable<T> 
   for await (const item of items) {
     yield item;
     if (!('skipped' in (item as object)) && ++count >= max) return;
+  }
+}
+
+/** vlm/searchText needs the OCR text index (engine/ocr), not in this build yet. */
+export async function searchStreamText(params: { streamId: string }): Promise<SearchTextResult> {
+  requireStream(params.streamId);
+  throw notAvailable('ocr', 'text search');
+}
+
+const mib = (value: unknown) => {
+  const n = positive(value);
+  return n === undefined ? undefined : n * 2 ** 20;
+};
+
+/** The engine's default decoder unless frames are capped or the gate threshold is set. */
+function customDecoder(maxFrames: number | undefined, threshold: number | undefined) {
+  if (maxFrames === undefined && threshold === undefined) return undefined;
+  return (path: string, options: { fps: number; signal?: AbortSignal }) => {
+    const frames = gatedFrames(path, options, threshold);
+    return maxFrames ? take(frames, maxFrames) : frames;
+  };
+}
+
+/** Like engine/stream's videoFrames, with the gate threshold from the settings. */
+async function* gatedFrames(
+  path: string,
+  options: { fps: number; signal?: AbortSignal },
+  threshold: number | undefined,
+): AsyncIterable<IngestItem> {
+  const gate = new FrameGate({ threshold });
+  const frames = decodeFrames(path, {
+    fps: options.fps,
+    signal: options.signal,
+    maxWidth: 1024,
+    maxHeight: 1024,
+  });
+  for await (const frame of frames) {
+    if (gate.push(frame).keep) yield frame;
+    else yield { skipped: 1, lastTimeSec: frame.timeSec };
   }
 }

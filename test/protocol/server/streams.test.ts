@@ -272,3 +272,32 @@ describe('request timeout', () => {
     }
   });
 });
+
+describe('settings reach the engine', () => {
+  it('samples at vlm.sampling.fps and loads the model from vlm.modelPath', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'vlm-server-test-'));
+    const server = await startServer(
+      { statsIntervalMs: 0, sampling: { fps: 0.5 } },
+      { VLM_CACHE_DIR: cacheDir },
+    );
+    try {
+      const summary = await server.connection.sendRequest(OpenStreamRequest, {
+        source: { kind: 'file', uri: VIDEO },
+        waitForEncoding: true,
+      });
+      // 9.64 s at 0.5 frames/s: 5 frames (at the default 1 frame/s it would be 10).
+      assert.equal(summary.framesEncoded + summary.framesSkipped, 5, JSON.stringify(summary));
+      await server.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { vlm: { modelPath: join(cacheDir, 'no-such-model') } },
+      });
+      await assert.rejects(
+        server.connection.sendRequest(OpenStreamRequest, { source: { kind: 'file', uri: VIDEO } }),
+        (error: { code: number; message: string }) =>
+          error.code === VlmErrorCodes.ModelInvalid && /no-such-model/.test(error.message),
+      );
+    } finally {
+      await server.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
