@@ -17,6 +17,7 @@ import {
 } from '../cache/persistence';
 import { policyByName, type PolicyName } from '../cache/policies';
 import type { ScorerName, TextEvidenceSource } from '../cache/retrieval';
+import { FrameTextIndex } from '../cache/retrieval/text-index';
 import type { QuantBits } from '../cache/quant';
 import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
@@ -60,7 +61,13 @@ export interface OpenStreamOptions {
   /** Dequantized blocks kept ready. */
   poolBlocks?: number;
   scorer?: ScorerName;
+  /** A text index to search (e.g. the OCR index of the video); see also frameText. */
   textEvidence?: TextEvidenceSource;
+  /**
+   * Reads the text on each encoded frame (OCR). The text is attached to the frame's block,
+   * saved with the stream, and searched for questions when no textEvidence is given.
+   */
+  frameText?: (frame: VideoFrame, signal?: AbortSignal) => Promise<string | null>;
   /** Frames per second sampled from a video (part of the persistence key; default 1). */
   fps?: number;
   /** Where encoded streams and spill files go; null: RAM only. */
@@ -167,6 +174,7 @@ export async function openStream(
         answerReserveTokens: budgets.answerReserveTokens,
         quantBits: o.quantBits,
         frameGate: o.decodeFrames ? 'custom' : 'ingest-default',
+        frameText: options.frameText !== undefined,
       },
     });
     persistDir = join(usableCache, 'streams', key);
@@ -184,13 +192,14 @@ export async function openStream(
     poolBlocks: o.poolBlocks,
     onWarning: warn,
   });
+  const textIndex = options.frameText ? new FrameTextIndex() : undefined;
   const engine = new KvStream(
     model,
     policy,
     budgets,
     store,
     budget,
-    { primary: o.scorer, textEvidence: o.textEvidence },
+    { primary: o.scorer, textEvidence: o.textEvidence ?? textIndex },
     still,
   );
 
@@ -207,6 +216,9 @@ export async function openStream(
         streamEndSec: saved.manifest.streamEndSec,
       });
       for (const r of saved.retrievable) store.adopt(r.meta, r.path);
+      if (textIndex)
+        for (const b of [...saved.retrievable.map((r) => r.meta), ...saved.recent])
+          if (b.text) textIndex.add(b.frameIndex, b.timeSec, b.text);
       reopened = true;
     } else if (!saved.missing) {
       warn(
@@ -219,6 +231,24 @@ export async function openStream(
   if (!reopened) await engine.init();
   if (persistDir) openPersistDirs.add(persistDir);
 
+  /** Encodes a frame, then reads its text when asked to (attached to the block and indexed). */
+  const encode = async (frame: VideoFrame, signal?: AbortSignal): Promise<BlockMeta> => {
+    const meta = await engine.pushFrame(frame, signal);
+    if (options.frameText && textIndex) {
+      try {
+        const text = (await options.frameText(frame, signal))?.trim();
+        if (text) {
+          meta.text = text;
+          textIndex.add(meta.frameIndex, meta.timeSec, text);
+        }
+      } catch (error) {
+        warn(
+          `could not read the text of frame ${frame.index} (${(error as Error).message}); it is searchable by content only`,
+        );
+      }
+    }
+    return meta;
+  };
   let closing = false;
   const ingest = async (items: AsyncIterable<IngestItem>) => {
     for await (const item of items) {
@@ -226,7 +256,7 @@ export async function openStream(
       // Throwing (not returning) keeps a stream closed mid-ingest from being saved as complete.
       if (closing) throw new Error('the stream was closed before its source was fully ingested');
       if ('skipped' in item) engine.noteSkipped(item.skipped, item.lastTimeSec);
-      else await engine.pushFrame(item, options.signal);
+      else await encode(item, options.signal);
       if (options.onProgress) {
         const st = engine.stats();
         options.onProgress({
@@ -240,7 +270,7 @@ export async function openStream(
   let ready: Promise<void>;
   if (reopened) ready = Promise.resolve();
   else if (filePath && still)
-    ready = readImageFrame(filePath).then((frame) => engine.pushFrame(frame).then(() => undefined));
+    ready = readImageFrame(filePath).then((frame) => encode(frame).then(() => undefined));
   else if (filePath) {
     const decode = o.decodeFrames ?? videoFrames;
     ready = ingest(decode(filePath, { fps: o.fps, signal: options.signal }));
@@ -263,7 +293,7 @@ export async function openStream(
     warnings,
     ready,
     engine,
-    pushFrame: (frame, signal) => engine.pushFrame(frame, signal),
+    pushFrame: (frame, signal) => encode(frame, signal),
     ask: (question, askOptions) => engine.ask(question, askOptions),
     stats: () => engine.stats(),
     close: async () => {

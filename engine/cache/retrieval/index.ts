@@ -11,6 +11,7 @@ import { uniformScorer } from './uniform';
 
 export type { BlockScorer, Evidence, QuestionVectors, ScoringRequest } from './types';
 export type { TextEvidenceSource, TextHit } from './text-evidence';
+export { FrameTextIndex } from './text-index';
 export { parseTimeHint } from './time-hints';
 
 export const SCORER_NAMES = ['queries', 'keys', 'recency', 'uniform'] as const;

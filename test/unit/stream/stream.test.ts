@@ -155,3 +155,25 @@ test('closing a stream whose live source never ends returns promptly; the closed
   await assert.rejects(s.ready, /closed before its source was fully ingested|the stream is closed/);
   await assert.rejects(s.ask(question), /the stream is closed/);
 });
+
+test('frameText (OCR) attaches on-screen text to blocks and retrieves by it, with the text as evidence', async () => {
+  const screenText = (i: number) =>
+    i === 7 ? 'Error: disk full (ENOSPC)' : `Editor - main.ts line ${i * 10}`;
+  const s = await openStream(
+    { kind: 'live', frames: colorFrames(16) },
+    {
+      model: syntheticModel(),
+      recentBlocks: 3,
+      retrievedTopK: 2,
+      memoryBudget: 1e9,
+      frameText: async (frame) => screenText(frame.index),
+    },
+  );
+  await s.ready;
+  const r = await s.ask('When did the disk full error appear?', { maxTokens: 2 });
+  assert.equal(r.evidence[0].frameIndex, 7);
+  assert.equal(r.evidence[0].text, 'Error: disk full (ENOSPC)');
+  assert.ok(r.evidence[0].scores.text > 0.5);
+  assert.ok(r.context.retrieved.includes(7));
+  await s.close();
+});
