@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { MemoryBudget, openStream } from '../../../engine/stream';
+import { MemoryBudget, openStream, type StreamModel } from '../../../engine/stream';
 import { colorFrame, colorFrames, maxAbsDiff, syntheticModel } from './helpers';
 
 const question = 'What changed on screen?';
@@ -175,5 +175,53 @@ test('frameText (OCR) attaches on-screen text to blocks and retrieves by it, wit
   assert.equal(r.evidence[0].text, 'Error: disk full (ENOSPC)');
   assert.ok(r.evidence[0].scores.text > 0.5);
   assert.ok(r.context.retrieved.includes(7));
+  await s.close();
+});
+
+test('every frame is prefilled against sink + recent only, and answers see contiguous positions in time order', async () => {
+  const base = syntheticModel();
+  const steps: { past: number; first: number; n: number }[] = [];
+  const model = Object.assign(Object.create(base) as StreamModel, {
+    decode: (step: Parameters<StreamModel['decode']>[0]) => {
+      steps.push({
+        past: step.past.length,
+        first: step.positionIds[0],
+        n: step.positionIds.length,
+      });
+      return base.decode(step);
+    },
+  });
+  const recentBlocks = 4;
+  const s = await openStream(
+    { kind: 'live', frames: colorFrames(120) },
+    { model, recentBlocks, retrievedTopK: 5, memoryBudget: 1e9 },
+  );
+  await s.ready;
+  const sink = s.stats().sink.tokens;
+  const frameTokens = s.stats().recent.tokens / recentBlocks;
+  const encodes = steps.slice(1); // after the sink
+  assert.equal(encodes.length, 120);
+  for (const e of encodes) {
+    assert.ok(
+      e.past <= sink + (recentBlocks - 1) * frameTokens,
+      `a frame attended ${e.past} tokens`,
+    );
+    assert.equal(e.first, e.past, 'new tokens continue the window contiguously');
+  }
+  steps.length = 0;
+  const r = await s.ask('What is on screen at 0:30?', { maxTokens: 3 });
+  const retrievedTimes = r.context.retrieved.map(
+    (id) => r.evidence.find((e) => e.blockId === id)!.timeSec,
+  );
+  assert.deepEqual(
+    retrievedTimes,
+    [...retrievedTimes].sort((a, b) => a - b),
+    'retrieved blocks in time order',
+  );
+  const prefill = steps.find((st) => st.past === sink + (5 + recentBlocks) * frameTokens)!;
+  assert.ok(prefill, 'the question is prefilled over sink + 5 retrieved + recent');
+  assert.equal(prefill.first, prefill.past, 'question positions follow the context contiguously');
+  const decodes = steps.slice(steps.indexOf(prefill) + 1);
+  decodes.forEach((d, i) => assert.equal(d.first, prefill.past + prefill.n + i));
   await s.close();
 });
