@@ -1,6 +1,12 @@
 // Checks request params before any work starts, so a malformed request gets an
 // InvalidParams error naming the field instead of failing somewhere inside the engine.
-import type { AskParams, ImageRef, OpenStreamParams, StreamSource } from '../protocol/protocol';
+import type {
+  AskParams,
+  Box,
+  ImageRef,
+  OpenStreamParams,
+  StreamSource,
+} from '../protocol/protocol';
 import { invalidParams } from './errors';
 
 export type Fields = Record<string, unknown>;
@@ -55,16 +61,33 @@ export function imageRef(value: unknown, field = 'image'): ImageRef {
 
 export function streamSource(value: unknown): StreamSource {
   const p = object(value, 'source');
+  const fps = optionalNumber(p, 'framerate', 0.01, 240);
   switch (p.kind) {
     case 'file':
       return { kind: 'file', uri: string(p, 'uri'), follow: p.follow === true };
     case 'url':
-      return { ...(p as StreamSource & object), kind: 'url', url: string(p, 'url') };
+      return {
+        kind: 'url',
+        url: string(p, 'url'),
+        rtspTransport: p.rtspTransport === 'udp' ? 'udp' : undefined,
+      };
     case 'live':
-      return { ...(p as StreamSource & object), kind: 'live', input: string(p, 'input') };
+      return { kind: 'live', input: string(p, 'input'), format: optionalString(p, 'format') };
     case 'screen':
+      return {
+        kind: 'screen',
+        display: optionalString(p, 'display'),
+        region: p.region === undefined ? undefined : box(p.region, 'source.region'),
+        framerate: fps,
+      };
     case 'camera':
-      return p as StreamSource;
+      return {
+        kind: 'camera',
+        device: optionalString(p, 'device'),
+        width: optionalNumber(p, 'width', 1, 16384),
+        height: optionalNumber(p, 'height', 1, 16384),
+        framerate: fps,
+      };
     default:
       throw invalidParams('source.kind', "must be 'file', 'live', 'screen', 'camera' or 'url'");
   }
@@ -105,4 +128,14 @@ export function askParams(value: unknown): AskParams {
 
 export function streamId(value: unknown): string {
   return string(object(value), 'streamId', 200);
+}
+
+function box(value: unknown, field: string): Box {
+  const p = object(value, field);
+  const side = (name: string, min: number) => {
+    const n = optionalNumber(p, name, min, 65536);
+    if (n === undefined) throw invalidParams(`${field}.${name}`, 'is required');
+    return n;
+  };
+  return { x: side('x', 0), y: side('y', 0), width: side('width', 1), height: side('height', 1) };
 }
