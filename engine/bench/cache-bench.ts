@@ -2,16 +2,18 @@
 // for the streaming policies vs the full-cache baseline (ratios from one run), bytes per
 // block at fp32 / int8 / int4, and needle recall@k per retrieval scorer.
 //
-//   node --import tsx engine/bench/cache-bench.ts [--quick] [--out file.json]
+//   node --import tsx engine/bench/cache-bench.ts [--quick] [--real-size] [--out file.json]
 //
+// --real-size adds the ONNX reference model with SmolVLM-256M's shapes (slow: minutes).
 // Latency: frames are "fast-encoded" (synthetic KV blocks of the model's shape pushed
 // straight into the cache) so 1,800 frames take seconds; the question itself runs the
 // real path (retrieval pass, re-positioning, prefill, decode). Two models: the in-process
 // synthetic decoder with room for a 30-minute full cache (65,536 positions), and the ONNX
 // reference model (tiny preset, 2,048 positions: its full cache cannot hold 30 minutes).
 // Needle recall uses the ONNX reference model end to end (frames encoded by the model).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeBlock } from '../cache/block-codec';
 import { representativeKeys, type KvBlock } from '../cache/block';
@@ -60,11 +62,22 @@ interface LatencyRow {
   note?: string;
 }
 
+/** Synthetic KV for frame i: fresh random values, or (large models) one of a few cached blocks. */
+function kvSource(spec: TextModelSpec, tokensPerFrame: number, pool: number) {
+  const cached: KvCache[] = [];
+  return (i: number) => {
+    if (pool === 0) return syntheticKv(spec, tokensPerFrame, i + 1);
+    return (cached[i % pool] ??= syntheticKv(spec, tokensPerFrame, (i % pool) + 1));
+  };
+}
+
 async function filledStream(
   model: StreamModel,
   policy: PolicyName,
   frames: number,
   tokensPerFrame: number,
+  cacheDir: string | null,
+  pool: number,
 ) {
   const stream = await openStream(
     { kind: 'live' },
@@ -75,11 +88,13 @@ async function filledStream(
       retrievedTopK: 8,
       memoryBudget: 256 * 1024 ** 2,
       answerReserveTokens: 64,
+      cacheDir,
     },
   );
+  const kv = kvSource(model.spec, tokensPerFrame, pool);
   try {
     for (let i = 0; i < frames; i++)
-      await stream.engine.pushEncodedBlock(syntheticKv(model.spec, tokensPerFrame, i + 1), {
+      await stream.engine.pushEncodedBlock(kv(i), {
         index: i,
         timeSec: i,
       });
@@ -100,10 +115,13 @@ async function questionLatency(
   policy: PolicyName,
   tokensPerFrame: number,
   repeats: number,
+  cacheDir: string | null = null,
+  pool = 0,
 ): Promise<LatencyRow[]> {
   const minutes = [1, 30];
   const opened: Awaited<ReturnType<typeof filledStream>>[] = [];
-  for (const m of minutes) opened.push(await filledStream(model, policy, m * 60, tokensPerFrame));
+  for (const m of minutes)
+    opened.push(await filledStream(model, policy, m * 60, tokensPerFrame, cacheDir, pool));
   const samples = minutes.map(() => ({
     ttft: [] as number[],
     total: [] as number[],
@@ -232,7 +250,11 @@ async function needleRecall(
 
 async function main() {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, out: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      'real-size': { type: 'boolean' },
+    },
   });
   const quick = values.quick ?? false;
   const repeats = quick ? 3 : 7;
@@ -247,12 +269,25 @@ async function main() {
 
   log('== question latency after 1 and 30 minutes at 1 fps (fast-encoded frames)');
   const latency: LatencyRow[] = [];
-  for (const [model, label, tokens] of [
-    [synthetic, 'synthetic-65k', synthTokens],
-    [port, 'onnx-reference-tiny', refTokens],
-  ] as [StreamModel, string, number][])
+  const models: [StreamModel, string, number, number][] = [
+    [synthetic, 'synthetic-65k', synthTokens, 0],
+    [port, 'onnx-reference-tiny', refTokens, 0],
+  ];
+  // SmolVLM-256M's real shapes (30 layers, 2.9 MiB of fp32 KV per frame): offloaded blocks
+  // spill to a temporary cache directory beyond the 256 MiB budget.
+  const big = values['real-size']
+    ? await loadModel(await ensureReferenceModel('smolvlm-256m-shape'))
+    : null;
+  const spill = big ? mkdtempSync(join(tmpdir(), 'vlm-cache-bench-')) : null;
+  if (big) {
+    const bigPort = adaptModel(big);
+    const tokens =
+      (await bigPort.embedFrame(noiseFrame(0, 0), false)).length / bigPort.spec.hiddenSize;
+    models.push([bigPort, 'onnx-smolvlm-256m-shape', tokens, 16]);
+  }
+  for (const [model, label, tokens, pool] of models)
     for (const policy of ['rekv', 'streaming-llm', 'full'] as PolicyName[])
-      for (const row of await questionLatency(model, label, policy, tokens, repeats)) {
+      for (const row of await questionLatency(model, label, policy, tokens, repeats, spill, pool)) {
         latency.push(row);
         log(
           `  ${label.padEnd(20)} ${policy.padEnd(14)} ${String(row.minutes).padStart(2)} min  context ${String(row.contextTokens).padStart(6)} tokens  ` +
@@ -269,12 +304,15 @@ async function main() {
     return one?.ttftMs && thirty?.ttftMs ? thirty.ttftMs / one.ttftMs : null;
   };
   const ratios: Record<string, number | null> = {};
-  for (const label of ['synthetic-65k', 'onnx-reference-tiny'])
+  for (const [, label] of models)
     for (const policy of ['rekv', 'streaming-llm', 'full'] as PolicyName[])
       ratios[`${label}/${policy}`] = ratio(label, policy);
   log('  ttft ratio 30 min / 1 min:');
   for (const [k, v] of Object.entries(ratios))
     log(`    ${k.padEnd(36)} ${v === null ? 'n/a' : v.toFixed(2)}`);
+
+  await big?.dispose();
+  if (spill) rmSync(spill, { recursive: true, force: true });
 
   log('== frame encode ms (ONNX reference model, sink + 8 recent blocks), median');
   const encode = await encodeCost(port, refTokens, quick ? 5 : 15);
