@@ -1,0 +1,205 @@
+// The MCP server for agents outside the editor (Claude Desktop, Cursor, other MCP
+// clients), over stdio, on the official MCP TypeScript SDK. Tools:
+//   analyze_screenshot  text on a screenshot with boxes; a query finds an element
+//   find_text_in_video  when text first appears in a video (OCR text index)
+//   ask_video           a question about a video, answered by the streaming VLM engine
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+// The boundary rule bans paths containing "server/" (this repo's language server); these
+// are the MCP SDK's own server modules.
+// eslint-disable-next-line no-restricted-imports
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+// eslint-disable-next-line no-restricted-imports
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { analyzeScreenshot } from '../ocr/analyze';
+import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
+import { buildTextIndex, type TextIndex } from '../ocr/text-index';
+import { askVideo } from './ask-video';
+import { TOOLS } from './tools';
+
+export interface McpServerOptions {
+  ocr?: OcrEngineOptions;
+  /** Text indexes kept in memory, keyed by file, size, mtime and fps (default 8). */
+  maxCachedIndexes?: number;
+}
+
+class ToolInputError extends Error {}
+
+function str(args: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = args[name];
+  if (value === undefined || value === null || value === '') {
+    if (required) throw new ToolInputError(`missing required argument '${name}'`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new ToolInputError(`argument '${name}' must be a string`);
+  return value;
+}
+
+function num(
+  args: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new ToolInputError(`argument '${name}' must be a number from ${min} to ${max}`);
+  return value;
+}
+
+const json = (value: unknown): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
+});
+
+const failure = (message: string): CallToolResult => ({
+  isError: true,
+  content: [{ type: 'text', text: message }],
+});
+
+const round = (v: number) => Math.round(v * 100) / 100;
+
+export class VlmMcpServer {
+  readonly server = new Server(
+    { name: 'vlm-stream', version: '0.1.0' },
+    { capabilities: { tools: {} } },
+  );
+  private engine: Promise<OcrEngine> | undefined;
+  private readonly indexes = new Map<string, Promise<TextIndex>>();
+
+  constructor(private readonly options: McpServerOptions = {}) {
+    this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
+    this.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.call(request.params.name, request.params.arguments ?? {}, extra.signal),
+    );
+  }
+
+  async connect(transport: Transport): Promise<void> {
+    await this.server.connect(transport);
+  }
+
+  private closing: Promise<void> | undefined;
+
+  /** Closes the connection and releases the OCR sessions; safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.server.close();
+      const engine = await this.engine?.catch(() => undefined);
+      await engine?.release();
+    })();
+    return this.closing;
+  }
+
+  private ocr(): Promise<OcrEngine> {
+    this.engine ??= OcrEngine.create(this.options.ocr);
+    return this.engine;
+  }
+
+  private async call(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
+    try {
+      switch (name) {
+        case 'analyze_screenshot':
+          return await this.analyze(args, signal);
+        case 'find_text_in_video':
+          return await this.findText(args, signal);
+        case 'ask_video':
+          return json(
+            await askVideo(resolve(str(args, 'video_path', true)!), str(args, 'question', true)!, {
+              maxTokens: num(args, 'max_tokens', 1, 1024),
+              signal,
+            }),
+          );
+        default:
+          return failure(`unknown tool '${name}'; tools: ${TOOLS.map((t) => t.name).join(', ')}`);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return failure(`${name}: ${message}`);
+    }
+  }
+
+  private async analyze(
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
+    const path = str(args, 'image_path', false);
+    const base64 = str(args, 'image_base64', false);
+    if (!path === !base64)
+      throw new ToolInputError("give exactly one of 'image_path' or 'image_base64'");
+    const image = path ? resolve(path) : Buffer.from(base64!.replace(/^data:[^,]*,/, ''), 'base64');
+    const a = await analyzeScreenshot(image, {
+      query: str(args, 'query', false),
+      signal,
+      engine: await this.ocr(),
+    });
+    return json({
+      width: a.width,
+      height: a.height,
+      ...(a.query !== undefined ? { matches: a.matches } : {}),
+      elements: a.elements.map((e) => ({ ...e, confidence: round(e.confidence) })),
+      lines: a.lines.map((l) => ({ id: l.id, block: l.block, text: l.text, box: l.box })),
+      timings: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, Math.round(v)])),
+    });
+  }
+
+  private async findText(
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
+    const path = resolve(str(args, 'video_path', true)!);
+    const query = str(args, 'query', true)!;
+    const fps = num(args, 'fps', 0.1, 10) ?? 2;
+    const index = await this.textIndex(path, fps, signal);
+    const hits = index.search(query, { limit: num(args, 'limit', 1, 100) ?? 10 });
+    return json({
+      query,
+      indexedFrames: index.frames.length,
+      hits: hits.map((h) => ({
+        ...h,
+        timeSec: round(h.timeSec),
+        lastSeenSec: round(h.lastSeenSec),
+        score: round(h.score),
+      })),
+    });
+  }
+
+  /** One index per file version and fps; a failed build is forgotten so it can be retried. */
+  private async textIndex(path: string, fps: number, signal: AbortSignal): Promise<TextIndex> {
+    const info = await stat(path).catch(() => {
+      throw new ToolInputError(`video '${path}' not found`);
+    });
+    const key = `${path}|${info.size}|${info.mtimeMs}|${fps}`;
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = this.ocr().then((engine) =>
+        buildTextIndex(path, { engine, fps, signal }).then((r) => r.index),
+      );
+      index.catch(() => this.indexes.delete(key));
+      this.indexes.set(key, index);
+      const limit = this.options.maxCachedIndexes ?? 8;
+      while (this.indexes.size > limit) this.indexes.delete(this.indexes.keys().next().value!);
+    }
+    return index;
+  }
+}
+
+/** Serves MCP on stdin/stdout until the client disconnects. */
+export async function serveMcpOverStdio(options: McpServerOptions = {}): Promise<void> {
+  const server = new VlmMcpServer(options);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((done) => (transport.onclose = done));
+  await server.connect(transport);
+  process.stdin.once('end', () => void server.close());
+  await closed;
+  await server.close();
+}

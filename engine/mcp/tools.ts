@@ -1,0 +1,64 @@
+// The MCP tools' names, descriptions and JSON input schemas, as clients list them.
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+export const TOOLS: Tool[] = [
+  {
+    name: 'analyze_screenshot',
+    description:
+      'Read the text on a screenshot with OCR. Returns text elements with boxes {x, y, w, h} in image pixels, ' +
+      'confidence, line/block ids and reading order. With a query such as "where is the Save button", also ' +
+      'returns the best-matching elements (best first) with a guessed role (button, menu item, tab, link, text).',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        image_path: {
+          type: 'string',
+          description: 'Path of a PNG, JPEG, WebP, GIF, TIFF or BMP file',
+        },
+        image_base64: {
+          type: 'string',
+          description: 'The image bytes, base64 (a data: URL prefix is allowed)',
+        },
+        query: {
+          type: 'string',
+          description: 'A label or question to locate, e.g. "where is the Save button"',
+        },
+      },
+    },
+  },
+  {
+    name: 'find_text_in_video',
+    description:
+      'When does a text appear in a video (a screen recording, say)? OCR runs on the frames that changed; ' +
+      'returns each matching text with the time it first appeared (seconds), the last time it was seen, and its box.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        video_path: { type: 'string', description: 'Path of a video file (MP4, WebM, GIF, ...)' },
+        query: { type: 'string', description: "Text to look for, e.g. 'TypeError'" },
+        fps: {
+          type: 'number',
+          description: 'Frames per second to sample before the change gate (default 2)',
+        },
+        limit: { type: 'number', description: 'Most hits to return (default 10)' },
+      },
+      required: ['video_path', 'query'],
+    },
+  },
+  {
+    name: 'ask_video',
+    description:
+      'Ask a question about a video with the streaming vision-language engine. Returns the answer with ' +
+      'evidence (times of the frames it used). Uses VLM_MODEL_DIR, or the built-in reference model, whose ' +
+      'generated weights give meaningless answers.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        video_path: { type: 'string', description: 'Path of a video or image file' },
+        question: { type: 'string' },
+        max_tokens: { type: 'number', description: 'Most answer tokens (default 128)' },
+      },
+      required: ['video_path', 'question'],
+    },
+  },
+];

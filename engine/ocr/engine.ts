@@ -1,0 +1,143 @@
+// OcrEngine: loads the detection and recognition sessions once and reads screenshots with
+// them. Sessions are expensive to create, so one engine is shared by every caller; runs
+// are queued because each one already uses every core it was given.
+import type * as ort from 'onnxruntime-node';
+import { detectText, DEFAULT_DETECTION_OPTIONS, type DetectionOptions } from './detection';
+import { loadRgbImage } from './image-input';
+import {
+  createOcrSession,
+  defaultOcrModelPaths,
+  loadCharacterList,
+  resolveSessionSettings,
+  type OcrModelPaths,
+  type OcrSessionOptions,
+  type OcrSessionSettings,
+} from './models';
+import { DEFAULT_RECOGNITION_OPTIONS, recognizeText, type RecognitionOptions } from './recognition';
+import { tightenBox } from './tight-box';
+import type { Box, RgbImage } from './types';
+
+export interface OcrEngineOptions extends OcrSessionOptions {
+  /** Images with more pixels are rejected (default 40 M). */
+  maxPixels?: number;
+  models?: OcrModelPaths;
+  detection?: Partial<DetectionOptions>;
+  recognition?: Partial<RecognitionOptions>;
+  /** Recognized texts below this mean character probability are dropped (PaddleOCR drop_score). */
+  minConfidence?: number;
+}
+
+export interface RecognizedText {
+  text: string;
+  box: Box;
+  confidence: number;
+}
+
+export interface OcrReadResult {
+  width: number;
+  height: number;
+  texts: RecognizedText[];
+  timings: { decodeMs: number; detectMs: number; recognizeMs: number };
+}
+
+const now = () => performance.now();
+
+export class OcrEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly detector: ort.InferenceSession,
+    private readonly recognizer: ort.InferenceSession,
+    private readonly characters: string[],
+    private readonly options: OcrEngineOptions,
+    readonly settings: OcrSessionSettings,
+  ) {}
+
+  static async create(options: OcrEngineOptions = {}): Promise<OcrEngine> {
+    const models = options.models ?? defaultOcrModelPaths();
+    const settings = resolveSessionSettings(options);
+    const [detector, recognizer] = await Promise.all([
+      createOcrSession(models.detection, settings),
+      createOcrSession(models.recognition, settings),
+    ]);
+    return new OcrEngine(
+      detector,
+      recognizer,
+      loadCharacterList(models.dictionary),
+      options,
+      settings,
+    );
+  }
+
+  get maxPixels(): number | undefined {
+    return this.options.maxPixels;
+  }
+
+  /** Decodes and reads an image file or buffer. */
+  async read(image: string | Buffer | RgbImage, signal?: AbortSignal): Promise<OcrReadResult> {
+    const start = now();
+    const rgb = isRgbImage(image)
+      ? image
+      : await loadRgbImage(image, { maxPixels: this.options.maxPixels, signal });
+    const decodeMs = now() - start;
+    const result = await this.enqueue(() => this.readRgb(rgb, signal));
+    return { ...result, timings: { ...result.timings, decodeMs } };
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.detector.release(), this.recognizer.release()]);
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readRgb(image: RgbImage, signal?: AbortSignal): Promise<OcrReadResult> {
+    signal?.throwIfAborted();
+    const t0 = now();
+    const detection = { ...DEFAULT_DETECTION_OPTIONS, ...this.options.detection };
+    const detected = await detectText(this.detector, image, detection);
+    const t1 = now();
+    signal?.throwIfAborted();
+    const boxes = detected.map((d) => d.box);
+    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
+    const decoded = await recognizeText(
+      this.recognizer,
+      image,
+      boxes,
+      this.characters,
+      recognition,
+      signal,
+    );
+    const t2 = now();
+    const minConfidence = this.options.minConfidence ?? 0.5;
+    const texts = decoded
+      .map((d, i) => ({ text: cleanText(d.text), box: boxes[i], confidence: d.confidence }))
+      .filter((t) => t.text.length > 0 && t.confidence >= minConfidence)
+      .map((t) => ({ ...t, box: tightenBox(image, t.box) }));
+    return {
+      width: image.width,
+      height: image.height,
+      texts,
+      timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 },
+    };
+  }
+}
+
+/**
+ * The recognizer's alphabet is Chinese plus ASCII, so screen text sometimes comes back
+ * with full-width punctuation (NFKC folds it to ASCII) or, for a lone symbol, a CJK
+ * look-alike.
+ */
+const LOOKALIKES: Record<string, string> = { 十: '+', 一: '-', 丨: '|', 口: '□' };
+
+export function cleanText(text: string): string {
+  const folded = text.normalize('NFKC').trim();
+  return LOOKALIKES[folded] ?? folded;
+}
+
+function isRgbImage(value: unknown): value is RgbImage {
+  return typeof value === 'object' && value !== null && 'rgb' in value && 'width' in value;
+}

@@ -1,0 +1,121 @@
+// Text recognition: each detected box is cropped from the full-resolution screenshot,
+// scaled to the recognizer's 48 px height, and read by the PP-OCRv4 CRNN in batches of
+// similar widths (sorting by aspect ratio keeps padding, and wasted compute, small).
+import * as ort from 'onnxruntime-node';
+import { ctcGreedyDecode, type DecodedText } from './ctc';
+import type { Box, RgbImage } from './types';
+
+const LINE_HEIGHT = 48;
+/** Widest crop fed to the recognizer; longer lines are squeezed (rare on screens). */
+const MAX_WIDTH = 48 * 40;
+
+export interface RecognitionOptions {
+  /** Crops per batch. */
+  batchSize: number;
+  /**
+   * Horizontal scale of crops relative to their aspect ratio. The recognizer's cost grows
+   * with crop width; screen fonts stay legible to it when squeezed a little.
+   */
+  widthScale: number;
+}
+
+export const DEFAULT_RECOGNITION_OPTIONS: RecognitionOptions = { batchSize: 8, widthScale: 1 };
+
+function cropWidth(box: Box, widthScale: number): number {
+  return Math.min(MAX_WIDTH, Math.max(8, Math.ceil((box.w * LINE_HEIGHT * widthScale) / box.h)));
+}
+
+/**
+ * Writes a box of `image`, bilinearly scaled to LINE_HEIGHT x `width`, into `out` as CHW
+ * floats normalized to [-1, 1] (PaddleOCR's (x/255 - 0.5) / 0.5), at row stride `stride`.
+ */
+function writeCrop(
+  image: RgbImage,
+  box: Box,
+  width: number,
+  out: Float32Array,
+  base: number,
+  stride: number,
+) {
+  const plane = LINE_HEIGHT * stride;
+  const sx = box.w / width;
+  const sy = box.h / LINE_HEIGHT;
+  const maxX = image.width - 1;
+  const maxY = image.height - 1;
+  for (let y = 0; y < LINE_HEIGHT; y++) {
+    const fy = Math.min(maxY, Math.max(0, box.y + (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(maxY, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(maxX, Math.max(0, box.x + (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(maxX, x0 + 1);
+      const wx = fx - x0;
+      const a = (y0 * image.width + x0) * 3;
+      const b = (y0 * image.width + x1) * 3;
+      const c = (y1 * image.width + x0) * 3;
+      const d = (y1 * image.width + x1) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = image.rgb[a + ch] * (1 - wx) + image.rgb[b + ch] * wx;
+        const bottom = image.rgb[c + ch] * (1 - wx) + image.rgb[d + ch] * wx;
+        // The recognizer was trained on BGR input, like the detector.
+        out[base + (2 - ch) * plane + y * stride + x] = (top * (1 - wy) + bottom * wy) / 127.5 - 1;
+      }
+    }
+  }
+}
+
+async function recognizeBatch(
+  session: ort.InferenceSession,
+  image: RgbImage,
+  boxes: Box[],
+  characters: string[],
+  widthScale: number,
+): Promise<DecodedText[]> {
+  const widths = boxes.map((box) => cropWidth(box, widthScale));
+  const stride = Math.ceil(Math.max(...widths) / 8) * 8;
+  const perImage = 3 * LINE_HEIGHT * stride;
+  // Padding stays 0, which is mid-grey after normalization, as in PaddleOCR.
+  const data = new Float32Array(boxes.length * perImage);
+  boxes.forEach((box, i) => writeCrop(image, box, widths[i], data, i * perImage, stride));
+  const input = new ort.Tensor('float32', data, [boxes.length, 3, LINE_HEIGHT, stride]);
+  const output = await session.run({ [session.inputNames[0]]: input });
+  const probs = output[session.outputNames[0]];
+  const [, steps, classes] = probs.dims;
+  const values = probs.data as Float32Array;
+  const decoded = boxes.map((_, i) =>
+    ctcGreedyDecode(values, i * steps * classes, steps, classes, characters),
+  );
+  input.dispose?.();
+  probs.dispose?.();
+  return decoded;
+}
+
+/** Reads the text in each box; results are in the order of `boxes`. */
+export async function recognizeText(
+  session: ort.InferenceSession,
+  image: RgbImage,
+  boxes: Box[],
+  characters: string[],
+  options: RecognitionOptions = DEFAULT_RECOGNITION_OPTIONS,
+  signal?: AbortSignal,
+): Promise<DecodedText[]> {
+  const order = boxes
+    .map((_, i) => i)
+    .sort((a, b) => boxes[a].w / boxes[a].h - boxes[b].w / boxes[b].h);
+  const results: DecodedText[] = new Array(boxes.length);
+  for (let start = 0; start < order.length; start += options.batchSize) {
+    signal?.throwIfAborted();
+    const batch = order.slice(start, start + options.batchSize);
+    const decoded = await recognizeBatch(
+      session,
+      image,
+      batch.map((i) => boxes[i]),
+      characters,
+      options.widthScale,
+    );
+    batch.forEach((i, k) => (results[i] = decoded[k]));
+  }
+  return results;
+}

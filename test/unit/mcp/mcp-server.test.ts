@@ -1,0 +1,90 @@
+// The MCP server through the SDK's own client over stdio: `vlm mcp` runs as a child
+// process, exactly as an MCP host (Claude Desktop, Cursor) would start it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { renderScreen } from '../ocr/rendered-screen';
+import { generateRecording, TYPE_ERROR_AT_SEC } from '../ocr/recording';
+
+const ROOT = join(__dirname, '../../..');
+let client: Client;
+
+before(async () => {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [
+      '-r',
+      'tsx/cjs',
+      '-e',
+      "require('./engine/cli/main').main(['mcp', '--threads', '2']).then((c) => process.exit(c))",
+    ],
+    cwd: ROOT,
+    env: { ...process.env, VLM_PROVIDER: 'cpu' } as Record<string, string>,
+    stderr: 'inherit',
+  });
+  client = new Client({ name: 'vlm-test-client', version: '1.0.0' });
+  await client.connect(transport);
+});
+after(() => client.close());
+
+const call = async (name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as CallToolResult;
+const textOf = (result: CallToolResult) =>
+  (result.content[0] as { type: 'text'; text: string }).text;
+
+test('the server lists its tools with input schemas', async () => {
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(), [
+    'analyze_screenshot',
+    'ask_video',
+    'find_text_in_video',
+  ]);
+  const find = tools.find((t) => t.name === 'find_text_in_video')!;
+  assert.deepEqual(find.inputSchema.required, ['video_path', 'query']);
+});
+
+test('analyze_screenshot reads a base64 screenshot and locates the Save button', async () => {
+  const screen = await renderScreen();
+  const result = await call('analyze_screenshot', {
+    image_base64: screen.png.toString('base64'),
+    query: 'where is the Save button',
+  });
+  assert.ok(!result.isError, textOf(result));
+  const analysis = JSON.parse(textOf(result));
+  assert.equal(analysis.width, 1280);
+  assert.ok(analysis.elements.some((e: { text: string }) => e.text === 'Cancel'));
+  assert.equal(analysis.matches[0].text, 'Save');
+  assert.equal(analysis.matches[0].role, 'button');
+  const box = analysis.matches[0].box;
+  assert.ok(
+    Math.abs(box.x - screen.boxes.save.x) <= 3 && Math.abs(box.y - screen.boxes.save.y) <= 3,
+  );
+});
+
+test('find_text_in_video finds when the error first appears', async () => {
+  const video = await generateRecording();
+  const result = await call('find_text_in_video', {
+    video_path: video,
+    query: 'TypeError',
+    fps: 2,
+  });
+  assert.ok(!result.isError, textOf(result));
+  const { hits, indexedFrames } = JSON.parse(textOf(result));
+  assert.ok(indexedFrames >= 2 && indexedFrames <= 3);
+  assert.ok(Math.abs(hits[0].timeSec - TYPE_ERROR_AT_SEC) <= 0.5, JSON.stringify(hits[0]));
+});
+
+test('bad arguments come back as tool errors that name the problem; the server keeps serving', async () => {
+  const missing = await call('analyze_screenshot', { image_path: '/nonexistent/shot.png' });
+  assert.equal(missing.isError, true);
+  assert.match(textOf(missing), /shot\.png.*not found/);
+  const neither = await call('analyze_screenshot', {});
+  assert.match(textOf(neither), /exactly one of 'image_path' or 'image_base64'/);
+  const noQuery = await call('find_text_in_video', { video_path: '/tmp/x.mp4' });
+  assert.match(textOf(noQuery), /missing required argument 'query'/);
+  const { tools } = await client.listTools();
+  assert.equal(tools.length, 3);
+});
