@@ -12,7 +12,7 @@ import { decodeFrames } from '../../../engine/ingest/decoder';
 import { IngestError } from '../../../engine/ingest/errors';
 import { decodeArgs } from '../../../engine/ingest/ffmpeg-args';
 import type { DecodedFrame } from '../../../engine/ingest/types';
-import { makeScreenRecording, makeTestVideo, tempDir } from './generate';
+import { ffmpeg, makeScreenRecording, makeTestVideo, tempDir } from './generate';
 
 const dir = tempDir();
 const recording = makeScreenRecording(dir, { container: 'mkv', frameCount: 60 });
@@ -107,6 +107,37 @@ test('http source: every frame with its time when the consumer keeps up', async 
   const frames = await collect(decodeFrames({ kind: 'url', url }, { liveQueueSize: 1000 }));
   assert.equal(frames.length, 60);
   assert.equal(frames[59]!.timeSec, 5.9);
+});
+
+test('HLS playlist over http: segments are followed, frames keep their times', async () => {
+  const hlsDir = tempDir();
+  ffmpeg([
+    '-i',
+    (await recording).path,
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '2',
+    '-hls_list_size',
+    '0',
+    join(hlsDir, 'live.m3u8'),
+  ]);
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/').slice(1);
+    if (!/^[\w.-]+$/.test(name) || !existsSync(join(hlsDir, name)))
+      return void res.writeHead(404).end();
+    res.writeHead(200).end(readFileSync(join(hlsDir, name)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/live.m3u8`;
+  const frames = await collect(decodeFrames({ kind: 'url', url }, { liveQueueSize: 1000, fps: 2 }));
+  assert.deepEqual(
+    frames.map((f) => f.timeSec),
+    Array.from({ length: 12 }, (_, k) => k / 2),
+  );
 });
 
 test('http source that fails at first: reconnects with backoff, then delivers', async () => {
