@@ -4,6 +4,7 @@
 // transparency should read as on a light page, not on black), and images over a pixel
 // limit are rejected from their header, before any pixel is decoded.
 import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import sharp from 'sharp';
 import { IngestError } from './errors';
 import { findFfmpeg } from './ffmpeg-process';
@@ -84,7 +85,6 @@ function sharpFailure(name: string, error: unknown, maxPixels: number): IngestEr
 
 async function readHead(input: string | Buffer): Promise<Buffer> {
   if (typeof input !== 'string') return input.subarray(0, 32);
-  const { open } = await import('node:fs/promises');
   const file = await open(input, 'r');
   try {
     const head = Buffer.alloc(32);
