@@ -241,7 +241,28 @@ export function decodeFrames(
   options: DecodeOptions = {},
 ): FrameStream {
   const spec: SourceSpec = typeof source === 'string' ? { kind: 'file', path: source } : source;
+  checkOptions(options);
   return new FrameStream(spec, options);
+}
+
+/** Rejects option values ffmpeg would misread (or hang on) with a message naming the option. */
+function checkOptions(options: DecodeOptions): void {
+  const fail = (name: string, value: unknown, rule: string) => {
+    throw new RangeError(`decode option ${name}=${String(value)}: ${rule}`);
+  };
+  const { fps, startSec, endSec, maxWidth, maxHeight } = options;
+  if (fps !== undefined && !(fps > 0 && fps <= 1000))
+    fail('fps', fps, 'must be above 0 and at most 1000');
+  if (startSec !== undefined && !(startSec >= 0)) fail('startSec', startSec, 'must be 0 or more');
+  if (endSec !== undefined && !(endSec > (startSec ?? 0)))
+    fail('endSec', endSec, 'must be after startSec');
+  for (const [name, value] of [
+    ['maxWidth', maxWidth],
+    ['maxHeight', maxHeight],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 2))
+      fail(name, value, 'must be an integer of at least 2');
+  }
 }
 
 /** Metadata of a video or image file, from `ffmpeg -i` (no ffprobe needed). */

@@ -207,3 +207,14 @@ test('a slow consumer of a file pauses ffmpeg: at most about two frames are buff
     `buffered ${stream.stats.peakBufferedBytes} bytes, frame is ${frameBytes}`,
   );
 });
+
+test('bad options are rejected up front, naming the option', () => {
+  assert.throws(() => decodeFrames('x.mp4', { fps: 0 }), /decode option fps=0: must be above 0/);
+  assert.throws(() => decodeFrames('x.mp4', { fps: Number.NaN }), /fps=NaN/);
+  assert.throws(() => decodeFrames('x.mp4', { startSec: -1 }), /startSec=-1/);
+  assert.throws(
+    () => decodeFrames('x.mp4', { startSec: 5, endSec: 5 }),
+    /endSec=5: must be after startSec/,
+  );
+  assert.throws(() => decodeFrames('x.mp4', { maxWidth: 1.5 }), /maxWidth=1.5/);
+});
