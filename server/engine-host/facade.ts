@@ -27,8 +27,8 @@ import type {
 } from '../../protocol/protocol';
 import { configure } from './config';
 import type { EngineNotice, JobEvent } from './messages';
-import { notAvailable } from './engine-error';
-import { describeMedia } from './media';
+import { describeMedia, requirePath } from './media';
+import { analyzeImage, onScreenText } from './ocr';
 import { listModels, selectModel, validateModel } from './models';
 import {
   askStream,
@@ -82,18 +82,22 @@ export const engineFacade: EngineFacade = {
   },
 
   async capabilities() {
-    return ['ingest', 'model', 'stream'];
+    return ['ingest', 'ocr', 'model', 'stream'];
   },
 
-  async analyzeScreenshot() {
-    throw notAvailable('ocr', 'screenshot analysis');
+  async analyzeScreenshot(params, ctx) {
+    return analyzeImage(params, ctx.signal);
   },
 
   async mediaSummary(params, ctx) {
-    return {
-      media: await describeMedia(params.uri, ctx.signal),
-      textUnavailable: "the engine's 'ocr' capability is not in this build",
-    };
+    const media = await describeMedia(params.uri, ctx.signal);
+    if (params.withText === false) return { media };
+    try {
+      return { media, text: await onScreenText(requirePath(params.uri, 'uri'), ctx.signal) };
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      return { media, textUnavailable: (error as Error).message };
+    }
   },
 
   openStream: openVideoStream,

@@ -29,6 +29,7 @@ import type { CallContext } from './facade';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';
+import { dropTextIndex, lazyTextEvidence, searchText } from './text-search';
 
 const DEFAULT_FPS = 1;
 const STATUS_PERIOD_MS = 500;
@@ -92,6 +93,7 @@ export async function openVideoStream(
         maxContextTokens: positive(settings.budget?.maxContextTokens),
         diskBudgetBytes: mib(settings.cache?.diskBudgetMB),
         signal: encoding.signal,
+        textEvidence: lazyTextEvidence(streamId),
         decodeFrames: customDecoder(params.maxFrames, positive(settings.gate?.threshold)),
       },
     );
@@ -160,6 +162,7 @@ export function stopEncoding(streamId: string): StreamSummary {
 export async function closeVideoStream(streamId: string, ctx?: CallContext): Promise<void> {
   const opened = requireStream(streamId);
   streams.delete(streamId);
+  dropTextIndex(streamId);
   clearInterval(opened.timer);
   opened.encoding.abort();
   await opened.stream.close();
@@ -392,10 +395,23 @@ async function* take<T>(items: AsyncIterable<T>, max: number): AsyncIterable<T> 
   }
 }
 
-/** vlm/searchText needs the OCR text index (engine/ocr), not in this build yet. */
-export async function searchStreamText(params: { streamId: string }): Promise<SearchTextResult> {
-  requireStream(params.streamId);
-  throw notAvailable('ocr', 'text search');
+/** vlm/searchText: file streams only (the text index reads the file again). */
+export async function searchStreamText(
+  params: { streamId: string; query: string; limit?: number },
+  ctx: CallContext,
+): Promise<SearchTextResult> {
+  const opened = requireStream(params.streamId);
+  const source = opened.summary.source;
+  if (source.kind !== 'file')
+    throw notAvailable('ocr.liveTextIndex', 'text search in a live stream');
+  return searchText(
+    params.streamId,
+    requirePath(source.uri, 'source.uri'),
+    opened.fps,
+    params.query,
+    params.limit,
+    ctx,
+  );
 }
 
 const mib = (value: unknown) => {

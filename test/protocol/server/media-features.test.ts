@@ -81,6 +81,7 @@ describe('hover and code lens over media links', () => {
     const text = (hover?.contents as MarkupContent).value;
     assert.match(text, /vscode-package-explorer-tree\.png/);
     assert.match(text, /1082×828/);
+    assert.match(text, /On-screen text: .*PACKAGE EXPLORER/);
     assert.match(text, /\[Open .*\]\(file:\/\//);
     assert.match(text, /command:vlm\.analyzeScreenshot/);
   });
