@@ -1,7 +1,7 @@
 // Test fixtures made on the spot: frames rendered with sharp from SVG text, encoded with
 // the real ffmpeg, so each test knows exactly which frame shows which text.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -9,8 +9,16 @@ import { resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
 
 export const ffmpegPath = resolveFfmpeg().path;
 
+const created: string[] = [];
+process.once('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(prefix = 'vlm-ingest-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Runs ffmpeg to completion; throws with its stderr when it fails. */
