@@ -98,6 +98,14 @@ function urlArgs(source: UrlSource): string[] {
   return ['-rw_timeout', NETWORK_TIMEOUT_US, '-i', source.url];
 }
 
+/**
+ * `file:` in front of a local path, so ffmpeg never reads a file name as a protocol or
+ * option (`concat:…`, `http://…`, `pipe:0`, a leading `-`).
+ */
+export function asLocalFile(path: string): string {
+  return `file:${path}`;
+}
+
 /** Input-side arguments (everything up to and including `-i …`). */
 export function inputArgs(
   source: SourceSpec,
@@ -108,7 +116,7 @@ export function inputArgs(
   const seek = output.startSec ? ['-ss', String(output.startSec)] : [];
   switch (source.kind) {
     case 'file':
-      return [...seek, '-i', source.path];
+      return [...seek, '-i', asLocalFile(source.path)];
     case 'image-sequence':
       return [
         ...seek,

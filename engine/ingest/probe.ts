@@ -2,6 +2,7 @@
 // streams on stderr (then fails for want of an output, which is expected).
 import { statSync } from 'node:fs';
 import { IngestError } from './errors';
+import { asLocalFile } from './ffmpeg-args';
 import { classifyFailure } from './ffmpeg-failure';
 import { FfmpegProcess, spawnFailure } from './ffmpeg-process';
 import type { VideoMetadata } from './types';
@@ -106,7 +107,13 @@ export async function probeVideo(path: string, options: ProbeOptions): Promise<V
   const lines: string[] = [];
   const proc = new FfmpegProcess({
     ffmpegPath: options.ffmpegPath,
-    args: ['-hide_banner', '-nostdin', ...(options.inputArgs ?? []), '-i', path],
+    args: [
+      '-hide_banner',
+      '-nostdin',
+      ...(options.inputArgs ?? []),
+      '-i',
+      isPattern ? path : asLocalFile(path),
+    ],
     onStderrLine: (line) => {
       if (lines.length < MAX_PROBE_LINES) lines.push(line);
     },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { decodeFrames, readVideoMetadata } from '../../../engine/ingest/decoder';
 import type { DecodedFrame } from '../../../engine/ingest/types';
@@ -217,4 +217,19 @@ test('bad options are rejected up front, naming the option', () => {
     /endSec=5: must be after startSec/,
   );
   assert.throws(() => decodeFrames('x.mp4', { maxWidth: 1.5 }), /maxWidth=1.5/);
+});
+
+test('file names that look like ffmpeg protocols or options are read as plain files', async () => {
+  const { path } = await recording;
+  const odd = 'concat:-i notes|x.mp4'; // relative, so the "protocol" is at the start
+  writeFileSync(join(dir, odd), readFileSync(path));
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const frames = await collect(decodeFrames(odd, { fps: 1 }));
+    assert.equal(frames.length, 6);
+    assert.equal((await readVideoMetadata(odd)).width, 640);
+  } finally {
+    process.chdir(cwd);
+  }
 });
