@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import sharp from 'sharp';
 import { IngestError } from './errors';
+import { asLocalFile } from './ffmpeg-args';
 import { findFfmpeg } from './ffmpeg-process';
 import { runFfmpeg } from './ffmpeg-run';
 import { DEFAULT_MAX_PIXELS } from './limits';
@@ -138,7 +139,7 @@ async function loadBmp(
     '-f',
     'bmp_pipe',
     '-i',
-    fromStdin ? 'pipe:0' : input,
+    fromStdin ? 'pipe:0' : asLocalFile(input),
   ];
   args.push(
     '-frames:v',
