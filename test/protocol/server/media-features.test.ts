@@ -21,7 +21,7 @@ const MARKDOWN = [
   'Remote: ![x](https://example.com/a.png) and missing ![m](missing.png)',
 ].join('\n');
 const CODE_URI = pathToFileURL(`${FIXTURES}/check.ts`).href;
-const CODE = `const shot = "${FIXTURES}/tabby-ssh-session.png";\nconst n = 'not media';\n`;
+const CODE = `const shot = "${FIXTURES}/windows-terminal-keybinding-edit-dialog.png";\nconst n = 'not media';\n`;
 
 describe('hover and code lens over media links', () => {
   let server: ServerUnderTest;
@@ -98,7 +98,7 @@ describe('hover and code lens over media links', () => {
       textDocument: { uri: CODE_URI },
       position: { line: 0, character: 20 },
     });
-    assert.match((literal?.contents as MarkupContent).value, /2094×1528/);
+    assert.match((literal?.contents as MarkupContent).value, /1130×821/);
   });
 
   it('says so when the linked file is missing, and ignores plain text', async () => {
