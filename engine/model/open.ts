@@ -136,6 +136,50 @@ async function openSessions(
   return { files, sessions };
 }
 
+/** The adapter and family spec from config.json, when they can be read. */
+function readFamily(json: Partial<ModelJsonFiles>, report: ValidationReport) {
+  const config = json.config;
+  const adapter = config && attempt(report.problems, () => adapterFor(config.model_type));
+  const spec = adapter && config && attempt(report.problems, () => adapter.readSpec(config));
+  if (spec) {
+    report.modelType = spec.modelType;
+    const t = spec.text;
+    report.found.push(
+      `config.json: model_type ${spec.modelType}, ${t.numLayers} layers, hidden ${t.hiddenSize}, ${t.numHeads} heads / ${t.numKvHeads} KV heads x ${t.headDim}, vocab ${t.vocabSize}, ${t.maxPositions} positions, rope_theta ${t.rope.theta}; ${spec.tokensPerTile} image tokens per ${spec.tileSize} px tile`,
+    );
+  }
+  return { adapter, spec };
+}
+
+/** The tokenizer and image processor, each checked against the family spec. */
+function readProcessors(
+  json: Partial<ModelJsonFiles>,
+  adapter: ModelAdapter | undefined,
+  spec: FamilySpec | undefined,
+  report: ValidationReport,
+) {
+  const { tokenizerJson, tokenizerConfig, preprocessor } = json;
+  const tokenizer =
+    tokenizerJson &&
+    tokenizerConfig &&
+    attempt(report.problems, () =>
+      createTokenizer(tokenizerJson, tokenizerConfig, eosFromGeneration(json.generation)),
+    );
+  if (tokenizer)
+    report.found.push(`tokenizer.json: eos ids ${tokenizer.special.eos.join(', ') || 'none'}`);
+  if (tokenizer && spec && adapter)
+    attempt(report.problems, () => checkTokens(spec, tokenizer, adapter));
+  const imageProcessor =
+    adapter &&
+    preprocessor &&
+    attempt(report.problems, () => adapter.createImageProcessor(preprocessor));
+  if (imageProcessor && spec && imageProcessor.tileSize !== spec.tileSize)
+    report.problems.push(
+      `preprocessor_config.json: max_image_size.longest_edge is ${imageProcessor.tileSize}, but config.json vision_config.image_size is ${spec.tileSize}`,
+    );
+  return { tokenizer, imageProcessor };
+}
+
 /**
  * Opens everything a model needs. On success `model` is set and owns the sessions;
  * on any problem every session opened so far is released and `model` is undefined.
@@ -146,38 +190,8 @@ export async function openModelFolder(
 ): Promise<{ report: ValidationReport; model?: OpenedModel }> {
   const report: ValidationReport = { dir, ok: false, found: [], problems: [] };
   const json = readJson(dir, report.problems);
-  const adapter =
-    json.config && attempt(report.problems, () => adapterFor(json.config!.model_type));
-  const spec = adapter && attempt(report.problems, () => adapter.readSpec(json.config!));
-  if (spec) {
-    report.modelType = spec.modelType;
-    const t = spec.text;
-    report.found.push(
-      `config.json: model_type ${spec.modelType}, ${t.numLayers} layers, hidden ${t.hiddenSize}, ${t.numHeads} heads / ${t.numKvHeads} KV heads x ${t.headDim}, vocab ${t.vocabSize}, ${t.maxPositions} positions, rope_theta ${t.rope.theta}; ${spec.tokensPerTile} image tokens per ${spec.tileSize} px tile`,
-    );
-  }
-  const tokenizer =
-    json.tokenizerJson &&
-    json.tokenizerConfig &&
-    attempt(report.problems, () =>
-      createTokenizer(
-        json.tokenizerJson!,
-        json.tokenizerConfig!,
-        eosFromGeneration(json.generation),
-      ),
-    );
-  if (tokenizer)
-    report.found.push(`tokenizer.json: eos ids ${tokenizer.special.eos.join(', ') || 'none'}`);
-  if (tokenizer && spec && adapter)
-    attempt(report.problems, () => checkTokens(spec, tokenizer, adapter));
-  const imageProcessor =
-    adapter &&
-    json.preprocessor &&
-    attempt(report.problems, () => adapter.createImageProcessor(json.preprocessor!));
-  if (imageProcessor && spec && imageProcessor.tileSize !== spec.tileSize)
-    report.problems.push(
-      `preprocessor_config.json: max_image_size.longest_edge is ${imageProcessor.tileSize}, but config.json vision_config.image_size is ${spec.tileSize}`,
-    );
+  const { adapter, spec } = readFamily(json, report);
+  const { tokenizer, imageProcessor } = readProcessors(json, adapter, spec, report);
 
   const factory = new SessionFactory(options);
   const opened =
