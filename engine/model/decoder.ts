@@ -19,6 +19,7 @@ import {
 export class DecoderRunner {
   private querySession?: Promise<{ managed: ManagedSession; outputNames: string[] }>;
   private readonly hasCacheBranch: boolean;
+  private readonly logitsToKeepInput?: string;
 
   constructor(
     private readonly main: ManagedSession,
@@ -26,7 +27,11 @@ export class DecoderRunner {
     private readonly spec: TextModelSpec,
     private readonly factory: SessionFactory,
   ) {
-    this.hasCacheBranch = main.session.inputNames.includes('use_cache_branch');
+    const inputs = main.session.inputNames;
+    this.hasCacheBranch = inputs.includes('use_cache_branch');
+    this.logitsToKeepInput = inputs.find(
+      (n) => n === 'logits_to_keep' || n === 'num_logits_to_keep',
+    );
   }
 
   private get floatType(): FloatType {
@@ -56,6 +61,8 @@ export class DecoderRunner {
       feeds[`past_key_values.${i}.value`] = floatTensor(this.floatType, layer.value, kvDims);
     });
     if (this.hasCacheBranch) feeds.use_cache_branch = boolTensor(1, [1], p > 0);
+    if (this.logitsToKeepInput)
+      feeds[this.logitsToKeepInput] = int64Tensor([step.lastLogitsOnly ? 1 : n], []);
     return feeds;
   }
 

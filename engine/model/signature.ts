@@ -3,8 +3,15 @@
 import type * as ort from 'onnxruntime-node';
 import type { PartSignature, TensorExpectation } from './adapters/types';
 
-/** Inputs a graph may have that the runtime feeds itself when present. */
-export const OPTIONAL_INPUTS = new Set(['use_cache_branch']);
+/**
+ * Inputs some exports have that the runtime feeds itself when present: older Optimum
+ * merged decoders' use_cache_branch, and newer exports' (num_)logits_to_keep.
+ */
+export const OPTIONAL_INPUTS = new Set([
+  'use_cache_branch',
+  'logits_to_keep',
+  'num_logits_to_keep',
+]);
 
 function describeDims(dims: readonly (number | string | null)[]): string {
   return `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;

@@ -206,3 +206,28 @@ test('an unavailable execution provider falls back to CPU with a visible notice'
     await model.dispose();
   }
 });
+
+test('inputs other exports add (num_logits_to_keep) are fed, not rejected', async () => {
+  const dir = await brokenCopy((d) =>
+    editGraph(d, 'decoder_model_merged.onnx', (model) => {
+      model.graph.input.push({
+        name: 'num_logits_to_keep',
+        type: { tensor_type: { elem_type: TensorDataType.INT64, shape: { dim: [] } } },
+      });
+    }),
+  );
+  const [plain, extended] = [await loadModel(await tinyModelDir()), await loadModel(dir)];
+  try {
+    const step = {
+      inputsEmbeds: await plain.embedTokens([3, 4]),
+      positionIds: [0, 1],
+      past: emptyKvCache(plain.spec.numLayers),
+      lastLogitsOnly: true,
+    };
+    assert.deepEqual((await extended.decode(step)).logits, (await plain.decode(step)).logits);
+  } finally {
+    await plain.dispose();
+    await extended.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
