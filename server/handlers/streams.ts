@@ -38,8 +38,8 @@ export function registerStreamHandlers(session: Session): void {
       reporter?.done();
       encodingProgress.delete(summary.streamId);
       encodeFps.delete(summary.streamId);
-      if (summary.state !== 'ready' && summary.state !== 'ended')
-        session.openStreams.delete(summary.streamId);
+      // A failed stream stays open (and counted) until the client closes it.
+      if (summary.state === 'closed') session.openStreams.delete(summary.streamId);
     } else {
       reporter?.report(
         Math.round(summary.percentage ?? 0),

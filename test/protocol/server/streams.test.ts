@@ -3,7 +3,7 @@
 // 20 concurrent asks over 3 streams under the job limits. Uses the tiny reference model,
 // generated into a temporary cache directory.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -295,6 +295,31 @@ describe('settings reach the engine', () => {
         (error: { code: number; message: string }) =>
           error.code === VlmErrorCodes.ModelInvalid && /no-such-model/.test(error.message),
       );
+    } finally {
+      await server.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bad media', () => {
+  it('fails a corrupt or missing video with MediaUnreadable naming the file; the server goes on', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'vlm-server-test-'));
+    const server = await startServer({ statsIntervalMs: 0 }, { VLM_CACHE_DIR: cacheDir });
+    try {
+      const fake = join(cacheDir, 'recording.mp4');
+      writeFileSync(fake, 'this is not a video\n'.repeat(100));
+      for (const path of [fake, join(cacheDir, 'missing.mp4')]) {
+        await assert.rejects(
+          server.connection.sendRequest(OpenStreamRequest, {
+            source: { kind: 'file', uri: `file://${path}` },
+          }),
+          (error: { code: number; message: string }) =>
+            error.code === VlmErrorCodes.MediaUnreadable && error.message.includes(path),
+        );
+      }
+      const { streams } = await server.connection.sendRequest(ListStreamsRequest);
+      assert.deepEqual(streams, []);
     } finally {
       await server.stop();
       rmSync(cacheDir, { recursive: true, force: true });
