@@ -233,13 +233,16 @@
       ),
     );
     if (typeof s.positionsUsed === 'number' && typeof s.positionsMax === 'number') {
+      // A budget of 0 means "the model's own limit".
+      const limit =
+        b.maxContextTokens > 0 ? Math.min(s.positionsMax, b.maxContextTokens) : s.positionsMax;
       root.appendChild(
         bar(
           'context',
           'Context',
           s.positionsUsed,
-          Math.min(s.positionsMax, b.maxContextTokens),
-          s.positionsUsed + ' / ' + Math.min(s.positionsMax, b.maxContextTokens) + ' positions',
+          limit,
+          s.positionsUsed + ' / ' + limit + ' positions',
         ),
       );
     }

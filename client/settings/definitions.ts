@@ -85,11 +85,11 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'vlm.budget.maxContextTokens',
     type: 'integer',
-    default: 8192,
-    minimum: 256,
+    default: 0,
+    minimum: 0,
     maximum: 131072,
     description:
-      'Upper bound on the tokens in one question’s context (sink + retrieved + recent + question + answer).',
+      'Upper bound on the tokens in one question’s context (sink + retrieved + recent + question + answer). 0: the model’s own limit (max_position_embeddings); a larger value is refused when a stream opens.',
   },
   {
     key: 'vlm.limits.memoryBudgetMb',
@@ -156,7 +156,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     minimum: 0,
     maximum: 1,
     description:
-      'Frame gate: a frame whose mean pixel difference from the last kept frame is below this fraction is skipped. 0 keeps every frame.',
+      'Frame gate: a frame whose mean pixel difference from the last kept frame is below this fraction is skipped as a near-duplicate. 0: the engine’s default.',
   },
   {
     key: 'vlm.cacheDir',
@@ -174,7 +174,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     minimum: 0,
     maximum: 1048576,
     description:
-      'Disk budget for offloaded KV blocks and persisted streams, in MiB. 0: no offload to disk.',
+      'Disk budget for offloaded KV blocks and persisted streams, in MiB. 0: the engine’s default.',
   },
   {
     key: 'vlm.ffmpegPath',
@@ -248,7 +248,9 @@ export function configurationContribution(): {
 } {
   const properties: Record<string, Record<string, unknown>> = {};
   for (const s of SETTINGS) {
-    const { key, env: _env, ...schema } = s;
+    // `format` stays out of the manifest: VS Code would flag the empty default as "not a URI";
+    // validateSettings() checks it instead.
+    const { key, env: _env, format: _format, ...schema } = s;
     properties[key] = { ...schema, enum: schema.enum ? [...schema.enum] : undefined };
     if (!schema.enum) delete properties[key].enum;
     if (schema.enumDescriptions) properties[key].enumDescriptions = [...schema.enumDescriptions];

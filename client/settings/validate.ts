@@ -101,7 +101,7 @@ function crossFieldProblems(s: VlmSettings): SettingProblem[] {
         'vlm.server.transport is "remote" but vlm.server.token is empty; the remote server requires the token given to `vlm serve --token`',
     });
   }
-  if (s.budget.sinkTokens >= s.budget.maxContextTokens) {
+  if (s.budget.maxContextTokens > 0 && s.budget.sinkTokens >= s.budget.maxContextTokens) {
     problems.push({
       key: 'vlm.budget.sinkTokens',
       message: `vlm.budget.sinkTokens (${s.budget.sinkTokens}) must be smaller than vlm.budget.maxContextTokens (${s.budget.maxContextTokens})`,

@@ -23,14 +23,17 @@ export function codeServerBin(env: NodeJS.ProcessEnv = process.env): string {
   return join(e2eDir(env), 'node_modules', '.bin', 'code-server');
 }
 
-/** The packaged extension; built with `npm run package` when missing. */
+/**
+ * The packaged extension, built fresh with `npm run package` so the test never installs a
+ * stale .vsix; VLM_E2E_REUSE_VSIX=1 reuses an existing one.
+ */
 export function ensureVsix(): string {
   const { name, version } = JSON.parse(readFileSync('package.json', 'utf8')) as {
     name: string;
     version: string;
   };
   const vsix = resolve(`${name}-linux-x64-${version}.vsix`);
-  if (!existsSync(vsix)) {
+  if (!existsSync(vsix) || process.env.VLM_E2E_REUSE_VSIX !== '1') {
     const r = spawnSync(process.execPath, ['scripts/package.mjs'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run package failed; see its output');
   }
@@ -170,4 +173,30 @@ export async function webviewFrame(
     await page.waitForTimeout(250);
   }
   throw new Error(`no webview with ${selector} within ${timeoutMs} ms`);
+}
+
+/**
+ * Right-clicks an explorer row and runs a context-menu item. A click that lands while the
+ * menu is still settling can be lost, so a menu still open afterwards gets Enter on the
+ * hovered (focused) item.
+ */
+export async function explorerContextMenu(
+  page: Page,
+  fileName: string,
+  itemLabel: string,
+): Promise<void> {
+  const explorer = page.locator('.activitybar .action-item a[aria-label^="Explorer"]');
+  if (!(await page.locator('.explorer-folders-view').isVisible())) await explorer.click();
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
+  await row.waitFor({ timeout: 30_000 });
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: itemLabel }).first();
+  await item.waitFor({ timeout: 15_000 });
+  await item.hover();
+  await item.click();
+  const menu = page.locator('.context-view .monaco-menu');
+  if (await menu.isVisible()) {
+    await page.waitForTimeout(1000);
+    if (await menu.isVisible()) await page.keyboard.press('Enter');
+  }
 }

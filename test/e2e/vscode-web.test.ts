@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/client/chromium';
 import {
   ensureVsix,
+  explorerContextMenu,
   runCommand,
   startCodeServer,
   webviewFrame,
@@ -16,6 +17,7 @@ import {
 } from './code-server';
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
+const SCREENSHOT = 'tabby-ssh-session.png';
 const artifacts = 'test-artifacts';
 
 let server: CodeServer;
@@ -24,7 +26,11 @@ let page: Page;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startCodeServer(ensureVsix(), [`test/fixtures/real/${VIDEO}`], {});
+  server = await startCodeServer(
+    ensureVsix(),
+    [`test/fixtures/real/${VIDEO}`, `test/fixtures/real/${SCREENSHOT}`],
+    {},
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.url);
@@ -70,14 +76,7 @@ test(
   'Ask About Video from the explorer streams an answer with evidence and thumbnails',
   { timeout: 240_000 },
   async () => {
-    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: VIDEO });
-    await file.waitFor({ timeout: 30_000 });
-    await file.click({ button: 'right' });
-    const item = page.locator('.context-view .action-item', { hasText: 'Ask About Video…' });
-    await item.waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: `${artifacts}/e2e-explorer-menu.png` });
-    await item.click();
-
+    await explorerContextMenu(page, VIDEO, 'Ask About Video…');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 150_000 });
     await input.fill('What happens when D is pressed?');
@@ -144,5 +143,25 @@ test(
       '–',
     );
     await page.screenshot({ path: `${artifacts}/e2e-diagnostics.png` });
+  },
+);
+
+test(
+  'Analyze Screenshot from the explorer opens a report of the text elements',
+  { timeout: 180_000 },
+  async () => {
+    await explorerContextMenu(page, SCREENSHOT, 'Analyze Screenshot');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.keyboard.press('Enter'); // no query: list every text element
+    const editor = page.locator('.editor-instance .view-lines', {
+      hasText: `# Screenshot: ${SCREENSHOT}`,
+    });
+    await editor.first().waitFor({ timeout: 150_000 });
+    // The editor wraps long lines; compare with whitespace collapsed.
+    const text = (await editor.first().innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /2094 × 1528 px, \d+ text elements/);
+    assert.match(text, /\| Connecting to ajenti\.org \|/, 'real OCR text from the fixture');
+    await page.screenshot({ path: `${artifacts}/e2e-screenshot-report.png` });
   },
 );

@@ -1,0 +1,154 @@
+// The answers view in real headless Chromium: its HTML and CSP as the extension serves it,
+// fed the host's messages (state, streamed tokens, thumbnails); checks the banner, streaming,
+// evidence, and the messages it sends back (copy, show frame, select model).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { answersHtml } from '../../../client/answers/html';
+import { AnswerHistory } from '../../../client/answers/history';
+import { launchChromium } from './chromium';
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+// A 1x1 JPEG is enough to check a thumbnail is shown through the CSP's img-src data:.
+const PIXEL =
+  'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
+
+before(async () => {
+  const html = answersHtml({
+    cspSource: 'http://127.0.0.1:*',
+    scriptUri: '/media/answers.js',
+    styleUri: '/media/answers.css',
+  });
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    const match = /^\/media\/(answers\.(js|css))$/.exec(url.pathname);
+    if (!match) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': match[2] === 'js' ? 'text/javascript' : 'text/css' });
+    res.end(readFileSync(join('media', match[1])));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  mkdirSync('test-artifacts', { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
+
+async function openView(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 380, height: 640 } });
+  await page.addInitScript(`
+    window.__posted = [];
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(m),
+      getState: () => JSON.parse(sessionStorage.getItem('s') || 'null'),
+      setState: (s) => sessionStorage.setItem('s', JSON.stringify(s)),
+    });
+  `);
+  await page.goto(origin + '/');
+  return page;
+}
+
+const posted = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+const send = (page: Page, m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+
+test('tokens stream in, evidence shows timestamps and thumbnails, actions post back', async () => {
+  const history = new AnswerHistory();
+  history.addStream({ key: 's1', label: 'lazygit.mp4' });
+  history.start('a1', 's1', 'What happens when D is pressed?', 1);
+  const streams = [{ key: 's1', label: 'lazygit.mp4' }];
+  const page = await openView();
+  assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+  await send(page, {
+    type: 'state',
+    streams,
+    selected: 's1',
+    entries: history.forStream('s1'),
+    referenceModel: true,
+  });
+  assert.equal(await page.locator('#banner').isVisible(), true);
+  assert.equal(await page.locator('#empty').isVisible(), false);
+
+  for (const [i, t] of ['A menu', ' opens', ' with Nuke'].entries()) {
+    const entry = history.token('a1', i, t)!;
+    await send(page, { type: 'token', askId: 'a1', text: entry.text });
+  }
+  await page.locator('.answer-text', { hasText: 'A menu opens with Nuke' }).waitFor();
+  assert.equal(
+    await page.locator('.answer.state-streaming .cursor').count(),
+    1,
+    'a cursor while streaming',
+  );
+
+  const done = history.finish('a1', {
+    askId: 'a1',
+    answer: 'A menu opens with Nuke working tree.',
+    evidence: [
+      { timeS: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieval', text: 'Nuke working tree' },
+      { timeS: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieval' },
+    ],
+    timings: { totalMs: 1550, tokens: 24 },
+  })!;
+  await send(page, {
+    type: 'state',
+    streams,
+    selected: 's1',
+    entries: [done],
+    referenceModel: true,
+  });
+  await send(page, { type: 'thumb', askId: 'a1', index: 1, dataUri: PIXEL });
+  await page.locator('img.thumb').waitFor();
+  assert.deepEqual(await page.locator('a.timestamp').allInnerTexts(), ['0:00.2', '0:02.4']);
+  assert.equal(await page.locator('.answer-meta').innerText(), '24 tokens · 1.6 s');
+  assert.equal(await page.locator('.evidence-text').innerText(), 'Nuke working tree');
+  await page.screenshot({ path: 'test-artifacts/answers-view.png', fullPage: true });
+
+  await page.locator('a.timestamp').nth(1).click();
+  await page.locator('button.copy').click();
+  await page.locator('#select-model').click();
+  assert.deepEqual((await posted(page)).slice(1), [
+    { type: 'showFrame', askId: 'a1', index: 1 },
+    { type: 'copy', askId: 'a1' },
+    { type: 'selectModel' },
+  ]);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+  await page.close();
+});
+
+test('answer text is shown as text, never as markup', async () => {
+  const page = await openView();
+  const entry = {
+    id: 'x',
+    streamKey: 's',
+    question: '<img src=x onerror=alert(1)>',
+    text: '<b>bold</b>',
+    state: 'done',
+    evidence: [],
+    askedAt: 1,
+  };
+  await send(page, {
+    type: 'state',
+    streams: [{ key: 's', label: 's' }],
+    selected: 's',
+    entries: [entry],
+    referenceModel: false,
+  });
+  await page.locator('.answer-text').waitFor();
+  assert.equal(await page.locator('.answer-text').innerText(), '<b>bold</b>');
+  assert.equal(await page.locator('.answer img').count(), 0);
+  assert.equal(await page.locator('#banner').isVisible(), false);
+  await page.close();
+});
