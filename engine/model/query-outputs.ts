@@ -17,10 +17,7 @@ import {
   type OnnxNode,
 } from './onnx/model-io';
 import { TensorDataType } from './onnx/schema';
-
-export function qProjNodeName(layer: number): string {
-  return `/model/layers.${layer}/self_attn/q_proj/MatMul`;
-}
+import { exposeTensors, qProjNodeName } from './onnx/surgery';
 
 /** The tensor holding layer i's projected queries: the MatMul output, or its bias Add's output. */
 function queryTensorName(nodes: OnnxNode[], layer: number, file: string): string {
@@ -53,11 +50,11 @@ export function addQueryOutputs(
   const names = Array.from({ length: numLayers }, (_, i) =>
     queryTensorName(model.graph.node, i, file),
   );
-  const elemType = floatType === 'float16' ? TensorDataType.FLOAT16 : TensorDataType.FLOAT;
-  const existing = new Set(model.graph.output.map((o) => o.name));
-  for (const name of names)
-    if (!existing.has(name))
-      model.graph.output.push({ name, type: { tensor_type: { elem_type: elemType } } });
+  exposeTensors(
+    model,
+    names,
+    floatType === 'float16' ? TensorDataType.FLOAT16 : TensorDataType.FLOAT,
+  );
   return names;
 }
 

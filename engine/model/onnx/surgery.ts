@@ -8,29 +8,40 @@ export function findNode(model: OnnxModel, name: string): OnnxNode | undefined {
   return model.graph.node.find((node) => node.name === name);
 }
 
-/**
- * Adds the first output of each named node as a float32 graph output (shape left to the
- * runtime) and returns the output names, in order. Fails naming the first node not found.
- */
-export function exposeNodeOutputs(model: OnnxModel, nodeNames: string[]): string[] {
+/** Adds the named tensors as graph outputs (shape left to the runtime), skipping ones already there. */
+export function exposeTensors(
+  model: OnnxModel,
+  tensorNames: string[],
+  elemType: number = TensorDataType.FLOAT,
+): void {
   const existing = new Set(model.graph.output.map((output) => output.name));
-  return nodeNames.map((nodeName) => {
-    const node = findNode(model, nodeName);
-    if (!node) throw new Error(`graph "${model.graph.name}" has no node named "${nodeName}"`);
-    const value = node.output[0];
-    if (!existing.has(value)) {
-      const info: OnnxValueInfo = {
-        name: value,
-        type: { tensor_type: { elem_type: TensorDataType.FLOAT } },
-      };
-      model.graph.output.push(info);
-      existing.add(value);
-    }
-    return value;
-  });
+  for (const name of tensorNames) {
+    if (existing.has(name)) continue;
+    const info: OnnxValueInfo = { name, type: { tensor_type: { elem_type: elemType } } };
+    model.graph.output.push(info);
+    existing.add(name);
+  }
 }
 
-/** The Optimum node names of the query projections: /model/layers.{i}/self_attn/q_proj/MatMul. */
+/**
+ * Adds the first output of each named node as a float32 graph output and returns the
+ * output names, in order. Fails naming the first node not found.
+ */
+export function exposeNodeOutputs(model: OnnxModel, nodeNames: string[]): string[] {
+  const values = nodeNames.map((nodeName) => {
+    const node = findNode(model, nodeName);
+    if (!node) throw new Error(`graph "${model.graph.name}" has no node named "${nodeName}"`);
+    return node.output[0];
+  });
+  exposeTensors(model, values);
+  return values;
+}
+
+/** The Optimum node name of layer i's query projection. */
+export function qProjNodeName(layer: number): string {
+  return `/model/layers.${layer}/self_attn/q_proj/MatMul`;
+}
+
 export function queryProjectionNodes(numLayers: number): string[] {
-  return Array.from({ length: numLayers }, (_, i) => `/model/layers.${i}/self_attn/q_proj/MatMul`);
+  return Array.from({ length: numLayers }, (_, i) => qProjNodeName(i));
 }
