@@ -3,7 +3,7 @@
 // 20 concurrent asks over 3 streams under the job limits. Uses the tiny reference model,
 // generated into a temporary cache directory.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -148,6 +148,29 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
       maxTokens: 4,
     });
     assert.equal(next.askId, 'ask-after');
+  });
+
+  it('asks about a single image (file URI or base64) without opening a stream', async () => {
+    const png = `${FIXTURES}/vscode-problems-immutable-variable.png`;
+    for (const image of [
+      { uri: `file://${png}` },
+      { base64: readFileSync(png).toString('base64'), mimeType: 'image/png' },
+    ]) {
+      const result = await server.connection.sendRequest(AskRequest, {
+        askId: `image-${'uri' in image ? 'uri' : 'b64'}`,
+        image,
+        question: 'What is the error?',
+        maxTokens: 4,
+      });
+      assert.ok(tokens.some((t) => t.askId === result.askId));
+      assert.equal(result.evidence[0]?.timeS, 0);
+    }
+    const { streams } = await server.connection.sendRequest(ListStreamsRequest);
+    assert.deepEqual(
+      streams.map((s) => s.streamId),
+      [streamId],
+      'the temporary image stream is closed again',
+    );
   });
 
   it('closes the stream; asking it afterwards is UnknownStream', async () => {
