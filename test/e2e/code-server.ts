@@ -200,3 +200,33 @@ export async function explorerContextMenu(
     if (await menu.isVisible()) await page.keyboard.press('Enter');
   }
 }
+
+/** The texts of the notifications shown so far (opens the notification center to read them). */
+export async function notifications(page: Page): Promise<string[]> {
+  await page.keyboard.press('Escape');
+  await page
+    .locator('.statusbar-item[id="status.notifications"]')
+    .click()
+    .catch(() => undefined);
+  const center = page.locator('.notifications-center .notification-list-item-message');
+  await page.waitForTimeout(500);
+  const texts = await center.allInnerTexts();
+  await page.keyboard.press('Escape');
+  return texts;
+}
+
+/** Waits for a locator; on timeout the error carries the notifications, which say why. */
+export async function waitOrExplain(
+  page: Page,
+  what: string,
+  wait: () => Promise<void>,
+): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const shown = await notifications(page).catch(() => []);
+    throw new Error(
+      `${what}: ${(error as Error).message.split('\n')[0]}; notifications: ${shown.join(' | ') || 'none'}`,
+    );
+  }
+}

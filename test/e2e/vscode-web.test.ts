@@ -10,6 +10,7 @@ import { launchChromium } from '../browser/client/chromium';
 import {
   ensureVsix,
   explorerContextMenu,
+  waitOrExplain,
   runCommand,
   startCodeServer,
   webviewFrame,
@@ -78,7 +79,9 @@ test(
   async () => {
     await explorerContextMenu(page, VIDEO, 'Ask About Video…');
     const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 150_000 });
+    await waitOrExplain(page, 'the question box after opening the stream', () =>
+      input.waitFor({ state: 'visible', timeout: 150_000 }),
+    );
     await input.fill('What happens when D is pressed?');
     await page.keyboard.press('Enter');
 
