@@ -4,7 +4,7 @@ import type { BlockMeta } from '../block';
 import { attentionKeyScorer } from './attention-keys';
 import { attentionQueryScorer } from './attention-queries';
 import { recencyScorer } from './recency';
-import { textEvidenceScorer, type TextEvidenceSource } from './text-evidence';
+import { scoreText, type TextEvidenceSource } from './text-evidence';
 import { timeHintScorer } from './time-hints';
 import type { BlockScorer, Evidence, ScoringRequest } from './types';
 import { uniformScorer } from './uniform';
@@ -50,6 +50,13 @@ export interface RetrievalOptions {
   timeWeight?: number;
 }
 
+/** Evidence text stays readable: a frame's full OCR text can run to thousands of characters. */
+const EVIDENCE_TEXT_CHARS = 300;
+function clip(text: string | undefined): string | undefined {
+  if (!text || text.length <= EVIDENCE_TEXT_CHARS) return text;
+  return `${text.slice(0, EVIDENCE_TEXT_CHARS - 1)}…`;
+}
+
 /** Scores every candidate and returns all of them as evidence, best first. */
 export async function rankBlocks(
   request: ScoringRequest,
@@ -60,12 +67,12 @@ export async function rankBlocks(
   const primary = scorerByName(options.primary);
   const raw = await primary.score(request);
   parts.push({ name: primary.name, weight: 1, values: minMax(raw) });
-  if (options.textEvidence)
-    parts.push({
-      name: 'text',
-      weight: options.textWeight ?? 2,
-      values: await textEvidenceScorer(options.textEvidence).score(request),
-    });
+  let matchedText: (string | undefined)[] = [];
+  if (options.textEvidence) {
+    const text = await scoreText(options.textEvidence, request.question, candidates);
+    matchedText = text.texts;
+    parts.push({ name: 'text', weight: options.textWeight ?? 2, values: text.scores });
+  }
   parts.push({
     name: 'time',
     weight: options.timeWeight ?? 4,
@@ -84,7 +91,7 @@ export async function rankBlocks(
       timeSec: b.timeSec,
       score,
       scores,
-      text: b.text,
+      text: clip(matchedText[i] ?? b.text),
     };
   });
   return evidence.sort((a, b) => b.score - a.score || b.timeSec - a.timeSec);

@@ -35,20 +35,30 @@ function blockForHit(hit: TextHit, candidates: BlockMeta[]): number {
   return best;
 }
 
-/** A scorer that asks the source and attaches the matched text to the blocks it scores. */
+/** Text-match scores per candidate, and the matched text of each (what evidence shows). */
+export async function scoreText(
+  source: TextEvidenceSource,
+  question: string,
+  candidates: BlockMeta[],
+): Promise<{ scores: Float32Array; texts: (string | undefined)[] }> {
+  const scores = new Float32Array(candidates.length);
+  const texts: (string | undefined)[] = new Array(candidates.length);
+  if (candidates.length === 0) return { scores, texts };
+  for (const hit of await source.search(question)) {
+    const i = blockForHit(hit, candidates);
+    if (i < 0 || hit.score <= scores[i]) continue;
+    scores[i] = hit.score;
+    texts[i] = hit.text;
+  }
+  return { scores, texts };
+}
+
+/** The same as a BlockScorer (scores only), for callers that combine scorers themselves. */
 export function textEvidenceScorer(source: TextEvidenceSource): BlockScorer {
   return {
     name: 'text',
     async score({ question, candidates }: ScoringRequest): Promise<Float32Array> {
-      const out = new Float32Array(candidates.length);
-      if (candidates.length === 0) return out;
-      for (const hit of await source.search(question)) {
-        const i = blockForHit(hit, candidates);
-        if (i < 0 || hit.score <= out[i]) continue;
-        out[i] = hit.score;
-        candidates[i].text = hit.text;
-      }
-      return out;
+      return (await scoreText(source, question, candidates)).scores;
     },
   };
 }

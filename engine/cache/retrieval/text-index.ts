@@ -23,6 +23,26 @@ interface FrameText {
   terms: Set<string>;
 }
 
+/** The lines of a frame's text (OCR lines are joined with " | ") that hold the matches, best first. */
+function matchingLines(text: string, wanted: string[], phrases: string[]): string {
+  const lines = text.split(/\s*\|\s*|\n/).filter(Boolean);
+  const scored = lines
+    .map((line) => {
+      const lower = line.toLowerCase();
+      const lineTerms = new Set(terms(line));
+      const phrase = phrases.some((p) => lower.includes(p)) ? 10 : 0;
+      return { line, matches: wanted.filter((t) => lineTerms.has(t)).length + phrase };
+    })
+    .filter((l) => l.matches > 0)
+    .sort((a, b) => b.matches - a.matches);
+  return scored.length
+    ? scored
+        .slice(0, 3)
+        .map((l) => l.line)
+        .join(' | ')
+    : text;
+}
+
 export class FrameTextIndex implements TextEvidenceSource {
   private readonly frames: FrameText[] = [];
   private readonly documentFrequency = new Map<string, number>();
@@ -54,7 +74,12 @@ export class FrameTextIndex implements TextEvidenceSource {
       score = total > 0 ? score / total : 0;
       if (phrases.some((p) => f.text.toLowerCase().includes(p))) score = 1;
       if (score > 0)
-        hits.push({ frameIndex: f.frameIndex, timeSec: f.timeSec, text: f.text, score });
+        hits.push({
+          frameIndex: f.frameIndex,
+          timeSec: f.timeSec,
+          text: matchingLines(f.text, wanted, phrases),
+          score,
+        });
     }
     return hits.sort((a, b) => b.score - a.score).slice(0, 50);
   }

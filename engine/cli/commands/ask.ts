@@ -9,10 +9,21 @@ import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { configuredModelDir, defaultCacheDir } from '../../config';
 import { loadModel } from '../../model';
 import { ensureReferenceModel } from '../../model/reference';
-import { openStream, type AskResult, type StreamStats } from '../../stream';
+import { sharedOcrEngine } from '../../ocr/analyze';
+import { openStream, type AskResult, type StreamStats, type VideoFrame } from '../../stream';
 import { adaptModel } from '../../stream/model-adapter';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
+
+/** The text on a frame, as OCR lines joined with " | " (attached to the frame's block). */
+async function readFrameText(frame: VideoFrame, signal?: AbortSignal): Promise<string> {
+  const engine = await sharedOcrEngine();
+  const result = await engine.read(
+    { width: frame.width, height: frame.height, rgb: frame.rgb },
+    signal,
+  );
+  return result.texts.map((t) => t.text).join(' | ');
+}
 
 export const REFERENCE_MODEL_NOTICE =
   'Note: no model is configured, so the built-in reference model answers. Its weights are generated, ' +
@@ -29,6 +40,7 @@ const options = {
   'top-k': { type: 'string' },
   'max-tokens': { type: 'string' },
   quant: { type: 'string' },
+  ocr: { type: 'boolean' },
   'no-cache': { type: 'boolean' },
 } as const;
 
@@ -73,6 +85,8 @@ Options:
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default 128)
   --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
+  --ocr              read the on-screen text of each encoded frame (OCR): retrieval
+                     matches it against the question and the evidence shows it
   --no-cache         do not save or reuse the encoded stream
 `,
   async run(args, io) {
@@ -108,6 +122,7 @@ Options:
         fps,
         recentBlocks,
         retrievedTopK,
+        frameText: values.ocr ? readFrameText : undefined,
         quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
         cacheDir: values['no-cache'] ? null : defaultCacheDir(),
         signal: io.signal,

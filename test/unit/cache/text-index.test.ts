@@ -39,3 +39,14 @@ test('a quoted phrase found verbatim scores fully; no words, no hits', () => {
   );
   assert.deepEqual(index.search('what is it?'), []);
 });
+
+test('a hit shows the matching OCR lines of the frame, not its whole text', () => {
+  const index = new FrameTextIndex();
+  index.add(
+    3,
+    3,
+    'Lazygit | Files | controllers | Nuke working tree | git reset --hard HEAD | Cancel',
+  );
+  const [hit] = index.search('when was the working tree nuked with git reset?');
+  assert.equal(hit.text, 'Nuke working tree | git reset --hard HEAD');
+});
