@@ -1,17 +1,37 @@
 #!/usr/bin/env node
-// Runs the bundled CLI when it has been built (npm run bundle), else the TypeScript
-// sources through tsx, so `npx vlm` works straight after `npm ci` in a clone.
+// Runs the bundled CLI (dist/cli.js) when it is at least as new as the TypeScript sources,
+// else the sources through tsx. So `npx vlm` works straight after `npm ci` in a clone, and
+// a developer who edited engine/ never runs a stale bundle.
 'use strict';
-const { existsSync } = require('node:fs');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
-const bundled = join(__dirname, '..', 'dist', 'cli.js');
+const root = join(__dirname, '..');
+const bundled = join(root, 'dist', 'cli.js');
+const sources = join(root, 'engine');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  if (!existsSync(bundled)) return false;
+  if (!existsSync(sources)) return true; // installed package: only the bundle ships
+  return statSync(bundled).mtimeMs >= newestMtime(sources);
+}
+
 let cli;
-if (existsSync(bundled)) {
+if (bundleIsFresh()) {
   cli = require(bundled);
 } else {
   require('tsx/cjs');
-  cli = require(join(__dirname, '..', 'engine', 'cli', 'main.ts'));
+  cli = require(join(root, 'engine', 'cli', 'main.ts'));
 }
 cli.main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -2,7 +2,8 @@
 // the server entry as a child process with the same stdio: dist/server.js when built,
 // else server/main.ts through tsx. For --node-ipc the IPC messages are relayed both ways.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { newestTypeScriptMtime } from '../../util/files';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, UsageError, type Command } from '../command';
@@ -21,10 +22,16 @@ export function packageRoot(start = __dirname): string {
   throw new Error(`cannot find the vlm-stream package root above ${start}`);
 }
 
-/** The node arguments that start the server entry: the bundle when built, else the sources. */
+/**
+ * The node arguments that start the server entry: the bundle when it is at least as new as
+ * the sources it is built from (so an edited checkout never runs a stale bundle), else the
+ * sources through tsx.
+ */
 export function serverEntry(root = packageRoot()): string[] {
   const bundled = join(root, 'dist', 'server.js');
-  if (existsSync(bundled)) return [bundled];
+  const sourceDirs = ['server', 'engine', 'protocol'].map((d) => join(root, d));
+  if (existsSync(bundled) && statSync(bundled).mtimeMs >= newestTypeScriptMtime(sourceDirs))
+    return [bundled];
   const sources = join(root, 'server', 'main.ts');
   if (!existsSync(sources))
     throw new Error(`no language server found: neither ${bundled} nor ${sources}`);
