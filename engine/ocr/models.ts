@@ -42,11 +42,17 @@ export interface OcrSessionOptions {
   provider?: ExecutionProviderChoice;
   /** Intra-op threads per session; defaults to the number of cores. */
   threads?: number;
+  /**
+   * Let idle intra-op threads spin (onnxruntime's default). Off by default here: OCR shares
+   * the cores with the VLM and the editor, and spinning threads burn CPU they need.
+   */
+  spinning?: boolean;
 }
 
 export interface OcrSessionSettings {
   provider: ExecutionProviderName;
   threads: number;
+  spinning?: boolean;
   fallbackNotice?: string;
 }
 
@@ -55,6 +61,7 @@ export function resolveSessionSettings(options: OcrSessionOptions = {}): OcrSess
   return {
     provider: resolution.provider,
     threads: Math.max(1, options.threads ?? availableParallelism()),
+    spinning: options.spinning ?? false,
     fallbackNotice: resolution.fallbackNotice,
   };
 }
@@ -71,5 +78,6 @@ export async function createOcrSession(
     intraOpNumThreads: settings.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: settings.spinning ? '1' : '0' } } },
   });
 }

@@ -8,6 +8,8 @@ import type { Box, RgbImage } from './types';
 const LINE_HEIGHT = 48;
 /** Widest crop fed to the recognizer; longer lines are squeezed (rare on screens). */
 const MAX_WIDTH = 48 * 40;
+/** Crops whose recognizer widths round up to the same multiple of this share a batch. */
+const WIDTH_BUCKET = 16;
 
 export interface RecognitionOptions {
   /** Crops per batch. */
@@ -92,6 +94,25 @@ async function recognizeBatch(
   return decoded;
 }
 
+/**
+ * Groups crops into batches of at most `batchSize` whose widths fall in the same
+ * WIDTH_BUCKET-pixel bucket. The recognizer's cost grows faster than linearly with width
+ * (its SVTR neck attends across the whole line), so padding a short crop to a long one's
+ * width costs more than a batch saves; only near-equal widths share a run.
+ */
+export function widthBatches(widths: number[], batchSize: number): number[][] {
+  const order = widths.map((_, i) => i).sort((a, b) => widths[a] - widths[b]);
+  const batches: number[][] = [];
+  for (const i of order) {
+    const last = batches[batches.length - 1];
+    const bucket = (w: number) => Math.ceil(w / WIDTH_BUCKET);
+    if (last && last.length < batchSize && bucket(widths[last[0]]) === bucket(widths[i]))
+      last.push(i);
+    else batches.push([i]);
+  }
+  return batches;
+}
+
 /** Reads the text in each box; results are in the order of `boxes`. */
 export async function recognizeText(
   session: ort.InferenceSession,
@@ -101,13 +122,10 @@ export async function recognizeText(
   options: RecognitionOptions = DEFAULT_RECOGNITION_OPTIONS,
   signal?: AbortSignal,
 ): Promise<DecodedText[]> {
-  const order = boxes
-    .map((_, i) => i)
-    .sort((a, b) => boxes[a].w / boxes[a].h - boxes[b].w / boxes[b].h);
+  const widths = boxes.map((box) => cropWidth(box, options.widthScale));
   const results: DecodedText[] = new Array(boxes.length);
-  for (let start = 0; start < order.length; start += options.batchSize) {
+  for (const batch of widthBatches(widths, options.batchSize)) {
     signal?.throwIfAborted();
-    const batch = order.slice(start, start + options.batchSize);
     const decoded = await recognizeBatch(
       session,
       image,

@@ -9,6 +9,7 @@ import { buildLayout } from '../../../engine/ocr/layout';
 import { findMatches, parseQuery, textSimilarity } from '../../../engine/ocr/query';
 import { searchScore, TextIndex } from '../../../engine/ocr/text-index';
 import { cleanText } from '../../../engine/ocr/engine';
+import { widthBatches } from '../../../engine/ocr/recognition';
 
 test('CTC greedy decoding collapses repeats, drops blanks, keeps doubled letters split by a blank', () => {
   const characters = ['', 'a', 'b', 'l'];
@@ -119,4 +120,15 @@ test('text index: first appearance, last seen, fuzzy search and a JSON round tri
   );
   assert.throws(() => TextIndex.fromJSON({ version: 2 }), /not a version 1 text index/);
   assert.throws(() => index.addFrame({ index: 1, timeSec: 1 }, []), /arrived after/);
+});
+
+test('recognizer batches hold only crops of near-equal width, at most batchSize each', () => {
+  const widths = [100, 300, 104, 98, 110, 310, 301, 99];
+  const batches = widthBatches(widths, 2);
+  assert.deepEqual(batches.flat().sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+  for (const batch of batches) {
+    assert.ok(batch.length <= 2);
+    const ws = batch.map((i) => widths[i]);
+    assert.ok(Math.max(...ws) - Math.min(...ws) < 16, `batch widths ${ws}`);
+  }
 });
