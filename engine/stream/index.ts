@@ -193,15 +193,21 @@ export async function openStream(
     onWarning: warn,
   });
   const textIndex = options.frameText ? new FrameTextIndex() : undefined;
-  const engine = new KvStream(
-    model,
-    policy,
-    budgets,
-    store,
-    budget,
-    { primary: o.scorer, textEvidence: o.textEvidence ?? textIndex },
-    still,
-  );
+  let engine: KvStream;
+  try {
+    engine = new KvStream(
+      model,
+      policy,
+      budgets,
+      store,
+      budget,
+      { primary: o.scorer, textEvidence: o.textEvidence ?? textIndex },
+      still,
+    );
+  } catch (error) {
+    store.close(false);
+    throw error;
+  }
 
   let reopened = false;
   if (persistDir) {
@@ -228,7 +234,11 @@ export async function openStream(
       rmSync(persistDir, { recursive: true, force: true });
     }
   }
-  if (!reopened) await engine.init();
+  if (!reopened)
+    await engine.init().catch(async (error: unknown) => {
+      await engine.close(persistDir !== null); // leave the shared budget as it was
+      throw error;
+    });
   if (persistDir) openPersistDirs.add(persistDir);
 
   /** Encodes a frame, then reads its text when asked to (attached to the block and indexed). */

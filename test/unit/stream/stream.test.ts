@@ -225,3 +225,21 @@ test('every frame is prefilled against sink + recent only, and answers see conti
   decodes.forEach((d, i) => assert.equal(d.first, prefill.past + prefill.n + i));
   await s.close();
 });
+
+test('bad budgets are refused with errors that name the limit', async () => {
+  const model = syntheticModel();
+  await assert.rejects(
+    openStream({ kind: 'live' }, { model, maxContextTokens: 999_999 }),
+    /maxContextTokens 999999 exceeds the model's position limit \(max_position_embeddings 4096\)/,
+  );
+  const budget = new MemoryBudget(1e6);
+  await assert.rejects(
+    openStream({ kind: 'live' }, { model, sinkTokens: 4, memoryBudget: budget }),
+    /the prompt prefix has \d+ tokens, more than sinkTokens 4/,
+  );
+  assert.equal(budget.usedBytes(), 0);
+  await assert.rejects(
+    openStream({ kind: 'live' }, { model, policy: 'lru' as never }),
+    /unknown cache policy 'lru'; choose one of rekv/,
+  );
+});
