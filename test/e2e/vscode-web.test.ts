@@ -168,3 +168,35 @@ test(
     await page.screenshot({ path: `${artifacts}/e2e-screenshot-report.png` });
   },
 );
+
+test(
+  'Find Text in Video searches the open stream and lists hits with timestamps',
+  { timeout: 180_000 },
+  async () => {
+    await runCommand(page, 'VLM: Find Text in Video…');
+    const streamPick = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: VIDEO })
+      .first();
+    await streamPick.waitFor({ timeout: 30_000 });
+    await streamPick.click();
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Nuke');
+    await page.keyboard.press('Enter');
+    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: '"Nuke" in' });
+    await waitOrExplain(page, 'the hits of "Nuke"', () => title.waitFor({ timeout: 150_000 }));
+    // Rows show the timestamp as the label and the on-screen text (real OCR) as the detail.
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(rows.length > 0, 'at least one hit');
+    assert.ok(
+      rows.every((r) => /^\d+:\d\d\.\d/.test(r.trim())),
+      `rows start with a timestamp: ${rows.join(' | ')}`,
+    );
+    assert.ok(
+      rows.some((r) => /Nuke/.test(r)),
+      'the hit text is shown',
+    );
+    await page.screenshot({ path: `${artifacts}/e2e-find-text.png` });
+    await page.keyboard.press('Escape');
+  },
+);
