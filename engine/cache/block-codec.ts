@@ -23,6 +23,7 @@ interface BlockHeader {
   tokenCount: number;
   keyPosition: number;
   text?: string;
+  untilSec?: number;
   heads: number;
   headDim: number;
   layers: number;
@@ -59,6 +60,7 @@ export function encodeBlock(
     tokenCount: block.tokenCount,
     keyPosition: block.keyPosition,
     text: block.text,
+    untilSec: block.untilSec,
     heads,
     headDim,
     layers: block.kv.length,
@@ -128,6 +130,7 @@ export function decodeBlock(bytes: Buffer, where: string): KvBlock {
     tokenCount: header.tokenCount,
     keyPosition: header.keyPosition,
     text: header.text,
+    untilSec: header.untilSec,
     representatives,
     kv,
   };

@@ -15,6 +15,8 @@ export interface BlockMeta {
   representatives: Float32Array[];
   /** On-screen text attached by the text-evidence hook, when known. */
   text?: string;
+  /** The frame stayed on screen unchanged until this time (later frames the gate skipped). */
+  untilSec?: number;
 }
 
 export interface KvBlock extends BlockMeta {

@@ -149,6 +149,7 @@ function persistedBlock(meta: BlockMeta, file: string): PersistedBlock {
     tokenCount: meta.tokenCount,
     keyPosition: meta.keyPosition,
     text: meta.text,
+    untilSec: meta.untilSec,
     file,
     representatives: meta.representatives.map((r) =>
       Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('base64'),
@@ -215,6 +216,7 @@ function restoreMeta(b: PersistedBlock): BlockMeta {
     tokenCount: b.tokenCount,
     keyPosition: b.keyPosition,
     text: b.text,
+    untilSec: b.untilSec,
     representatives: b.representatives.map((s) => {
       const bytes = Buffer.from(s, 'base64');
       return new Float32Array(

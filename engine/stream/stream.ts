@@ -212,7 +212,11 @@ export class KvStream {
   /** Counts frames the gate skipped as unchanged (reported in stats). */
   noteSkipped(count: number, lastTimeSec?: number): void {
     this.framesSkipped += count;
-    if (lastTimeSec !== undefined) this.streamEndSec = Math.max(this.streamEndSec, lastTimeSec);
+    if (lastTimeSec === undefined) return;
+    this.streamEndSec = Math.max(this.streamEndSec, lastTimeSec);
+    // The skipped frames repeat the newest encoded frame: it stayed on screen until now.
+    const newest = this.window.at(-1);
+    if (newest) newest.untilSec = Math.max(newest.untilSec ?? newest.timeSec, lastTimeSec);
   }
 
   ask(question: string, options: AskOptions = {}): Promise<AskResult> {

@@ -89,6 +89,7 @@ export async function rankBlocks(
       blockId: b.id,
       frameIndex: b.frameIndex,
       timeSec: b.timeSec,
+      ...(b.untilSec !== undefined ? { untilSec: b.untilSec } : {}),
       score,
       scores,
       text: clip(matchedText[i] ?? b.text),

@@ -53,7 +53,11 @@ export const timeHintScorer: BlockScorer = {
     const out = new Float32Array(candidates.length);
     if (!hint) return out;
     candidates.forEach((b, i) => {
-      const d = (b.timeSec - hint.timeSec) / hint.spreadSec;
+      // A frame that stayed on screen over a span matches any moment inside it.
+      const end = Math.max(b.timeSec, b.untilSec ?? b.timeSec);
+      const gap =
+        hint.timeSec < b.timeSec ? b.timeSec - hint.timeSec : Math.max(0, hint.timeSec - end);
+      const d = gap / hint.spreadSec;
       out[i] = Math.exp(-0.5 * d * d);
     });
     return out;

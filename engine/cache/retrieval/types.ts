@@ -37,4 +37,6 @@ export interface Evidence {
   /** Each scorer's contribution, by scorer name. */
   scores: Record<string, number>;
   text?: string;
+  /** The frame stayed unchanged on screen until this time. */
+  untilSec?: number;
 }

@@ -202,6 +202,7 @@ export function toJson(
       timeSec: e.timeSec,
       frameIndex: e.frameIndex,
       score: Number(e.score.toFixed(4)),
+      ...(e.untilSec !== undefined ? { untilSec: e.untilSec } : {}),
       scores: e.scores,
       ...(e.text ? { text: e.text } : {}),
     })),
@@ -231,12 +232,19 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
+/** "0:12", or "0:12-0:47" when the frame stayed unchanged on screen over that span. */
+function when(e: { timeSec: number; untilSec?: number }): string {
+  const start = formatTime(e.timeSec);
+  const end = e.untilSec !== undefined ? formatTime(e.untilSec) : start;
+  return end === start ? start : `${start}-${end}`;
+}
+
 function formatReport(r: AskResult, reopened: boolean): string {
   const lines = ['', 'Evidence'];
   if (r.evidence.length === 0) lines.push('  (none)');
   for (const e of r.evidence.slice(0, 8))
     lines.push(
-      `  ${formatTime(e.timeSec).padStart(7)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${e.text}"` : ''}`,
+      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${e.text}"` : ''}`,
     );
   lines.push('', `Cache (${r.cache.policy}${reopened ? ', reopened from disk' : ''})`);
   lines.push(...formatTiers(r.cache));

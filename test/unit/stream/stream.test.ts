@@ -243,3 +243,23 @@ test('bad budgets are refused with errors that name the limit', async () => {
     /unknown cache policy 'lru'; choose one of rekv/,
   );
 });
+
+test('frames the gate skipped extend the time span of the frame they repeat, for time hints and evidence', async () => {
+  async function* gated() {
+    yield colorFrame(0);
+    yield colorFrame(10); // 0:10, then unchanged until 0:40
+    yield { skipped: 30, lastTimeSec: 40 };
+    for (let i = 41; i < 50; i++) yield colorFrame(i);
+  }
+  const s = await openStream(
+    { kind: 'live', frames: gated() },
+    { model: syntheticModel(), recentBlocks: 2, retrievedTopK: 1, memoryBudget: 1e9 },
+  );
+  await s.ready;
+  const r = await s.ask('What is on screen at 0:30?', { maxTokens: 1 });
+  assert.equal(r.evidence[0].frameIndex, 10);
+  assert.equal(r.evidence[0].untilSec, 40);
+  assert.equal(r.evidence[0].scores.time, 1);
+  assert.equal(r.cache.framesSkipped, 30);
+  await s.close();
+});
