@@ -12,7 +12,6 @@ import {
   meanOverTokens,
   type BlockMeta,
   type KvBlock,
-  type KvSpan,
 } from '../cache/block';
 import { BlockStore, type StoreStats } from '../cache/block-store';
 import { MemoryBudget } from '../cache/memory-budget';
@@ -413,7 +412,7 @@ export class KvStream {
     const { evidence, retrieved } = await this.retrieve(question, qEmbeds, free - maxTokens, check);
     const retrievalMs = performance.now() - t0;
     check();
-    const context = assembleCache([this.sink, ...retrieved, ...this.window] as KvSpan[], this.spec);
+    const context = assembleCache([this.sink, ...retrieved, ...this.window], this.spec);
     const sample = createSampler(options.sampling);
     let out: DecoderOutput = await this.model.decode({
       inputsEmbeds: qEmbeds,
