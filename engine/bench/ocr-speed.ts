@@ -6,7 +6,8 @@
 //  - recall of the manifest's "Verified:" strings on the real screenshots, at native size;
 //  - frames/s for indexing screen recordings, with and without the frame gate.
 //
-//   node --import tsx engine/bench/ocr-speed.ts [--out file.json] [--runs N] [--threads N] [--quick]
+//   node --import tsx engine/bench/ocr-speed.ts [--out file.json] [--runs N] [--threads N]
+//                                                [--quick (no indexing)] [--indexing-only]
 //
 // The machines are shared: each timing is the best of --runs runs (default 2), and the
 // load average is recorded next to the figures.
@@ -157,29 +158,54 @@ async function recallOnRealScreenshots(engine: OcrEngine, dir: string) {
   };
 }
 
+const INDEXING_CONFIGS = [
+  { name: 'gate + reuse unchanged text', gate: true, reuse: true },
+  { name: 'gate', gate: true, reuse: false },
+  { name: 'every sampled frame', gate: false, reuse: false },
+];
+
 async function indexingSpeed(engine: OcrEngine, dir: string, fps: number) {
-  const rows: Record<string, unknown>[] = [];
+  const rows: IndexingRow[] = [];
   for (const file of RECORDINGS.filter((f) => existsSync(join(dir, f)))) {
-    for (const gated of [true, false]) {
+    for (const config of INDEXING_CONFIGS) {
+      const cpu = process.cpuUsage();
       const { stats } = await buildTextIndex(join(dir, file), {
         engine,
         fps,
-        gate: gated ? undefined : false,
+        gate: config.gate ? undefined : false,
+        reuseUnchangedText: config.reuse,
       });
-      const row = {
+      const used = process.cpuUsage(cpu);
+      const row: IndexingRow = {
         recording: file,
-        gate: gated,
+        config: config.name,
         framesSampled: stats.framesDecoded,
         framesOcred: stats.framesIndexed,
+        cropsReused: stats.cropsReused,
+        cropsRead: stats.cropsRead,
         seconds: round(stats.totalMs / 1000, 2),
+        cpuSeconds: round((used.user + used.system) / 1e6, 2),
         framesPerSec: round(stats.framesDecoded / (stats.totalMs / 1000), 2),
-        videoSecondsPerSec: round(stats.timeSec / (stats.totalMs / 1000), 2),
+        framesPerCpuSec: round(stats.framesDecoded / ((used.user + used.system) / 1e6), 2),
       };
       rows.push(row);
       log(`  ${JSON.stringify(row)}`);
     }
   }
   return rows;
+}
+
+interface IndexingRow {
+  recording: string;
+  config: string;
+  framesSampled: number;
+  framesOcred: number;
+  cropsReused: number;
+  cropsRead: number;
+  seconds: number;
+  cpuSeconds: number;
+  framesPerSec: number;
+  framesPerCpuSec: number;
 }
 
 async function main() {
@@ -189,6 +215,7 @@ async function main() {
       runs: { type: 'string' },
       threads: { type: 'string' },
       quick: { type: 'boolean' },
+      'indexing-only': { type: 'boolean' },
     },
   });
   const runs = Number(values.runs ?? 2);
@@ -199,6 +226,12 @@ async function main() {
     `ocr-speed: fixtures ${dir}, ${threads} threads, best of ${runs}, load ${loadBefore.join(' ')}`,
   );
   const tuned = await OcrEngine.create({ provider: 'cpu', threads });
+  if (values['indexing-only']) {
+    log('indexing screen recordings (2 frames/s sampled):');
+    const indexing = await indexingSpeed(tuned, dir, 2);
+    await tuned.release();
+    return finish(values.out, { date: new Date().toISOString(), loadBefore, indexing }, indexing);
+  }
   const untuned = await OcrEngine.create({ provider: 'cpu', threads, ...UNTUNED });
   log('screenshots fitted to 1280x720 and 1920x1080:');
   const speed = await speedAtSizes({ tuned, untuned }, dir, runs);
@@ -235,26 +268,32 @@ async function main() {
     indexing,
     speedRows: speed.rows,
   };
-  const text = JSON.stringify(report, null, 2);
-  if (values.out) {
-    mkdirSync(dirname(resolve(values.out)), { recursive: true });
-    writeFileSync(`${values.out}.tmp`, text);
-    renameSync(`${values.out}.tmp`, values.out);
-  }
-  process.stdout.write(
+  const summary =
     SIZES.map((s) => {
       const m = speed.summary[s.name];
       return `${s.name}: tuned ${m.tunedMs} ms wall (${m.tunedCpuMs} ms CPU), untuned ${m.untunedMs} ms wall (${m.untunedCpuMs} ms CPU) per screenshot\n`;
     }).join('') +
-      `recall ${recall.read}/${recall.expected} = ${recall.recall} on ${recall.perImage.length} real screenshots (mean ${recall.meanMsNative} ms at native size)\n` +
-      indexing
-        .map(
-          (r) =>
-            `indexing ${r.recording} gate=${r.gate}: ${r.framesPerSec} frames/s (${r.framesOcred}/${r.framesSampled} OCRed)`,
-        )
-        .join('\n') +
-      `\nload average before ${loadBefore.join(' ')}, after ${report.machine.loadAfter.join(' ')}\n`,
+    `recall ${recall.read}/${recall.expected} = ${recall.recall} on ${recall.perImage.length} real screenshots (mean ${recall.meanMsNative} ms at native size)\n`;
+  finish(values.out, report, indexing, summary);
+}
+
+function finish(
+  out: string | undefined,
+  report: object,
+  indexing: IndexingRow[],
+  summary = '',
+): void {
+  if (out) {
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+    writeFileSync(`${out}.tmp`, JSON.stringify(report, null, 2));
+    renameSync(`${out}.tmp`, out);
+  }
+  const lines = indexing.map(
+    (r) =>
+      `indexing ${r.recording} (${r.config}): ${r.framesPerSec} frames/s wall, ${r.framesPerCpuSec} frames per CPU-second (${r.framesOcred}/${r.framesSampled} frames OCRed, ${r.cropsReused} crops reused)`,
   );
+  const load = loadavg().map((v) => round(v, 2));
+  process.stdout.write(`${summary}${lines.join('\n')}\nload average now ${load.join(' ')}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,7 @@ import {
   type OcrSessionSettings,
 } from './models';
 import { DEFAULT_RECOGNITION_OPTIONS, recognizeText, type RecognitionOptions } from './recognition';
+import type { RecognitionCache } from './recognition-cache';
 import { tightenBox } from './tight-box';
 import type { Box, RgbImage } from './types';
 
@@ -74,13 +75,21 @@ export class OcrEngine {
   }
 
   /** Decodes and reads an image file or buffer. */
-  async read(image: string | Buffer | RgbImage, signal?: AbortSignal): Promise<OcrReadResult> {
+  /**
+   * Decodes and reads an image file, buffer or RGB frame. With a `cache`, crops read in
+   * earlier calls (the unchanged lines of a recording) are not read again.
+   */
+  async read(
+    image: string | Buffer | RgbImage,
+    signal?: AbortSignal,
+    cache?: RecognitionCache,
+  ): Promise<OcrReadResult> {
     const start = now();
     const rgb = isRgbImage(image)
       ? image
       : await loadRgbImage(image, { maxPixels: this.options.maxPixels, signal });
     const decodeMs = now() - start;
-    const result = await this.enqueue(() => this.readRgb(rgb, signal));
+    const result = await this.enqueue(() => this.readRgb(rgb, signal, cache));
     return { ...result, timings: { ...result.timings, decodeMs } };
   }
 
@@ -94,7 +103,11 @@ export class OcrEngine {
     return run;
   }
 
-  private async readRgb(image: RgbImage, signal?: AbortSignal): Promise<OcrReadResult> {
+  private async readRgb(
+    image: RgbImage,
+    signal?: AbortSignal,
+    cache?: RecognitionCache,
+  ): Promise<OcrReadResult> {
     signal?.throwIfAborted();
     const t0 = now();
     const detection = { ...DEFAULT_DETECTION_OPTIONS, ...this.options.detection };
@@ -103,14 +116,21 @@ export class OcrEngine {
     signal?.throwIfAborted();
     const boxes = detected.map((d) => d.box);
     const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
-    const decoded = await recognizeText(
+    const probes = cache ? boxes.map((box) => cache.probe(image, box)) : [];
+    const known = probes.map((p) => p.text);
+    const unread = cache ? boxes.filter((_, i) => !known[i]) : boxes;
+    const read = await recognizeText(
       this.recognizer,
       image,
-      boxes,
+      unread,
       this.characters,
       recognition,
       signal,
     );
+    let next = 0;
+    const decoded = known.length ? known.map((k) => k ?? read[next++]) : read;
+    probes.forEach((probe, i) => cache?.remember(boxes[i], probe, decoded[i]));
+    cache?.endFrame();
     const t2 = now();
     const minConfidence = this.options.minConfidence ?? 0.5;
     const texts = decoded

@@ -5,6 +5,7 @@
 import { decodeFrames, FrameGate, type FrameGateOptions, type SourceSpec } from '../ingest';
 import type { TextEvidenceSource, TextHit as EvidenceHit } from '../cache/retrieval';
 import type { OcrEngine, RecognizedText } from './engine';
+import { RecognitionCache } from './recognition-cache';
 import { normalizeText, levenshtein } from './query';
 import type { Box } from './types';
 
@@ -164,6 +165,8 @@ export interface BuildTextIndexOptions {
   maxWidth?: number;
   maxHeight?: number;
   signal?: AbortSignal;
+  /** Skip reading crops identical to ones read in earlier frames (default true). */
+  reuseUnchangedText?: boolean;
   /** Called after each sampled frame. */
   onProgress?: (progress: TextIndexProgress) => void;
 }
@@ -177,6 +180,9 @@ export interface TextIndexProgress {
 export interface TextIndexStats extends TextIndexProgress {
   ocrMs: number;
   totalMs: number;
+  /** Crops whose text was reused from an earlier frame, and crops read. */
+  cropsReused: number;
+  cropsRead: number;
 }
 
 /** Decodes a video, OCRs the frames the gate passes, and returns the index. */
@@ -187,7 +193,10 @@ export async function buildTextIndex(
   const start = performance.now();
   const index = new TextIndex();
   const gate = options.gate === false ? undefined : new FrameGate(options.gate);
+  const cache = options.reuseUnchangedText === false ? undefined : new RecognitionCache();
   const stats: TextIndexStats = {
+    cropsReused: 0,
+    cropsRead: 0,
     framesDecoded: 0,
     framesIndexed: 0,
     timeSec: 0,
@@ -205,7 +214,7 @@ export async function buildTextIndex(
     stats.timeSec = frame.timeSec;
     if (!gate || gate.push(frame).keep) {
       const ocrStart = performance.now();
-      const read = await options.engine.read(frame, options.signal);
+      const read = await options.engine.read(frame, options.signal, cache);
       stats.ocrMs += performance.now() - ocrStart;
       index.addFrame(frame, read.texts);
       stats.framesIndexed++;
@@ -213,5 +222,7 @@ export async function buildTextIndex(
     options.onProgress?.({ ...stats });
   }
   stats.totalMs = performance.now() - start;
+  stats.cropsReused = cache?.hits ?? 0;
+  stats.cropsRead = cache ? cache.misses : 0;
   return { index, stats };
 }

@@ -35,6 +35,16 @@ test('only frames the gate passed are OCRed', () => {
   assert.equal(index.frames.length, stats.framesIndexed);
 });
 
+test('lines unchanged since an earlier frame are not read again', () => {
+  // "$ npm run build" and "Build started" stay put when the error line appears.
+  assert.ok(stats.cropsReused >= 2, `reused ${stats.cropsReused}, read ${stats.cropsRead}`);
+  const last = index.frames[index.frames.length - 1].texts.map((t) => t.text);
+  assert.ok(
+    last.includes('Build started') && last.includes('$ npm run build'),
+    JSON.stringify(last),
+  );
+});
+
 test("'TypeError' is found at its first appearance, within one sampled frame", () => {
   const [hit] = index.search('TypeError');
   assert.ok(
