@@ -83,11 +83,19 @@ describe('vlm bench (smoke configuration)', { timeout: 600_000 }, () => {
   it('measures every approach at every length, with peak RSS from child processes', () => {
     const latency = report.scenarios.latency;
     assert.ok(!('error' in latency));
-    const lengths = latency.figures.lengths as Array<Record<string, { ttftMs: number } | null>>;
+    type Cell = { ttftMs: number; framesKept: number } | null;
+    const lengths = latency.figures.lengths as Array<
+      Record<string, Cell> & { screens: number; frames: number }
+    >;
     assert.equal(lengths.length, 2);
-    for (const row of lengths)
+    for (const row of lengths) {
       for (const approach of ['streaming', 'full', 'reencode'])
         assert.ok((row[approach]?.ttftMs ?? 0) > 0, `${approach} has no TTFT`);
+      // The generated recording changes its text `screens` times: the gate keeps exactly
+      // those frames, while re-encoding takes every frame at 1 fps.
+      assert.equal(row.streaming?.framesKept, row.screens);
+      assert.equal(row.reencode?.framesKept, row.frames);
+    }
     const memory = report.scenarios.memory;
     assert.ok(!('error' in memory));
     const rows = memory.figures.lengths as Array<Record<string, { peakRssMiB: number } | null>>;
