@@ -1,6 +1,8 @@
 // The MCP server through the SDK's own client over stdio: `vlm mcp` runs as a child
 // process, exactly as an MCP host (Claude Desktop, Cursor) would start it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,6 +13,7 @@ import { generateRecording, TYPE_ERROR_AT_SEC } from '../ocr/recording';
 
 const ROOT = join(__dirname, '../../..');
 let client: Client;
+const cacheDir = mkdtempSync(join(tmpdir(), 'vlm-mcp-cache-'));
 
 before(async () => {
   const transport = new StdioClientTransport({
@@ -22,13 +25,21 @@ before(async () => {
       "require('./engine/cli/main').main(['mcp', '--threads', '2']).then((c) => process.exit(c))",
     ],
     cwd: ROOT,
-    env: { ...process.env, VLM_PROVIDER: 'cpu' } as Record<string, string>,
+    // ask_video generates the tiny reference model into this cache (under a second).
+    env: {
+      ...process.env,
+      VLM_PROVIDER: 'cpu',
+      VLM_CACHE_DIR: cacheDir,
+    } as Record<string, string>,
     stderr: 'inherit',
   });
   client = new Client({ name: 'vlm-test-client', version: '1.0.0' });
   await client.connect(transport);
 });
-after(() => client.close());
+after(async () => {
+  await client.close();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 const call = async (name: string, args: Record<string, unknown>) =>
   (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -75,6 +86,22 @@ test('find_text_in_video finds when the error first appears', async () => {
   const { hits, indexedFrames } = JSON.parse(textOf(result));
   assert.ok(indexedFrames >= 2 && indexedFrames <= 3);
   assert.ok(Math.abs(hits[0].timeSec - TYPE_ERROR_AT_SEC) <= 0.5, JSON.stringify(hits[0]));
+});
+
+test('ask_video answers with the streaming engine (reference model) and evidence times', async () => {
+  const video = await generateRecording();
+  const result = await call('ask_video', {
+    video_path: video,
+    question: 'What error appears?',
+    max_tokens: 4,
+  });
+  assert.ok(!result.isError, textOf(result));
+  const answer = JSON.parse(textOf(result));
+  assert.equal(typeof answer.answer, 'string');
+  assert.equal(answer.referenceModel, true);
+  assert.ok(
+    answer.evidence.length > 0 && answer.evidence.every((e: { timeSec: number }) => e.timeSec >= 0),
+  );
 });
 
 test('bad arguments come back as tool errors that name the problem; the server keeps serving', async () => {
