@@ -23,6 +23,7 @@ export function registerScreenshotTool(ctx: VlmContext): vscode.Disposable | und
     );
     return undefined;
   }
+  ctx.output.info(`language-model tool ${SCREENSHOT_TOOL_NAME} registered`);
   return lm.registerTool<ScreenshotToolInput>(SCREENSHOT_TOOL_NAME, {
     prepareInvocation: (options) => ({
       invocationMessage: `Analyzing screenshot ${options.input.path}`,

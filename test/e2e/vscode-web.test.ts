@@ -200,3 +200,18 @@ test(
     await page.keyboard.press('Escape');
   },
 );
+
+test(
+  'Show Output shows the VLM log: the server runs locally and the agent tool is registered',
+  { timeout: 60_000 },
+  async () => {
+    await runCommand(page, 'VLM: Show Output');
+    const log = page.locator('.output-view .view-lines', { hasText: 'server running' }).first();
+    await log.waitFor({ timeout: 30_000 });
+    const text = (await log.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /server running \(local, stdio\)/);
+    // vscode.lm.registerTool exists in VS Code 1.99, so the agent tool is registered.
+    assert.match(text, /language-model tool vlm_analyze_screenshot registered/);
+    await page.screenshot({ path: `${artifacts}/e2e-output.png` });
+  },
+);
