@@ -153,9 +153,18 @@ export class OcrEngine {
  */
 const LOOKALIKES: Record<string, string> = { 十: '+', 一: '-', 丨: '|', 口: '□' };
 
+/**
+ * A lone CJK character beside Latin text on a screen is a symbol (mapped back when it is a
+ * known look-alike) or an icon the recognizer named (dropped).
+ */
+const LONE_CJK_BEFORE_LATIN = /^([\u3400-\u9fff])\s+(?=[\x20-\x7e]+$)/;
+const LONE_CJK_AFTER_LATIN = /(?<=^[\x20-\x7e]+)\s+([\u3400-\u9fff])$/;
+
 export function cleanText(text: string): string {
   const folded = text.normalize('NFKC').trim();
-  return LOOKALIKES[folded] ?? folded;
+  return (LOOKALIKES[folded] ?? folded)
+    .replace(LONE_CJK_BEFORE_LATIN, (_, c: string) => (LOOKALIKES[c] ? `${LOOKALIKES[c]} ` : ''))
+    .replace(LONE_CJK_AFTER_LATIN, (_, c: string) => (LOOKALIKES[c] ? ` ${LOOKALIKES[c]}` : ''));
 }
 
 function isRgbImage(value: unknown): value is RgbImage {

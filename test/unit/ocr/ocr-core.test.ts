@@ -91,6 +91,10 @@ test('recognized text is folded to ASCII where the recognizer used full-width or
   assert.equal(cleanText('（1/1）：ok'), '(1/1):ok');
   assert.equal(cleanText('十'), '+');
   assert.equal(cleanText('中文'), '中文');
+  assert.equal(cleanText('品 graceful-fs'), 'graceful-fs', 'a tree icon read as a CJK character');
+  assert.equal(cleanText('Settings 丑'), 'Settings');
+  assert.equal(cleanText('十 Add new'), '+ Add new');
+  assert.equal(cleanText('品 中文'), '品 中文');
 });
 
 test('text index: first appearance, last seen, fuzzy search and a JSON round trip', () => {
