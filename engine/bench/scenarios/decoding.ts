@@ -29,7 +29,7 @@ export const decodingScenario: Scenario = {
       ? ['--preset', 'tiny', '--runs', '1', '--tokens', '4']
       : ctx.quick
         ? ['--preset', 'tiny', '--runs', '3', '--tokens', '32']
-        : ['--preset', 'smolvlm-256m-shape', '--runs', '1', '--tokens', '16'];
+        : ['--preset', 'smolvlm-256m-shape', '--runs', '2', '--tokens', '16'];
     await runTsChild(
       'engine/bench/model-speed.ts',
       [...args, '--model', ctx.modelDir, '--out', out],

@@ -105,7 +105,7 @@ function summarize(m: LengthMeasurements): ScenarioResult {
         met: vsReencode !== null && vsReencode >= 100,
         note: reencodeMeasured
           ? 'measured: decode + encode of every frame, then the question'
-          : 'ffmpeg decode measured in full; encoder time extrapolated linearly from the frames encoded for real',
+          : 'ffmpeg decode measured in full; encoder time extrapolated linearly from the frames encoded for real (first one left out: one-time costs)',
       },
     ],
     charts: [

@@ -55,8 +55,8 @@ export function lengthsConfig(quick: boolean, smoke = false): LengthsConfig {
         width: 640,
         height: 360,
         realEncodes: 1,
-        reencodeCap: 2,
-        questions: 3,
+        reencodeCap: 3,
+        questions: 5,
         memoryBudget: 64 * MiB,
       };
 }
