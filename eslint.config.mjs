@@ -4,8 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const banned = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+// Package names are matched exactly; project folders only in relative imports, so a package
+// path such as '@modelcontextprotocol/sdk/server/index.js' is not mistaken for server/.
+const banned = (packages, folders, message) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        ...(packages.length ? [{ group: packages, message }] : []),
+        { regex: `^\\.{1,2}/(.*/)?(${folders.join('|')})(/|$)`, message },
+      ],
+    },
+  ],
 });
 
 export default tseslint.config(
@@ -37,37 +47,26 @@ export default tseslint.config(
   {
     files: ['engine/**/*.ts'],
     rules: banned(
-      [
-        'vscode',
-        'vscode-languageclient*',
-        'vscode-languageserver*',
-        '**/server/**',
-        '**/client/**',
-        '**/protocol/**',
-      ],
+      ['vscode', 'vscode-languageclient*', 'vscode-languageserver*'],
+      ['server', 'client', 'protocol'],
       'engine/ is editor-free: it may import npm libraries only, never vscode, server/ or client/.',
     ),
   },
   {
     files: ['protocol/**/*.ts'],
-    rules: banned(
-      ['vscode', '**/engine/**', '**/server/**', '**/client/**'],
-      'protocol/ holds types only.',
-    ),
+    rules: banned(['vscode'], ['engine', 'server', 'client'], 'protocol/ holds types only.'),
   },
   {
     files: ['server/**/*.ts'],
     rules: banned(
-      ['vscode', 'vscode-languageclient*', '**/client/**'],
+      ['vscode', 'vscode-languageclient*'],
+      ['client'],
       'server/ never imports the editor.',
     ),
   },
   {
     files: ['client/**/*.ts'],
-    rules: banned(
-      ['**/engine/**', '**/server/**'],
-      'client/ talks to the engine only through protocol/.',
-    ),
+    rules: banned([], ['engine', 'server'], 'client/ talks to the engine only through protocol/.'),
   },
   {
     files: ['media/**/*.js'],

@@ -7,9 +7,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 // The boundary rule bans paths containing "server/" (this repo's language server); these
 // are the MCP SDK's own server modules.
-// eslint-disable-next-line no-restricted-imports
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-// eslint-disable-next-line no-restricted-imports
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
