@@ -4,15 +4,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-// Package names are matched exactly; project folders only in relative imports, so a package
-// path such as '@modelcontextprotocol/sdk/server/index.js' is not mistaken for server/.
+// Package names are matched as given; project folders only in relative imports that climb
+// out of the folder ('../../server/x'), so neither a package path such as
+// '@modelcontextprotocol/sdk/server/index.js' nor a sibling './client' is mistaken for them.
 const banned = (packages, folders, message) => ({
   'no-restricted-imports': [
     'error',
     {
       patterns: [
         ...(packages.length ? [{ group: packages, message }] : []),
-        { regex: `^\\.{1,2}/(.*/)?(${folders.join('|')})(/|$)`, message },
+        { regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message },
       ],
     },
   ],
