@@ -2,6 +2,7 @@
 // the README's figures are generated, never typed by hand.
 // Usage: node scripts/bench-readme.mjs bench-results/report.json [README.md]
 import { readFileSync, writeFileSync } from 'node:fs';
+import prettier from 'prettier';
 
 const [reportPath, readmePath = 'README.md'] = process.argv.slice(2);
 if (!reportPath) {
@@ -46,8 +47,8 @@ if (start < 0 || end < 0) {
   console.error(`${readmePath} has no ${START} ... ${END} block`);
   process.exit(1);
 }
-writeFileSync(
-  readmePath,
-  readme.slice(0, start) + lines.join('\n') + readme.slice(end + END.length),
-);
+const updated = readme.slice(0, start) + lines.join('\n') + readme.slice(end + END.length);
+// Format as `npm run format:check` expects, so the generated table passes the build.
+const options = (await prettier.resolveConfig(readmePath)) ?? {};
+writeFileSync(readmePath, await prettier.format(updated, { ...options, filepath: readmePath }));
 console.log(`updated ${readmePath} from ${reportPath}`);
