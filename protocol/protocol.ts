@@ -286,7 +286,11 @@ export interface Evidence {
   /** On-screen text found in this frame. */
   text?: string;
   box?: Box;
-  /** Why this evidence was chosen: 'retrieval' | 'recent' | 'ocr' | 'time'. */
+  /**
+   * Why this evidence was chosen, from the scorer that weighed most: 'retrieval' (attention
+   * scores against the block's keys or queries), 'recent' (recency), 'ocr' (on-screen text
+   * matched the question) or 'time' (a time hint such as "at 2:30").
+   */
   reason?: string;
 }
 

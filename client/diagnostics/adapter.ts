@@ -45,8 +45,8 @@ export function askSample(
   const tokens = t.tokens ?? 0;
   const tpotMs = t.decodeMs !== undefined && tokens > 1 ? t.decodeMs / (tokens - 1) : undefined;
   const retrieved = result.evidence
-    // Everything with a frame except the recent window was brought back by retrieval
-    // (the engine names its scorer in `reason`, e.g. 'keys' or 'retrieval').
+    // Everything with a frame that recency did not pick was brought back by retrieval
+    // ('retrieval', 'ocr' or 'time').
     .filter((e) => e.frameIndex !== undefined && e.reason !== 'recent')
     .map((e) => ({ frameIndex: e.frameIndex!, timeS: e.timeS, score: e.score ?? 0 }));
   return { streamId, ttftMs, tpotMs, tokens, retrieved };

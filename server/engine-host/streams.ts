@@ -215,7 +215,7 @@ async function askOpened(
       frameIndex: e.frameIndex,
       score: e.score,
       text: e.text,
-      reason: Object.entries(e.scores).sort((a, b) => b[1] - a[1])[0]?.[0],
+      reason: evidenceReason(e.scores),
     })),
     timings: {
       retrievalMs: result.timings.retrievalMs,
@@ -445,4 +445,19 @@ async function* gatedFrames(
     if (gate.push(frame).keep) yield frame;
     else yield { skipped: 1, lastTimeSec: frame.timeSec };
   }
+}
+
+/** The protocol's Evidence.reason for the scorer that contributed most to a block's score. */
+const REASON_BY_SCORER: Record<string, string> = {
+  keys: 'retrieval',
+  queries: 'retrieval',
+  uniform: 'retrieval',
+  recency: 'recent',
+  text: 'ocr',
+  time: 'time',
+};
+
+function evidenceReason(scores: Record<string, number>): string | undefined {
+  const top = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]?.[0];
+  return top === undefined ? undefined : (REASON_BY_SCORER[top] ?? 'retrieval');
 }

@@ -97,6 +97,11 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
     assert.equal(result.timings.tokens, mine.length);
     assert.ok(result.cache && result.cache.sink.tokens > 0);
     assert.ok(result.evidence.length > 0, 'evidence from the encoded frames');
+    for (const e of result.evidence)
+      assert.ok(
+        ['retrieval', 'recent', 'ocr', 'time'].includes(e.reason ?? ''),
+        `evidence reason '${e.reason}' is one the protocol documents`,
+      );
   });
 
   it('sends stream status and periodic cache statistics for the open stream', async () => {
