@@ -130,7 +130,7 @@ describe('vlm bench (smoke configuration)', { timeout: 600_000 }, () => {
     assert.equal(run.status, 0, run.stderr);
     const text = readFileSync(readme, 'utf8');
     assert.doesNotMatch(text, /\nold\n/);
-    assert.match(text, /\| target \| scenario \| this run \| goal \| met \|/);
+    assert.match(text, /\| target +\| scenario +\| this run +\| goal +\| met +\|/);
     assert.match(text, /\nend\n$/);
     assert.ok(existsSync(readme));
   });
