@@ -21,3 +21,4 @@ export {
   type RgbFrame,
 } from './keyframes';
 export { extractKeyframes, type ExtractOptions } from './video-keyframes';
+export { remoteGenerator, type RemoteGeneratorOptions } from './stream-generator';

@@ -25,7 +25,14 @@ import { videoFrames } from './video-source';
 import { KvStream, type AskOptions, type AskResult, type StreamStats } from './stream';
 
 export type { StreamModel, VideoFrame } from './model-port';
-export type { AskOptions, AskResult, AskTimings, StreamStats, TierStats } from './stream';
+export type {
+  AskOptions,
+  AskResult,
+  AskTimings,
+  ExternalGenerator,
+  StreamStats,
+  TierStats,
+} from './stream';
 export { StreamLimitError } from './stream';
 export { MemoryBudget } from '../cache/memory-budget';
 export type { Evidence, TextEvidenceSource, TextHit } from '../cache/retrieval';

@@ -47,7 +47,23 @@ export interface AskOptions {
   sampling?: SamplingOptions;
   /** Also return the logits of the first answer token (equivalence tests). */
   withLogits?: boolean;
+  /** Generate elsewhere (a serving cluster): the stream retrieves, the generator answers. */
+  generator?: ExternalGenerator;
 }
+
+/**
+ * Hands generation to another system. It receives the question and the evidence retrieval
+ * chose (the blocks the local answer would have attended to, best first), streams the
+ * answer through onToken and returns its text. engine/remote builds one that sends the
+ * evidence frames to an OpenAI-compatible server.
+ */
+export type ExternalGenerator = (request: {
+  question: string;
+  evidence: Evidence[];
+  maxTokens: number;
+  onToken: (text: string) => void;
+  signal?: AbortSignal;
+}) => Promise<string>;
 
 export interface AskTimings {
   /** Question received -> first token. */
@@ -412,12 +428,31 @@ export class KvStream {
     const { evidence, retrieved } = await this.retrieve(question, qEmbeds, free - maxTokens, check);
     const retrievalMs = performance.now() - t0;
     check();
-    const context = assembleCache([this.sink, ...retrieved, ...this.window], this.spec);
+    const context = {
+      sinkTokens: this.sink.tokenCount,
+      retrieved: retrieved.map((b) => b.id),
+      recent: this.window.map((b) => b.id),
+      questionTokens: qLen,
+    };
+    if (options.generator) {
+      const answered = await this.generateElsewhere(options.generator, question, evidence, {
+        ...options,
+        maxTokens,
+      });
+      return {
+        answer: answered.text.trim(),
+        evidence,
+        timings: { ...answered.timings(t0), encodeMs: this.encodeMs, retrievalMs },
+        cache: this.stats(),
+        context,
+      };
+    }
+    const past = assembleCache([this.sink, ...retrieved, ...this.window], this.spec);
     const sample = createSampler(options.sampling);
     let out: DecoderOutput = await this.model.decode({
       inputsEmbeds: qEmbeds,
-      positionIds: range(context.length, qLen),
-      past: context,
+      positionIds: range(past.length, qLen),
+      past,
       lastLogitsOnly: true,
     });
     check();
@@ -463,13 +498,38 @@ export class KvStream {
         retrievalMs,
       },
       cache: this.stats(),
-      context: {
-        sinkTokens: this.sink.tokenCount,
-        retrieved: retrieved.map((b) => b.id),
-        recent: this.window.map((b) => b.id),
-        questionTokens: qLen,
-      },
+      context,
       logits,
+    };
+  }
+
+  /** Runs an external generator, timing its first chunk and the chunks after it. */
+  private async generateElsewhere(
+    generator: ExternalGenerator,
+    question: string,
+    evidence: Evidence[],
+    options: AskOptions & { maxTokens: number },
+  ) {
+    let firstAt = 0;
+    let chunks = 0;
+    const text = await generator({
+      question,
+      evidence,
+      maxTokens: options.maxTokens,
+      signal: options.signal,
+      onToken: (chunk) => {
+        if (chunks++ === 0) firstAt = performance.now();
+        options.onToken?.(chunk);
+      },
+    });
+    const end = performance.now();
+    return {
+      text,
+      timings: (t0: number) => ({
+        ttftMs: (firstAt || end) - t0,
+        tpotMs: chunks > 1 ? (end - firstAt) / (chunks - 1) : 0,
+        totalMs: end - t0,
+      }),
     };
   }
 

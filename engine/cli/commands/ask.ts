@@ -2,6 +2,7 @@
 // encoding when there is one), answers the question with streamed tokens, and prints the
 // evidence (times, scores, text) and the cache statistics.
 import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTime } from '../../cache/block';
 import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
@@ -10,7 +11,15 @@ import { configuredModelDir, defaultCacheDir } from '../../config';
 import { loadModel } from '../../model';
 import { ensureReferenceModel } from '../../model/reference';
 import { sharedOcrEngine } from '../../ocr/analyze';
-import { openStream, type AskResult, type StreamStats, type VideoFrame } from '../../stream';
+import { RemoteChatBackend, remoteGenerator, resolveRemoteConfig } from '../../remote';
+import {
+  openStream,
+  type AskResult,
+  type ExternalGenerator,
+  type StreamStats,
+  type VideoFrame,
+} from '../../stream';
+import { IMAGE_EXTENSIONS } from '../../stream/image-source';
 import { adaptModel } from '../../stream/model-adapter';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
@@ -30,6 +39,23 @@ export const REFERENCE_MODEL_NOTICE =
   'so its answers are not meaningful. Point VLM_MODEL_DIR (or --model DIR) at a Hugging Face ONNX export ' +
   'of a SmolVLM-style model (config.json, tokenizer.json, onnx/*.onnx) for real answers.';
 
+export const REFERENCE_RETRIEVAL_NOTICE =
+  'Note: no local model is configured, so the built-in reference model encodes the frames and ' +
+  'retrieval scores are not meaningful; the answer comes from the remote server. Point VLM_MODEL_DIR ' +
+  '(or --model DIR) at a SmolVLM-style ONNX export for meaningful retrieval.';
+
+/** The remote generator for --remote; the configuration error names the missing variable. */
+function remoteAnswers(file: string): ExternalGenerator {
+  let config;
+  try {
+    config = resolveRemoteConfig();
+  } catch (error) {
+    throw new UsageError(`--remote: ${(error as Error).message}`);
+  }
+  const kind = IMAGE_EXTENSIONS.has(extname(file).toLowerCase()) ? 'image' : 'video';
+  return remoteGenerator({ source: { kind, path: file }, backend: new RemoteChatBackend(config) });
+}
+
 const options = {
   json: { type: 'boolean' },
   model: { type: 'string' },
@@ -42,6 +68,7 @@ const options = {
   quant: { type: 'string' },
   ocr: { type: 'boolean' },
   'no-cache': { type: 'boolean' },
+  remote: { type: 'boolean' },
 } as const;
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -88,6 +115,10 @@ Options:
   --ocr              read the on-screen text of each encoded frame (OCR): retrieval
                      matches it against the question and the evidence shows it
   --no-cache         do not save or reuse the encoded stream
+  --remote           answer with a remote OpenAI-compatible server (vLLM, SGLang, Ollama,
+                     llama.cpp) configured by VLM_REMOTE_BASE_URL, VLM_REMOTE_MODEL and
+                     VLM_REMOTE_API_KEY: the local engine still ingests, gates and
+                     retrieves; the frames it retrieves go to the server with their times
 `,
   async run(args, io) {
     let parsed;
@@ -110,8 +141,9 @@ Options:
     const maxTokens = positive('max-tokens', values['max-tokens'], true);
     const quant = oneOf('quant', values.quant, ['8', '4', '32'] as const);
 
+    const generator = values.remote ? remoteAnswers(file) : undefined;
     const configured = values.model ?? configuredModelDir();
-    if (!configured) io.err(REFERENCE_MODEL_NOTICE);
+    if (!configured) io.err(values.remote ? REFERENCE_RETRIEVAL_NOTICE : REFERENCE_MODEL_NOTICE);
     const model = await loadModel(configured ?? (await ensureReferenceModel('tiny')));
     const warnings: string[] = [];
     try {
@@ -146,13 +178,14 @@ Options:
           maxTokens,
           signal: io.signal,
           onToken: streamTokens,
+          generator,
         });
         io.out(
           values.json
             ? JSON.stringify(
                 toJson(result, {
                   model: configured ?? 'reference-tiny',
-                  reference: !configured,
+                  reference: !configured && !generator,
                   reopened: stream.reopened,
                   warnings,
                 }),
