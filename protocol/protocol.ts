@@ -110,6 +110,13 @@ export interface VlmSettings {
   gate?: { threshold?: number };
   /** Disk budget for saved encoded streams under the cache directory. */
   cache?: { diskBudgetMB?: number };
+  /**
+   * Generation by an OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp) for asks on
+   * file streams: the engine still ingests and retrieves; the retrieved frames go to the
+   * server. Empty baseUrl: answer locally. The API key never travels in settings: the
+   * server process reads VLM_REMOTE_API_KEY from its own environment.
+   */
+  remote?: { baseUrl?: string; model?: string };
 }
 
 /** `initializationOptions`: the same fields as the settings; settings override them. */

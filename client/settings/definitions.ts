@@ -222,6 +222,24 @@ export const SETTINGS: readonly SettingDefinition[] = [
     scope: 'window',
   },
   {
+    key: 'vlm.remote.baseUrl',
+    type: 'string',
+    default: '',
+    description:
+      'OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp) that answers questions about video files, e.g. http://gpu-host:8000/v1. The engine still ingests and retrieves; the retrieved frames are sent with their times. Empty: answer with the local model. The API key is read from VLM_REMOTE_API_KEY where the language server runs.',
+    scope: 'machine',
+    env: 'VLM_REMOTE_BASE_URL',
+  },
+  {
+    key: 'vlm.remote.model',
+    type: 'string',
+    default: '',
+    description:
+      'Model name the remote server lists at /v1/models (used when vlm.remote.baseUrl is set).',
+    scope: 'machine',
+    env: 'VLM_REMOTE_MODEL',
+  },
+  {
     key: 'vlm.models.downloadBaseUrl',
     type: 'string',
     default: '',

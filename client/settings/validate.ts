@@ -28,6 +28,7 @@ export interface VlmSettings {
   ffmpegPath: string;
   server: { transport: 'local' | 'remote'; host: string; port: number; token: string };
   models: { downloadBaseUrl: string };
+  remote: { baseUrl: string; model: string };
   trace: { server: 'off' | 'messages' | 'verbose' };
 }
 
@@ -146,5 +147,6 @@ export function toServerSettings(s: VlmSettings): Record<string, unknown> {
     sampling: { ...s.sampling },
     gate: { ...s.gate },
     cache: { ...s.cache },
+    remote: { baseUrl: drop(s.remote.baseUrl), model: drop(s.remote.model) },
   };
 }

@@ -23,11 +23,18 @@ import {
   type StreamSource,
   type StreamSummary,
 } from '../../protocol/protocol';
+import {
+  RemoteChatBackend,
+  remoteConfigured,
+  remoteGenerator,
+  resolveRemoteConfig,
+} from '../../engine/remote';
+import type { ExternalGenerator } from '../../engine/stream';
 import { cacheDir, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from './engine-error';
 import type { CallContext } from './facade';
 import { mapEngineError } from './map-engine-error';
-import { describeMedia, requirePath } from './media';
+import { describeMedia, mediaKind, requirePath } from './media';
 import { currentModel } from './models';
 import { dropTextIndex, lazyTextEvidence, searchText } from './text-search';
 
@@ -196,6 +203,7 @@ async function askOpened(
         tokens++;
         ctx.emit({ kind: 'token', text });
       },
+      generator: remoteGeneratorFor(opened),
     });
   } catch (error) {
     if (error instanceof StreamLimitError)
@@ -460,4 +468,27 @@ const REASON_BY_SCORER: Record<string, string> = {
 function evidenceReason(scores: Record<string, number>): string | undefined {
   const top = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]?.[0];
   return top === undefined ? undefined : (REASON_BY_SCORER[top] ?? 'retrieval');
+}
+
+/**
+ * Generation by the remote server of the `vlm.remote` settings (or VLM_REMOTE_* in this
+ * process's environment), for file streams; undefined answers locally. Live sources keep
+ * no frames to send, so they always answer locally.
+ */
+function remoteGeneratorFor(opened: OpenedStream): ExternalGenerator | undefined {
+  const settings = engineSettings().remote;
+  const source = opened.summary.source;
+  if (!remoteConfigured(settings) || source.kind !== 'file') return undefined;
+  let config;
+  try {
+    config = resolveRemoteConfig(settings);
+  } catch (error) {
+    throw new EngineError(VlmErrorCodes.InvalidParams, `vlm.remote: ${(error as Error).message}`);
+  }
+  const path = requirePath(source.uri, 'source.uri');
+  return remoteGenerator({
+    source: { kind: mediaKind(path) === 'image' ? 'image' : 'video', path },
+    backend: new RemoteChatBackend(config),
+    ffmpegPath: engineSettings().ffmpegPath || undefined,
+  });
 }
