@@ -3,10 +3,10 @@
 import type { Box, RgbImage } from './types';
 
 /** Ink differs from the background by more than this (sum of channel differences). */
-const INK_DISTANCE = 90;
+export const INK_DISTANCE = 90;
 
 /** The most common colour on the box's outline, quantized to 16 levels per channel. */
-function backgroundColour(
+export function backgroundColour(
   image: RgbImage,
   x0: number,
   y0: number,

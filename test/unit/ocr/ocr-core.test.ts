@@ -10,6 +10,8 @@ import { findMatches, parseQuery, textSimilarity } from '../../../engine/ocr/que
 import { searchScore, TextIndex } from '../../../engine/ocr/text-index';
 import { cleanText } from '../../../engine/ocr/engine';
 import { widthBatches } from '../../../engine/ocr/recognition';
+import { splitAtGaps } from '../../../engine/ocr/line-split';
+import type { Box, RgbImage } from '../../../engine/ocr/types';
 
 test('CTC greedy decoding collapses repeats, drops blanks, keeps doubled letters split by a blank', () => {
   const characters = ['', 'a', 'b', 'l'];
@@ -135,4 +137,41 @@ test('recognizer batches hold only crops of near-equal width, at most batchSize 
     const ws = batch.map((i) => widths[i]);
     assert.ok(Math.max(...ws) - Math.min(...ws) < 16, `batch widths ${ws}`);
   }
+});
+
+/** A white image with black bars (words) at the given [x0, x1) spans, rows 8..16. */
+function wordsImage(spans: [number, number][]): RgbImage {
+  const width = 400;
+  const height = 24;
+  const rgb = Buffer.alloc(width * height * 3, 255);
+  for (const [x0, x1] of spans)
+    for (let y = 8; y < 16; y++) rgb.fill(0, (y * width + x0) * 3, (y * width + x1) * 3);
+  return { width, height, rgb };
+}
+
+test('long lines are cut in the blank gaps between words, never through ink', () => {
+  // Words 40 px wide with 2 px letter gaps inside and 8 px gaps between them.
+  const spans: [number, number][] = [];
+  for (let x = 10; x + 40 < 390; x += 48) spans.push([x, x + 19], [x + 21, x + 40]);
+  const image = wordsImage(spans);
+  const box: Box = { x: 4, y: 2, w: 392, h: 20 };
+  const pieces = splitAtGaps(image, box, { maxColumns: 384, lineHeight: 48 });
+  assert.ok(pieces.length >= 3, `${pieces.length} pieces`);
+  assert.equal(pieces[0].x, box.x);
+  assert.equal(pieces.at(-1)!.x + pieces.at(-1)!.w, box.x + box.w);
+  for (let i = 1; i < pieces.length; i++) {
+    const cut = pieces[i].x;
+    assert.equal(cut, pieces[i - 1].x + pieces[i - 1].w, 'pieces are contiguous');
+    assert.ok(!spans.some(([x0, x1]) => cut >= x0 && cut < x1), `cut at ${cut} is inside a word`);
+    assert.ok(!spans.some(([, x1]) => cut === x1 + 1), `cut at ${cut} is a letter gap`);
+    assert.ok(pieces[i - 1].w * (48 / box.h) <= 384, `piece ${i - 1} too wide`);
+  }
+  // Short enough, or no gap wide enough: read whole.
+  assert.deepEqual(
+    splitAtGaps(image, { x: 4, y: 2, w: 150, h: 20 }, { maxColumns: 384, lineHeight: 48 }),
+    [{ x: 4, y: 2, w: 150, h: 20 }],
+  );
+  const solid = wordsImage([[10, 390]]);
+  assert.equal(splitAtGaps(solid, box, { maxColumns: 384, lineHeight: 48 }).length, 1);
+  assert.equal(splitAtGaps(image, box, { maxColumns: 0, lineHeight: 48 }).length, 1);
 });
