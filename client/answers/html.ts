@@ -1,19 +1,11 @@
 // The answers view's HTML: same strict CSP as the diagnostics panel (nonce'd script from
 // media/, styles from media/, thumbnails as data: URIs).
 import { escapeHtml } from '../format';
-import { contentSecurityPolicy, newNonce, type PanelAssets } from '../diagnostics/html';
+import { newNonce, webviewHead, type PanelAssets } from '../diagnostics/html';
 
 export function answersHtml(assets: PanelAssets): string {
   const nonce = assets.nonce ?? newNonce();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
-<title>VLM Answers</title>
-</head>
+  return `${webviewHead(assets, nonce, 'VLM Answers')}
 <body>
 <div id="banner" class="banner" hidden>
   <span>The built-in reference model is loaded: its answers are not meaningful (random weights). Select a real model to get real answers.</span>

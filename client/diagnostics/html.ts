@@ -27,8 +27,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-export function diagnosticsHtml(assets: PanelAssets): string {
-  const nonce = assets.nonce ?? newNonce();
+/** The document start shared by the extension's webviews: doctype, CSP, stylesheet, title. */
+export function webviewHead(assets: PanelAssets, nonce: string, title: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -36,8 +36,13 @@ export function diagnosticsHtml(assets: PanelAssets): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
-<title>VLM Cache Diagnostics</title>
-</head>
+<title>${escapeHtml(title)}</title>
+</head>`;
+}
+
+export function diagnosticsHtml(assets: PanelAssets): string {
+  const nonce = assets.nonce ?? newNonce();
+  return `${webviewHead(assets, nonce, 'VLM Cache Diagnostics')}
 <body>
 <header class="header">
   <h1>Cache diagnostics</h1>

@@ -1,6 +1,9 @@
 // Choosing the next token from logits: greedy, or sampling with the Hugging Face
 // logits-processor order (repetition penalty, temperature, top-k, top-p). A seeded
 // generator makes sampling reproducible in tests.
+import { createRng } from '../util/random';
+
+export { createRng };
 
 export interface SamplingOptions {
   /** 0 or undefined: greedy (argmax). */
@@ -13,18 +16,6 @@ export interface SamplingOptions {
   repetitionPenalty?: number;
   /** Seed for the sampling random numbers; the same seed gives the same tokens. */
   seed?: number;
-}
-
-/** mulberry32: small, fast, and good enough for sampling. Returns floats in [0, 1). */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function argmax(values: ArrayLike<number>): number {

@@ -3,6 +3,7 @@
 // tensors are written. Values are uniform with the standard deviation asked for, scaled by
 // fan-in so activations stay near unit size through the layers.
 import type { FloatFill } from '../onnx/tensor-store';
+import { createRng } from '../../util/random';
 
 /** FNV-1a over the name, mixed with the seed. */
 function streamSeed(seed: number, name: string): number {
@@ -14,21 +15,9 @@ function streamSeed(seed: number, name: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: a small, fast 32-bit generator; returns uniform values in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Values mean + uniform noise of standard deviation `std`; chunks must come in order. */
 export function uniformFill(seed: number, name: string, std: number, mean = 0): FloatFill {
-  const next = mulberry32(streamSeed(seed, name));
+  const next = createRng(streamSeed(seed, name));
   const halfWidth = std * Math.sqrt(3);
   let expected = 0;
   return (out, start) => {
