@@ -69,7 +69,7 @@ async function prepareClips(ctx: BenchContext): Promise<Clip[]> {
 function findFixture(file: string): string | null {
   const candidates = [
     join(repoRoot(), 'test', 'fixtures', 'real', file),
-    join('/work/shared/fixtures/real', file),
+    join(repoRoot(), '..', 'shared', 'fixtures', 'real', file),
   ];
   return candidates.find((p) => existsSync(p)) ?? null;
 }

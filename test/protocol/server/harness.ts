@@ -19,7 +19,9 @@ import type { VlmInitializationOptions } from '../../../protocol/protocol';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const SERVER_ENTRY = join(ROOT, 'server', 'main.ts');
-export const FIXTURES = '/work/shared/fixtures/real';
+/** The repo's copies of real recordings and screenshots (see each folder's MANIFEST.tsv). */
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'real');
+export const SCREENS = join(ROOT, 'test', 'fixtures', 'screens');
 
 export interface ServerUnderTest {
   connection: ProtocolConnection;

@@ -12,7 +12,7 @@ import {
   VlmErrorCodes,
   type VlmServerCapabilities,
 } from '../../../protocol/protocol';
-import { FIXTURES, startServer, type ServerUnderTest } from './harness';
+import { FIXTURES, SCREENS, startServer, type ServerUnderTest } from './harness';
 import { descendants, isAlive } from './processes';
 
 async function rejects(promise: Promise<unknown>, code: number, pattern: RegExp) {
@@ -123,7 +123,7 @@ describe('memory budget', () => {
     try {
       await rejects(
         server.connection.sendRequest('vlm/analyzeScreenshot', {
-          image: { uri: `file://${FIXTURES}/vscode-package-explorer-tree.png` },
+          image: { uri: `file://${SCREENS}/vscode-package-explorer-tree.png` },
         }),
         VlmErrorCodes.MemoryBudgetExceeded,
         /memoryBudgetMb = 1/,

@@ -10,18 +10,18 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
 import { VlmCommands } from '../../../protocol/protocol';
-import { FIXTURES, startServer, type ServerUnderTest } from './harness';
+import { FIXTURES, SCREENS, startServer, type ServerUnderTest } from './harness';
 
 const MARKDOWN_URI = pathToFileURL(`${FIXTURES}/notes.md`).href;
 const MARKDOWN = [
   '# Bug report',
   '',
-  'Screenshot: ![tree](vscode-package-explorer-tree.png)',
+  'Screenshot: ![tree](../screens/vscode-package-explorer-tree.png)',
   'Recording: [the demo](./silent-film-street-scene.mp4)',
   'Remote: ![x](https://example.com/a.png) and missing ![m](missing.png)',
 ].join('\n');
 const CODE_URI = pathToFileURL(`${FIXTURES}/check.ts`).href;
-const CODE = `const shot = "${FIXTURES}/windows-terminal-keybinding-edit-dialog.png";\nconst n = 'not media';\n`;
+const CODE = `const shot = "${SCREENS}/windows-terminal-keybinding-edit-dialog.png";\nconst n = 'not media';\n`;
 
 describe('hover and code lens over media links', () => {
   let server: ServerUnderTest;
@@ -56,7 +56,7 @@ describe('hover and code lens over media links', () => {
           2,
           'Analyze screenshot',
           VlmCommands.analyzeScreenshot,
-          pathToFileURL(`${FIXTURES}/vscode-package-explorer-tree.png`).href,
+          pathToFileURL(`${SCREENS}/vscode-package-explorer-tree.png`).href,
         ],
         [
           3,

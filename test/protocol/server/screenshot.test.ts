@@ -13,9 +13,9 @@ import {
   SearchTextRequest,
   VlmErrorCodes,
 } from '../../../protocol/protocol';
-import { FIXTURES, startServer, withTimeout, type ServerUnderTest } from './harness';
+import { FIXTURES, SCREENS, startServer, withTimeout, type ServerUnderTest } from './harness';
 
-const DIALOG = `${FIXTURES}/windows-terminal-keybinding-edit-dialog.png`;
+const DIALOG = `${SCREENS}/windows-terminal-keybinding-edit-dialog.png`;
 
 describe('vlm/analyzeScreenshot and vlm/searchText', () => {
   let server: ServerUnderTest;
@@ -49,7 +49,7 @@ describe('vlm/analyzeScreenshot and vlm/searchText', () => {
   });
 
   it('accepts the image as base64', async () => {
-    const base64 = readFileSync(`${FIXTURES}/vscode-package-explorer-tree.png`).toString('base64');
+    const base64 = readFileSync(`${SCREENS}/vscode-package-explorer-tree.png`).toString('base64');
     const result = await withTimeout(
       server.connection.sendRequest(AnalyzeScreenshotRequest, {
         image: { base64, mimeType: 'image/png' },
@@ -81,7 +81,7 @@ describe('vlm/analyzeScreenshot and vlm/searchText', () => {
 
   it('searches the on-screen text of a stream', async () => {
     const { streamId } = await server.connection.sendRequest(OpenStreamRequest, {
-      source: { kind: 'file', uri: `file://${FIXTURES}/vscode-package-explorer-tree.png` },
+      source: { kind: 'file', uri: `file://${SCREENS}/vscode-package-explorer-tree.png` },
       waitForEncoding: true,
     });
     const result = await withTimeout(

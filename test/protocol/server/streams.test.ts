@@ -24,6 +24,7 @@ import {
 import {
   CancellationTokenSource,
   FIXTURES,
+  SCREENS,
   startServer,
   withTimeout,
   type ServerUnderTest,
@@ -156,7 +157,7 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
   });
 
   it('asks about a single image (file URI or base64) without opening a stream', async () => {
-    const png = `${FIXTURES}/vscode-problems-immutable-variable.png`;
+    const png = `${SCREENS}/vscode-problems-immutable-variable.png`;
     for (const image of [
       { uri: `file://${png}` },
       { base64: readFileSync(png).toString('base64'), mimeType: 'image/png' },
