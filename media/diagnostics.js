@@ -256,10 +256,28 @@
   }
 
   /**
-   * Blocks in time order: the oldest `retrievable.blocks` frames are offloaded, the newest
-   * `recent.blocks` are resident; the blocks the last question retrieved are marked with
-   * their scores. Frame times are spread over the encoded span.
+   * The stream's blocks in time order, coloured by tier. With `stats.blocks` (servers that
+   * send it) each block sits at its own time with its exact tier (sink, recent, offloaded in
+   * RAM, offloaded on disk); older servers send only counts, so the oldest
+   * `retrievable.blocks` are drawn offloaded and the newest `recent.blocks` resident.
+   * Blocks the last question retrieved are marked with their scores.
    */
+  function timelineBlocks(s) {
+    if (Array.isArray(s.blocks)) {
+      return s.blocks.map((b) => ({
+        frameIndex: b.frameIndex,
+        timeS: b.timeS,
+        kind: b.tier === 'ram' ? 'offloaded' : b.tier === 'recent' ? 'resident' : b.tier,
+      }));
+    }
+    const offloaded = s.retrievable.blocks;
+    const total = offloaded + s.recent.blocks;
+    return Array.from({ length: total }, (_, i) => ({
+      frameIndex: i,
+      kind: i < offloaded ? 'offloaded' : 'resident',
+    }));
+  }
+
   function renderTimeline() {
     const root = document.getElementById('timeline');
     const legend = document.getElementById('timeline-legend');
@@ -271,9 +289,9 @@
       return;
     }
     const stream = state.streams[state.selected];
-    const offloaded = s.retrievable.blocks;
-    const resident = s.recent.blocks;
-    const total = offloaded + resident;
+    const blocks = timelineBlocks(s);
+    const count = (kind) => blocks.filter((b) => b.kind === kind).length;
+    const total = blocks.length;
     const endS = stream ? Math.max(stream.encodedUntilS, 0.001) : Math.max(total, 1);
     const retrieved = lastRetrievedFor(state.selected);
     const width = 600;
@@ -284,29 +302,42 @@
       role: 'img',
       'aria-label':
         'Stream timeline: ' +
-        offloaded +
+        (count('offloaded') + count('disk')) +
         ' offloaded, ' +
-        resident +
+        count('resident') +
         ' resident, ' +
         retrieved.length +
         ' retrieved blocks',
     });
     const blockWidth = total > 0 ? width / total : width;
-    for (let i = 0; i < total; i++) {
-      const kind = i < offloaded ? 'offloaded' : 'resident';
+    // Exact blocks sit at their times; counted ones (older servers) are spread evenly.
+    const xOf = (b, i) =>
+      b.timeS !== undefined
+        ? Math.min(width - blockWidth, (b.timeS / endS) * width)
+        : i * blockWidth;
+    blocks.forEach((b, i) => {
       const rect = svg('rect', {
-        x: (i * blockWidth).toFixed(2),
+        x: xOf(b, i).toFixed(2),
         y: 18,
         width: Math.max(1, blockWidth - 1).toFixed(2),
         height: 28,
-        class: 'block ' + kind,
+        class: 'block ' + b.kind,
       });
-      rect.appendChild(svg('title', {})).textContent = kind + ' block ' + i;
+      rect.appendChild(svg('title', {})).textContent =
+        b.kind === 'sink'
+          ? 'sink: the prompt prefix, never evicted'
+          : b.kind +
+            ' block, frame ' +
+            b.frameIndex +
+            (b.timeS !== undefined ? ' at ' + seconds(b.timeS) : '');
       chart.appendChild(rect);
-    }
+    });
     const maxScore = retrieved.reduce((m, r) => Math.max(m, r.score), 0) || 1;
     retrieved.forEach((r) => {
-      const x = total > 0 ? (r.frameIndex + 0.5) * blockWidth : (r.timeS / endS) * width;
+      const x =
+        Array.isArray(s.blocks) || total === 0
+          ? (r.timeS / endS) * width
+          : (r.frameIndex + 0.5) * blockWidth;
       const marker = svg('rect', {
         x: (x - Math.max(2, blockWidth / 2)).toFixed(2),
         y: 14,
@@ -336,8 +367,10 @@
     root.appendChild(chart);
 
     [
-      ['offloaded', 'offloaded (' + offloaded + ')'],
-      ['resident', 'resident (' + resident + ')'],
+      ['sink', 'sink (' + count('sink') + ')'],
+      ['offloaded', 'offloaded in RAM (' + count('offloaded') + ')'],
+      ['disk', 'offloaded on disk (' + count('disk') + ')'],
+      ['resident', 'recent (' + count('resident') + ')'],
       ['retrieved', 'retrieved by last question (' + retrieved.length + ')'],
     ].forEach((pair) => {
       const item = el('span', 'legend-item');

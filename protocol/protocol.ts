@@ -299,6 +299,11 @@ export interface Evidence {
    * matched the question) or 'time' (a time hint such as "at 2:30").
    */
   reason?: string;
+  /**
+   * True when the block was brought back from the offloaded tier for this question; false
+   * when it was already in the recent window (or is the image itself).
+   */
+  retrieved?: boolean;
 }
 
 export interface AskTimings {
@@ -402,11 +407,27 @@ export interface CacheStats {
   retrievable: CacheTierStats & { inRamBytes: number; onDiskBytes: number };
   /** Blocks brought back for the last question. */
   lastRetrieved?: { frameIndex: number; timeS: number; score: number }[];
+  /**
+   * The stream's blocks in time order with their tier, for the diagnostics timeline: the
+   * sink, the recent window, or offloaded (quantized in RAM, or spilled to disk). At most
+   * TIMELINE_MAX_BLOCKS entries, sampled evenly when the stream holds more (`blocksTotal`).
+   */
+  blocks?: TimelineBlock[];
+  blocksTotal?: number;
   /** Positions in use / model maximum. */
   positionsUsed?: number;
   positionsMax?: number;
   encodeFps?: number;
 }
+
+export interface TimelineBlock {
+  frameIndex: number;
+  timeS: number;
+  tier: 'sink' | 'recent' | 'ram' | 'disk';
+}
+
+/** The most blocks one CacheStats lists (a timeline is a few hundred pixels wide). */
+export const TIMELINE_MAX_BLOCKS = 600;
 
 export interface CacheStatsParams {
   /** One stream, or all open streams when absent. */

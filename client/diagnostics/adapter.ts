@@ -45,9 +45,9 @@ export function askSample(
   const tokens = t.tokens ?? 0;
   const tpotMs = t.decodeMs !== undefined && tokens > 1 ? t.decodeMs / (tokens - 1) : undefined;
   const retrieved = result.evidence
-    // Everything with a frame that recency did not pick was brought back by retrieval
-    // ('retrieval', 'ocr' or 'time').
-    .filter((e) => e.frameIndex !== undefined && e.reason !== 'recent')
+    // Servers that say so mark what came back from the offloaded tier; for older ones,
+    // everything with a frame that recency did not pick counts as retrieved.
+    .filter((e) => e.frameIndex !== undefined && (e.retrieved ?? e.reason !== 'recent'))
     .map((e) => ({ frameIndex: e.frameIndex!, timeS: e.timeS, score: e.score ?? 0 }));
   return { streamId, ttftMs, tpotMs, tokens, retrieved };
 }

@@ -84,6 +84,13 @@ export class BlockStore implements BudgetMember {
     return [...this.entries.values()].filter((e) => !e.corrupt).map((e) => e.meta);
   }
 
+  /** Each usable block with where its bytes live now, in time order. */
+  locations(): Array<{ meta: BlockMeta; where: 'ram' | 'disk' }> {
+    return [...this.entries.values()]
+      .filter((e) => !e.corrupt)
+      .map((e) => ({ meta: e.meta, where: e.ram ? 'ram' : 'disk' }));
+  }
+
   /** The block's full KV; null (with a warning) when its bytes fail the integrity check. */
   get(id: number): KvBlock | null {
     const pooled = this.pool.get(id);

@@ -22,11 +22,18 @@ import type { QuantBits } from '../cache/quant';
 import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
 import { videoFrames } from './video-source';
-import { KvStream, type AskOptions, type AskResult, type StreamStats } from './stream';
+import {
+  KvStream,
+  type AskOptions,
+  type AskResult,
+  type BlockLocation,
+  type StreamStats,
+} from './stream';
 
 export type { StreamModel, VideoFrame } from './model-port';
 export type {
   AskOptions,
+  BlockLocation,
   AskResult,
   AskTimings,
   ExternalGenerator,
@@ -111,6 +118,8 @@ export interface VideoStream {
   pushFrame(frame: VideoFrame, signal?: AbortSignal): Promise<BlockMeta>;
   ask(question: string, options?: AskOptions): Promise<AskResult>;
   stats(): StreamStats;
+  /** Every block in time order with its tier (sink, recent, or offloaded to RAM or disk). */
+  blocks(): BlockLocation[];
   close(): Promise<void>;
   /** The underlying engine (tests and benchmarks push synthetic blocks through it). */
   readonly engine: KvStream;
@@ -313,6 +322,7 @@ export async function openStream(
     pushFrame: (frame, signal) => encode(frame, signal),
     ask: (question, askOptions) => engine.ask(question, askOptions),
     stats: () => engine.stats(),
+    blocks: () => engine.blockLocations(),
     close: async () => {
       // A live source may never end: stop taking its frames rather than wait for it.
       closing = true;

@@ -101,6 +101,14 @@ export interface StreamStats {
   encodeMs: number;
 }
 
+/** Where one frame's block is, for timelines: the sink, the recent window, or offloaded. */
+export interface BlockLocation {
+  blockId: number;
+  frameIndex: number;
+  timeSec: number;
+  tier: 'sink' | 'recent' | 'ram' | 'disk';
+}
+
 export interface AskResult {
   answer: string;
   evidence: Evidence[];
@@ -236,6 +244,23 @@ export class KvStream {
 
   ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     return this.mutex.run(() => this.answer(question, options));
+  }
+
+  /** Every block in time order with its tier (the sink first). */
+  blockLocations(): BlockLocation[] {
+    const at = (b: BlockMeta, tier: BlockLocation['tier']): BlockLocation => ({
+      blockId: b.id,
+      frameIndex: b.frameIndex,
+      timeSec: b.timeSec,
+      tier,
+    });
+    const stored = this.store.locations().map(({ meta, where }) => at(meta, where));
+    stored.sort((a, b) => a.timeSec - b.timeSec || a.blockId - b.blockId);
+    return [
+      ...(this.sink ? [at(this.sink, 'sink')] : []),
+      ...stored,
+      ...this.window.map((b) => at(b, 'recent')),
+    ];
   }
 
   stats(): StreamStats {

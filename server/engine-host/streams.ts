@@ -14,6 +14,7 @@ import {
   type VideoStream,
 } from '../../engine/stream';
 import {
+  TIMELINE_MAX_BLOCKS,
   VlmErrorCodes,
   type AskParams,
   type AskResult,
@@ -210,11 +211,10 @@ async function askOpened(
       throw new EngineError(VlmErrorCodes.InputTooLarge, error.message);
     throw mapEngineError(error);
   }
-  opened.lastRetrieved = result.evidence.map((e) => ({
-    frameIndex: e.frameIndex,
-    timeS: e.timeSec,
-    score: e.score,
-  }));
+  const broughtBack = new Set(result.context.retrieved);
+  opened.lastRetrieved = result.evidence
+    .filter((e) => broughtBack.has(e.blockId))
+    .map((e) => ({ frameIndex: e.frameIndex, timeS: e.timeSec, score: e.score }));
   return {
     askId: params.askId,
     answer: result.answer,
@@ -224,6 +224,7 @@ async function askOpened(
       score: e.score,
       text: e.text,
       reason: evidenceReason(e.scores),
+      retrieved: broughtBack.has(e.blockId),
     })),
     timings: {
       retrievalMs: result.timings.retrievalMs,
@@ -233,7 +234,10 @@ async function askOpened(
       tokens,
       tokensPerSecond: result.timings.tpotMs > 0 ? 1000 / result.timings.tpotMs : undefined,
     },
-    cache: toCacheStats(opened.summary.streamId, result.cache, opened.lastRetrieved),
+    cache: {
+      ...toCacheStats(opened.summary.streamId, result.cache, opened.lastRetrieved),
+      ...timeline(opened),
+    },
   };
 }
 
@@ -270,7 +274,22 @@ async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult>
 
 export function streamCacheStats(streamId?: string): CacheStats[] {
   const selected = streamId !== undefined ? [requireStream(streamId)] : [...streams.values()];
-  return selected.map((s) => toCacheStats(s.summary.streamId, s.stream.stats(), s.lastRetrieved));
+  return selected.map((s) => ({
+    ...toCacheStats(s.summary.streamId, s.stream.stats(), s.lastRetrieved),
+    ...timeline(s),
+  }));
+}
+
+/** The stream's blocks with their tiers, sampled evenly down to TIMELINE_MAX_BLOCKS. */
+function timeline(opened: OpenedStream): Pick<CacheStats, 'blocks' | 'blocksTotal'> {
+  const all = opened.stream.blocks();
+  const step = Math.max(1, all.length / TIMELINE_MAX_BLOCKS);
+  const blocks = [];
+  for (let i = 0; i < all.length; i += step) {
+    const b = all[Math.floor(i)];
+    blocks.push({ frameIndex: b.frameIndex, timeS: b.timeSec, tier: b.tier });
+  }
+  return { blocks, blocksTotal: all.length };
 }
 
 function toCacheStats(

@@ -16,7 +16,7 @@ import {
   type PanelBudgets,
   type PanelMessage,
 } from '../../../client/diagnostics/messages';
-import type { AskResult } from '../../../protocol/protocol';
+import type { AskResult, CacheStatsResult } from '../../../protocol/protocol';
 import { launchChromium } from './chromium';
 import { themes } from './themes';
 
@@ -28,9 +28,14 @@ interface Recorded {
   firstTokenMs?: number;
 }
 
-const session: Recorded[] = JSON.parse(
-  readFileSync(join(__dirname, 'fixtures', 'diagnostics-session.json'), 'utf8'),
-);
+/** A hand-written session in the shape of a server that sends tier counts only. */
+const session: Recorded[] = readSession('diagnostics-session.json');
+/** A session recorded from the real server by record-session.ts (exact blocks per tier). */
+const recorded: Recorded[] = readSession('diagnostics-recorded.json');
+
+function readSession(file: string): Recorded[] {
+  return JSON.parse(readFileSync(join(__dirname, 'fixtures', file), 'utf8'));
+}
 const budgets: PanelBudgets = {
   sinkTokens: 128,
   recentFrames: 8,
@@ -41,9 +46,9 @@ const budgets: PanelBudgets = {
 };
 const artifacts = 'test-artifacts';
 
-function toPanelMessages(): PanelMessage[] {
+function toPanelMessages(from: Recorded[] = session): PanelMessage[] {
   const messages: PanelMessage[] = [{ type: 'budgets', budgets }];
-  for (const r of session) {
+  for (const r of from) {
     if (r.method === 'vlm/ask') {
       messages.push({
         type: 'ask',
@@ -164,6 +169,37 @@ test('the recorded session draws tiers, timeline, latency charts, gate and memor
     await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     [],
   );
+  await page.close();
+});
+
+test('a session recorded from the real server draws every block at its time and tier', async () => {
+  const stats = recorded.filter((r) => r.method === 'vlm/cacheStatsChanged').at(-1)!
+    .params as unknown as CacheStatsResult;
+  const last = stats.streams[0];
+  const blocks = last.blocks!;
+  const tierCount = (tier: string) => blocks.filter((b) => b.tier === tier).length;
+  assert.ok(tierCount('ram') + tierCount('disk') > 0, 'the recording has offloaded blocks');
+  const page = await openPanel();
+  await post(page, toPanelMessages(recorded));
+
+  assert.equal(await page.locator('rect.block.sink').count(), tierCount('sink'));
+  assert.equal(await page.locator('rect.block.offloaded').count(), tierCount('ram'));
+  assert.equal(await page.locator('rect.block.disk').count(), tierCount('disk'));
+  assert.equal(await page.locator('rect.block.resident').count(), tierCount('recent'));
+  // Only the blocks brought back from the offloaded tier are marked retrieved.
+  const ask = recorded.find((r) => r.method === 'vlm/ask')!.result!;
+  const broughtBack = ask.evidence.filter((e) => e.retrieved);
+  assert.ok(broughtBack.length > 0 && broughtBack.length < ask.evidence.length);
+  assert.equal(await page.locator('rect.block.retrieved').count(), broughtBack.length);
+  // Blocks sit in time order from left to right.
+  const xs = await page
+    .locator('rect.block.offloaded, rect.block.resident')
+    .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('x'))));
+  assert.deepEqual(
+    xs,
+    [...xs].sort((a, b) => a - b),
+  );
+  await page.screenshot({ path: join(artifacts, 'diagnostics-recorded.png'), fullPage: true });
   await page.close();
 });
 
