@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import prettier from 'prettier';
 import { AskRequest, OpenStreamRequest } from '../../../protocol/protocol';
 import { FIXTURES, startServer } from '../../protocol/server/harness';
 
@@ -50,8 +51,9 @@ async function main() {
     rmSync(cacheDir, { recursive: true, force: true });
   }
   // Paths differ per machine; the panel shows only the file name.
-  const text = JSON.stringify(session, null, 2).replaceAll(FIXTURES, '/fixtures');
-  writeFileSync(OUT, `${text}\n`);
+  const text = JSON.stringify(session).replaceAll(FIXTURES, '/fixtures');
+  // Formatted as `npm run format:check` expects.
+  writeFileSync(OUT, await prettier.format(text, { filepath: OUT }));
   console.log(`recorded ${session.length} messages into ${OUT}`);
 }
 

@@ -13,7 +13,7 @@ import {
   SearchTextRequest,
   VlmErrorCodes,
 } from '../../../protocol/protocol';
-import { FIXTURES, SCREENS, startServer, withTimeout, type ServerUnderTest } from './harness';
+import { SCREENS, startServer, withTimeout, type ServerUnderTest } from './harness';
 
 const DIALOG = `${SCREENS}/windows-terminal-keybinding-edit-dialog.png`;
 
