@@ -4,7 +4,7 @@
 // 300-column piece about 0.06. Code and terminal lines are long, so reading them in
 // pieces cut where there is no ink costs less, and a short piece gives the recognizer
 // less context to misread a lone symbol from (the backticks around `x` in a code line).
-import { backgroundColour, INK_DISTANCE } from './tight-box';
+import { backgroundColour, INK_DISTANCE, tightenBox } from './tight-box';
 import type { Box, RgbImage } from './types';
 
 export interface LineSplitOptions {
@@ -15,15 +15,19 @@ export interface LineSplitOptions {
 }
 
 /**
- * Which columns of the box's middle band (the half around its centre, where a line's
- * letters are; above and below it the grown box may take in neighbouring rows) hold ink.
+ * Which columns of the box hold ink, over the rows where the box has ink at all: the
+ * line's letters with their ascenders, descenders and underscores, and any of a
+ * neighbouring row the grown box took in (which only makes cuts rarer).
  */
 function inkColumns(image: RgbImage, box: Box): boolean[] {
+  const rows = tightenBox(image, box);
   const x0 = Math.max(0, box.x);
   const x1 = Math.min(image.width - 1, box.x + box.w - 1);
-  const y0 = Math.max(0, Math.round(box.y + box.h / 4));
-  const y1 = Math.min(image.height - 1, Math.round(box.y + (box.h * 3) / 4));
-  const bg = backgroundColour(image, x0, y0, x1, y1);
+  const y0 = Math.max(0, rows.y);
+  const y1 = Math.min(image.height - 1, rows.y + rows.h - 1);
+  const outlineTop = Math.max(0, box.y);
+  const outlineBottom = Math.min(image.height - 1, box.y + box.h - 1);
+  const bg = backgroundColour(image, x0, outlineTop, x1, outlineBottom);
   const ink: boolean[] = [];
   for (let x = x0; x <= x1; x++) {
     let found = false;
@@ -67,10 +71,11 @@ export function splitAtGaps(image: RgbImage, box: Box, options: LineSplitOptions
   const maxWidth = options.maxColumns / columnsPerPixel;
   if (options.maxColumns <= 0 || box.w <= maxWidth) return [box];
   const originX = Math.max(0, box.x);
-  // The letters' height is about 40% of the grown box's. Half of that is blank only
-  // between words (a monospace space, or a wide proportional one): gaps between letters,
-  // widened where faint anti-aliased edges do not count as ink, stay narrower.
-  const minGap = Math.max(3, Math.round(box.h * 0.2));
+  // Measured on the real screenshots: blank runs between words are 0.25 to 0.55 of the
+  // grown box's height; runs inside a token (beside a narrow monospace '.', ':' or '/', or
+  // a 'T' whose bar is above the band) reach 0.24. Cutting inside a token would put a
+  // space into it ("13. 79.81.98"), so only clear word spaces are cut.
+  const minGap = Math.max(3, Math.round(box.h * 0.3));
   const cuts = blankRuns(inkColumns(image, box), originX)
     .filter(([, width]) => width >= minGap)
     .map(([centre]) => centre);

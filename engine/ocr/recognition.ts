@@ -40,8 +40,13 @@ export const DEFAULT_RECOGNITION_OPTIONS: RecognitionOptions = {
   splitColumns: 384,
 };
 
+/** How many columns wide the recognizer reads a box (before any split into pieces). */
+export function recognizerColumns(box: Box, widthScale: number): number {
+  return Math.ceil((box.w * LINE_HEIGHT * widthScale) / box.h);
+}
+
 function cropWidth(box: Box, widthScale: number): number {
-  return Math.min(MAX_WIDTH, Math.max(8, Math.ceil((box.w * LINE_HEIGHT * widthScale) / box.h)));
+  return Math.min(MAX_WIDTH, Math.max(8, recognizerColumns(box, widthScale)));
 }
 
 /**
@@ -133,7 +138,8 @@ export function widthBatches(widths: number[], batchSize: number): number[][] {
 /** Joins the readings of one line's pieces; confidence is the mean over their characters. */
 function joinPieces(pieces: DecodedText[]): DecodedText {
   if (pieces.length === 1) return pieces[0];
-  const read = pieces.filter((p) => p.text.length > 0);
+  // A piece's reading may end in a space (half the cut gap); the join adds one.
+  const read = pieces.map((p) => ({ ...p, text: p.text.trim() })).filter((p) => p.text.length > 0);
   const characters = read.reduce((n, p) => n + p.text.length, 0);
   const confidence = read.reduce((sum, p) => sum + p.confidence * p.text.length, 0);
   return {
