@@ -3,17 +3,14 @@
 // evidence, and the messages it sends back (copy, show frame, select model).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { answersHtml } from '../../../client/answers/html';
 import { AnswerHistory } from '../../../client/answers/history';
 import { launchChromium } from './chromium';
+import { openWebview, serveWebview, type WebviewHost } from './webview-host';
 
-let server: Server;
-let origin: string;
+let host: WebviewHost;
 let browser: Browser;
 // A 1x1 JPEG is enough to check a thumbnail is shown through the CSP's img-src data:.
 const PIXEL =
@@ -25,41 +22,17 @@ before(async () => {
     scriptUri: '/media/answers.js',
     styleUri: '/media/answers.css',
   });
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname === '/')
-      return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    const match = /^\/media\/(answers\.(js|css))$/.exec(url.pathname);
-    if (!match) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': match[2] === 'js' ? 'text/javascript' : 'text/css' });
-    res.end(readFileSync(join('media', match[1])));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  host = await serveWebview(html, ['answers.js', 'answers.css']);
   browser = await launchChromium();
   mkdirSync('test-artifacts', { recursive: true });
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await host?.close();
 });
 
-async function openView(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 380, height: 640 } });
-  await page.addInitScript(`
-    window.__posted = [];
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__posted.push(m),
-      getState: () => JSON.parse(sessionStorage.getItem('s') || 'null'),
-      setState: (s) => sessionStorage.setItem('s', JSON.stringify(s)),
-    });
-  `);
-  await page.goto(origin + '/');
-  return page;
-}
+const openView = () => openWebview(browser, host.origin, { width: 380, height: 640 });
 
 const posted = (page: Page) =>
   page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
@@ -124,7 +97,10 @@ test('tokens stream in, evidence shows timestamps and thumbnails, actions post b
     { type: 'copy', askId: 'a1' },
     { type: 'selectModel' },
   ]);
-  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+  assert.deepEqual(
+    await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    [],
+  );
   await page.close();
 });
 

@@ -5,8 +5,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { diagnosticsHtml } from '../../../client/diagnostics/html';
@@ -18,6 +16,7 @@ import {
 } from '../../../client/diagnostics/messages';
 import type { AskResult, CacheStatsResult } from '../../../protocol/protocol';
 import { launchChromium } from './chromium';
+import { openWebview, serveWebview, type WebviewHost } from './webview-host';
 import { themes } from './themes';
 
 interface Recorded {
@@ -63,8 +62,7 @@ function toPanelMessages(from: Recorded[] = session): PanelMessage[] {
   return messages;
 }
 
-let server: Server;
-let origin: string;
+let host: WebviewHost;
 let browser: Browser;
 
 before(async () => {
@@ -73,44 +71,17 @@ before(async () => {
     scriptUri: '/media/diagnostics.js',
     styleUri: '/media/diagnostics.css',
   });
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname === '/')
-      return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    const match = /^\/media\/(diagnostics\.(js|css))$/.exec(url.pathname);
-    if (!match) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': match[2] === 'js' ? 'text/javascript' : 'text/css' });
-    res.end(readFileSync(join('media', match[1])));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  host = await serveWebview(html, ['diagnostics.js', 'diagnostics.css']);
   browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await host?.close();
 });
 
-/** A page with acquireVsCodeApi stubbed: state kept in sessionStorage (survives reload), posts recorded. */
-async function openPanel(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
-  // A string, not a function: tsx would wrap a function's inner names in a __name helper
-  // that does not exist in the page.
-  await page.addInitScript(`
-    window.__posted = [];
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__posted.push(m),
-      getState: () => JSON.parse(sessionStorage.getItem('vscode-state') || 'null'),
-      setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
-    });
-  `);
-  await page.goto(origin + '/');
-  return page;
-}
+const openPanel = () => openWebview(browser, host.origin, { width: 900, height: 760 });
 
 async function post(page: Page, messages: PanelMessage[]) {
   await page.evaluate((ms) => ms.forEach((m) => window.postMessage(m, '*')), messages);
