@@ -5,6 +5,7 @@ import { OcrEngine } from '../../ocr/engine';
 import { analyzeScreenshot } from '../../ocr/analyze';
 import type { ScreenAnalysis } from '../../ocr/types';
 import { ExitCode, UsageError, type Command } from '../command';
+import { printable } from '../printable';
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 const boxText = (b: { x: number; y: number; w: number; h: number }) =>
@@ -78,7 +79,9 @@ Options:
         engine,
       });
       io.out(
-        values.json ? JSON.stringify(analysis, null, 2) : formatAnalysis(analysis, positionals[0]),
+        values.json
+          ? JSON.stringify(analysis, null, 2)
+          : printable(formatAnalysis(analysis, positionals[0])),
       );
       return ExitCode.ok;
     } finally {

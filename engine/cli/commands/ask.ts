@@ -23,6 +23,7 @@ import { IMAGE_EXTENSIONS } from '../../stream/image-source';
 import { adaptModel } from '../../stream/model-adapter';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
+import { printable } from '../printable';
 
 /** The text on a frame, as OCR lines joined with " | " (attached to the frame's block). */
 async function readFrameText(frame: VideoFrame, signal?: AbortSignal): Promise<string> {
@@ -173,7 +174,9 @@ Options:
       try {
         await stream.ready;
         if (!values.json && process.stderr.isTTY) process.stderr.write('\n');
-        const streamTokens = values.json ? undefined : (t: string) => process.stdout.write(t);
+        const streamTokens = values.json
+          ? undefined
+          : (t: string) => process.stdout.write(printable(t));
         const result = await stream.ask(question, {
           maxTokens,
           signal: io.signal,
@@ -277,7 +280,7 @@ function formatReport(r: AskResult, reopened: boolean): string {
   if (r.evidence.length === 0) lines.push('  (none)');
   for (const e of r.evidence.slice(0, 8))
     lines.push(
-      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${e.text}"` : ''}`,
+      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${printable(e.text)}"` : ''}`,
     );
   lines.push('', `Cache (${r.cache.policy}${reopened ? ', reopened from disk' : ''})`);
   lines.push(...formatTiers(r.cache));
