@@ -32,6 +32,9 @@ interface VideoResult {
   sceneChanges: number;
 }
 
+/** Output options shared by the benchmark's generated recordings: H.264 as screen recorders write it. */
+const H264_OUTPUT = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p'];
+
 function ffmpeg(path: string, args: string[]): void {
   const result = spawnSync(path, ['-hide_banner', '-nostdin', '-y', ...args], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr.slice(-1500)}`);
@@ -83,14 +86,7 @@ async function generateScreenRecording(
     String(seconds),
     '-r',
     '30',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
+    ...H264_OUTPUT,
     out,
   ]);
   return out;
@@ -98,21 +94,7 @@ async function generateScreenRecording(
 
 function scaleTo1080p(dir: string, ffmpegPath: string, input: string): string {
   const out = join(dir, 'lazygit-1080p.mp4');
-  ffmpeg(ffmpegPath, [
-    '-i',
-    input,
-    '-vf',
-    'scale=1920:1080,fps=30',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    out,
-  ]);
+  ffmpeg(ffmpegPath, ['-i', input, '-vf', 'scale=1920:1080,fps=30', ...H264_OUTPUT, out]);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, truncateSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
 import { openStream, type OpenStreamOptions } from '../../../engine/stream';
 import { syntheticModel, tempDir } from './helpers';
@@ -39,12 +39,18 @@ function options(cacheDir: string, warnings: string[] = []): OpenStreamOptions {
   };
 }
 
-test('a video is encoded once; reopening reuses the saved stream and answers identically', async (t) => {
+/** A fresh video in a temp dir, encoded once into a stream saved under <dir>/cache. */
+async function encodedStream(t: TestContext) {
   const dir = tempDir(t);
   const video = makeVideo(dir);
   const cacheDir = join(dir, 'cache');
   const first = await openStream(video, options(cacheDir));
   await first.ready;
+  return { dir, video, cacheDir, first };
+}
+
+test('a video is encoded once; reopening reuses the saved stream and answers identically', async (t) => {
+  const { video, cacheDir, first } = await encodedStream(t);
   assert.equal(first.reopened, false);
   assert.ok(first.persistDir?.startsWith(join(cacheDir, 'streams')));
   const a = await first.ask(question, { maxTokens: 6, withLogits: true });
@@ -71,11 +77,7 @@ test('a video is encoded once; reopening reuses the saved stream and answers ide
 });
 
 test('a corrupted or truncated block file is reported and left out, never used silently', async (t) => {
-  const dir = tempDir(t);
-  const video = makeVideo(dir);
-  const cacheDir = join(dir, 'cache');
-  const first = await openStream(video, options(cacheDir));
-  await first.ready;
+  const { video, cacheDir, first } = await encodedStream(t);
   await first.close();
   const streamDir = first.persistDir!;
   const blocks = readdirSync(streamDir)
@@ -100,11 +102,7 @@ test('a corrupted or truncated block file is reported and left out, never used s
 });
 
 test('a damaged sink file makes the saved stream unusable: it is re-encoded with a warning', async (t) => {
-  const dir = tempDir(t);
-  const video = makeVideo(dir);
-  const cacheDir = join(dir, 'cache');
-  const first = await openStream(video, options(cacheDir));
-  await first.ready;
+  const { video, cacheDir, first } = await encodedStream(t);
   const a = await first.ask(question, { maxTokens: 4 });
   await first.close();
   truncateSync(join(first.persistDir!, 'sink.kvb'), 10);
@@ -139,11 +137,7 @@ test('an unwritable cache directory degrades to RAM with a warning', async (t) =
 });
 
 test('the cache directory keeps to its disk budget, removing least recently used streams', async (t) => {
-  const dir = tempDir(t);
-  const video = makeVideo(dir);
-  const cacheDir = join(dir, 'cache');
-  const first = await openStream(video, options(cacheDir));
-  await first.ready;
+  const { video, cacheDir, first } = await encodedStream(t);
   await first.close();
   mkdirSync(join(cacheDir, 'streams', 'old-stream'), { recursive: true });
   writeFileSync(join(cacheDir, 'streams', 'old-stream', 'manifest.json'), Buffer.alloc(64 * 1024));
