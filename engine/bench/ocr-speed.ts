@@ -40,6 +40,7 @@ const RECORDINGS = ['lazygit-nuke-working-tree.mp4', 'vscode-cowsay-virtual-docu
 const UNTUNED: OcrEngineOptions = {
   detection: { maxSide: 100_000 },
   recognition: { batchSize: 1, splitColumns: 0 },
+  contextReread: false,
 };
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -4,6 +4,12 @@ export interface DecodedText {
   text: string;
   /** Mean probability of the characters kept; 0 when none were. */
   confidence: number;
+  /**
+   * Where each character of `text` was read, and its probability. `at` is the timestep's
+   * centre as a fraction of the input width here; recognition.ts turns it into an image x,
+   * so a caller can split one reading by position.
+   */
+  characters?: { at: number; p: number }[];
 }
 
 /**
@@ -15,12 +21,13 @@ export function ctcGreedyDecode(
   offset: number,
   steps: number,
   classes: number,
-  characters: string[],
+  alphabet: string[],
 ): DecodedText {
   let text = '';
   let sum = 0;
   let kept = 0;
   let previous = -1;
+  const characters: { at: number; p: number }[] = [];
   for (let t = 0; t < steps; t++) {
     const row = offset + t * classes;
     let best = 0;
@@ -33,11 +40,14 @@ export function ctcGreedyDecode(
       }
     }
     if (best !== 0 && best !== previous) {
-      text += characters[best] ?? '';
+      const character = alphabet[best] ?? '';
+      text += character;
+      // One entry per code point, as `[...text]` iterates.
+      for (const _ of character) characters.push({ at: (t + 0.5) / steps, p: bestProb });
       sum += bestProb;
       kept++;
     }
     previous = best;
   }
-  return { text, confidence: kept ? sum / kept : 0 };
+  return { text, confidence: kept ? sum / kept : 0, characters };
 }

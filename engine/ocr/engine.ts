@@ -14,13 +14,22 @@ import {
   type OcrSessionSettings,
 } from './models';
 import {
+  contextCrop,
+  DEFAULT_CONTEXT_REREAD_OPTIONS,
+  rereadTargets,
+  tokenPart,
+  type ContextRereadOptions,
+} from './context-reread';
+import {
   DEFAULT_RECOGNITION_OPTIONS,
+  recognizeCrops,
   recognizeText,
   recognizerColumns,
   type RecognitionOptions,
 } from './recognition';
 import type { DecodedText } from './ctc';
 import type { RecognitionCache } from './recognition-cache';
+import { trimOverlaps } from './overlap-trim';
 import { tightenBox } from './tight-box';
 import type { Box, RgbImage } from './types';
 
@@ -39,6 +48,12 @@ export interface OcrEngineOptions extends OcrSessionOptions {
    * 0 turns it off.
    */
   rereadBelow?: number;
+  /**
+   * Short tokens (key chords, prompt symbols) read again with part of the word beside
+   * them, and ink beside a read text that no box covered (context-reread.ts); false turns
+   * it off.
+   */
+  contextReread?: Partial<ContextRereadOptions> | false;
 }
 
 export interface RecognizedText {
@@ -142,6 +157,54 @@ export class OcrEngine {
     });
   }
 
+  /**
+   * Reads short tokens again beside their row neighbour. A context reading replaces the
+   * token's own only when it keeps what was read and adds to it (`c` -> `^c`): context
+   * also misleads (a reverse-video `^W` read beside plain text loses its caret). Ink no
+   * box covered becomes a new text when it reads confidently.
+   */
+  private async readTokensInContext(
+    image: RgbImage,
+    texts: RecognizedText[],
+    signal?: AbortSignal,
+    cache?: RecognitionCache,
+  ): Promise<RecognizedText[]> {
+    if (this.options.contextReread === false) return texts;
+    const options = { ...DEFAULT_CONTEXT_REREAD_OPTIONS, ...this.options.contextReread };
+    const targets = rereadTargets(image, texts, options);
+    if (!targets.length) return texts;
+    const crops = targets.map((t) => contextCrop(image, t, texts[t.neighbour].box, options));
+    const probes = cache ? crops.map((box) => cache.probe(image, box)) : [];
+    const unread = cache ? crops.filter((_, i) => !probes[i].text) : crops;
+    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
+    const fresh = await recognizeCrops(
+      this.recognizer,
+      image,
+      unread,
+      this.characters,
+      recognition,
+      signal,
+    );
+    let next = 0;
+    const read = cache ? probes.map((p) => p.text ?? fresh[next++]) : fresh;
+    probes.forEach((probe, i) => cache?.remember(crops[i], probe, read[i]));
+    const minConfidence = this.options.minConfidence ?? 0.5;
+    const result = texts.map((t) => ({ ...t }));
+    targets.forEach((target, k) => {
+      const part = tokenPart(read[k], target, texts[target.neighbour].box);
+      const text = cleanText(part.text);
+      if (!text || part.confidence < minConfidence) return;
+      if (target.text === undefined) {
+        result.push({ text, box: tightenBox(image, target.box), confidence: part.confidence });
+        return;
+      }
+      const own = result[target.text];
+      if (text.length > own.text.length && text.includes(own.text))
+        result[target.text] = { ...own, text, confidence: part.confidence };
+    });
+    return result;
+  }
+
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.queue.then(job, job);
     this.queue = run.catch(() => undefined);
@@ -176,13 +239,22 @@ export class OcrEngine {
     const decoded = known.length ? known.map((k) => k ?? read[next++]) : read;
     await this.rereadUnsure(image, boxes, decoded, known, signal);
     probes.forEach((probe, i) => cache?.remember(boxes[i], probe, decoded[i]));
+    const minConfidence = this.options.minConfidence ?? 0.5;
+    const placed = decoded
+      .map((d, i) => ({
+        text: d.text,
+        box: boxes[i],
+        confidence: d.confidence,
+        characterX: d.characters?.map((c) => c.at),
+      }))
+      .filter((t) => t.text.trim().length > 0 && t.confidence >= minConfidence)
+      .map((t) => ({ ...t, box: tightenBox(image, t.box) }));
+    const kept = trimOverlaps(placed)
+      .map(({ text, box, confidence }) => ({ text: cleanText(text), box, confidence }))
+      .filter((t) => t.text.length > 0);
+    const texts = await this.readTokensInContext(image, kept, signal, cache);
     cache?.endFrame();
     const t2 = now();
-    const minConfidence = this.options.minConfidence ?? 0.5;
-    const texts = decoded
-      .map((d, i) => ({ text: cleanText(d.text), box: boxes[i], confidence: d.confidence }))
-      .filter((t) => t.text.length > 0 && t.confidence >= minConfidence)
-      .map((t) => ({ ...t, box: tightenBox(image, t.box) }));
     return {
       width: image.width,
       height: image.height,

@@ -108,9 +108,13 @@ async function recognizeBatch(
   const probs = output[session.outputNames[0]];
   const [, steps, classes] = probs.dims;
   const values = probs.data as Float32Array;
-  const decoded = boxes.map((_, i) =>
-    ctcGreedyDecode(values, i * steps * classes, steps, classes, characters),
-  );
+  const decoded = boxes.map((box, i) => {
+    const read = ctcGreedyDecode(values, i * steps * classes, steps, classes, characters);
+    // Fraction of the padded input -> image x: the crop fills `widths[i]` of `stride` columns.
+    const toImageX = (at: number) => box.x + ((at * stride) / widths[i]) * box.w;
+    read.characters = read.characters?.map((c) => ({ at: toImageX(c.at), p: c.p }));
+    return read;
+  });
   input.dispose?.();
   probs.dispose?.();
   return decoded;
@@ -164,7 +168,8 @@ export async function recognizeText(
   return pieces.map((p) => joinPieces(read.slice(next, (next += p.length))));
 }
 
-async function recognizeCrops(
+/** Reads each box whole, without cutting long lines into pieces. */
+export async function recognizeCrops(
   session: ort.InferenceSession,
   image: RgbImage,
   boxes: Box[],
