@@ -250,6 +250,7 @@ export class OcrEngine {
       .filter((t) => t.text.trim().length > 0 && t.confidence >= minConfidence)
       .map((t) => ({ ...t, box: tightenBox(image, t.box) }));
     const kept = trimOverlaps(placed)
+      .map((t, i) => (t.box === placed[i].box ? t : { ...t, box: tightenBox(image, t.box) }))
       .map(({ text, box, confidence }) => ({ text: cleanText(text), box, confidence }))
       .filter((t) => t.text.length > 0);
     const texts = await this.readTokensInContext(image, kept, signal, cache);

@@ -12,7 +12,10 @@ export interface PlacedReading {
   characterX?: number[];
 }
 
-/** Texts with the characters read inside a right-hand neighbour's box removed. */
+/**
+ * Texts with the characters read inside a right-hand neighbour's box removed, and their
+ * boxes ended where the neighbour's begins (the caller tightens them to the ink again).
+ */
 export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
   return texts.map((t, i) => {
     if (!t.characterX) return t;
@@ -25,13 +28,12 @@ export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
     // A CTC step fires near a glyph's left edge, so a letter cut in half by the left box's
     // edge can read a little before the neighbour's ink starts.
     const edge = cut - 0.2 * t.box.h;
-    const keep = characters.map((_, k) => (t.characterX?.[k] ?? 0) < edge);
-    if (keep.every(Boolean)) return t;
     const text = characters
-      .filter((_, k) => keep[k])
+      .filter((_, k) => (t.characterX?.[k] ?? 0) < edge)
       .join('')
       .trim();
     if (!text) return t;
+    // The box gives the overlap back too, even when no character fell in it.
     return { ...t, text, box: { ...t.box, w: Math.max(1, cut - t.box.x) } };
   });
 }
