@@ -176,7 +176,13 @@ export class OcrEngine {
     const crops = targets.map((t) => contextCrop(image, t, texts[t.neighbour].box, options));
     const probes = cache ? crops.map((box) => cache.probe(image, box)) : [];
     const unread = cache ? crops.filter((_, i) => !probes[i].text) : crops;
-    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
+    // One crop per run: these readings hang on a character or two, and a batch's padding
+    // (grey beyond a crop's right edge) changed the `~` of a prompt into nothing.
+    const recognition = {
+      ...DEFAULT_RECOGNITION_OPTIONS,
+      ...this.options.recognition,
+      batchSize: 1,
+    };
     const fresh = await recognizeCrops(
       this.recognizer,
       image,
