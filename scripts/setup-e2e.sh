@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the code-server end-to-end suite (test/e2e/) needs: Debian's chromium and
-# code-server 4.99.4 (VS Code 1.99.3's web build, the last one that runs on Node 20).
+# code-server 4.99.4 (VS Code 1.99.3's web build, the last one that runs on Node 20); and
+# Xvfb, the X server the screen-capture ingest test records from.
 # code-server goes into its own folder outside the project's node_modules, so the project's
 # dependency tree is untouched. Re-running is cheap: each step is skipped when done.
 #
@@ -14,7 +15,7 @@ CODE_SERVER_VERSION=4.99.4
 E2E_DIR="${VLM_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vlm-stream-e2e}"
 
 install_debian_packages() {
-  local wanted=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
+  local wanted=(chromium xvfb ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
   local missing=()
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
