@@ -28,7 +28,7 @@ import {
   type RecognitionOptions,
 } from './recognition';
 import type { DecodedText } from './ctc';
-import type { RecognitionCache } from './recognition-cache';
+import { readThroughCache, type RecognitionCache } from './recognition-cache';
 import { trimOverlaps } from './overlap-trim';
 import { tightenBox } from './tight-box';
 import type { Box, RgbImage } from './types';
@@ -174,8 +174,6 @@ export class OcrEngine {
     const targets = rereadTargets(image, texts, options);
     if (!targets.length) return texts;
     const crops = targets.map((t) => contextCrop(image, t, texts[t.neighbour].box, options));
-    const probes = cache ? crops.map((box) => cache.probe(image, box)) : [];
-    const unread = cache ? crops.filter((_, i) => !probes[i].text) : crops;
     // One crop per run: these readings hang on a character or two, and a batch's padding
     // (grey beyond a crop's right edge) changed the `~` of a prompt into nothing.
     const recognition = {
@@ -183,17 +181,10 @@ export class OcrEngine {
       ...this.options.recognition,
       batchSize: 1,
     };
-    const fresh = await recognizeCrops(
-      this.recognizer,
-      image,
-      unread,
-      this.characters,
-      recognition,
-      signal,
+    const { decoded: read, remember } = await readThroughCache(image, crops, cache, (unread) =>
+      recognizeCrops(this.recognizer, image, unread, this.characters, recognition, signal),
     );
-    let next = 0;
-    const read = cache ? probes.map((p) => p.text ?? fresh[next++]) : fresh;
-    probes.forEach((probe, i) => cache?.remember(crops[i], probe, read[i]));
+    remember();
     const minConfidence = this.options.minConfidence ?? 0.5;
     const result = texts.map((t) => ({ ...t }));
     targets.forEach((target, k) => {
@@ -230,21 +221,11 @@ export class OcrEngine {
     signal?.throwIfAborted();
     const boxes = detected.map((d) => d.box);
     const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
-    const probes = cache ? boxes.map((box) => cache.probe(image, box)) : [];
-    const known = probes.map((p) => p.text);
-    const unread = cache ? boxes.filter((_, i) => !known[i]) : boxes;
-    const read = await recognizeText(
-      this.recognizer,
-      image,
-      unread,
-      this.characters,
-      recognition,
-      signal,
+    const { decoded, known, remember } = await readThroughCache(image, boxes, cache, (unread) =>
+      recognizeText(this.recognizer, image, unread, this.characters, recognition, signal),
     );
-    let next = 0;
-    const decoded = known.length ? known.map((k) => k ?? read[next++]) : read;
     await this.rereadUnsure(image, boxes, decoded, known, signal);
-    probes.forEach((probe, i) => cache?.remember(boxes[i], probe, decoded[i]));
+    remember();
     const minConfidence = this.options.minConfidence ?? 0.5;
     const placed = decoded
       .map((d, i) => ({

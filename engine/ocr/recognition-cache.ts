@@ -88,3 +88,35 @@ export class RecognitionCache {
     this.current = [];
   }
 }
+
+export interface CachedReading {
+  /** One reading per box: the cache's where the crop is unchanged, else a fresh one. */
+  decoded: DecodedText[];
+  /** The cache's readings (undefined where the crop was read afresh). */
+  known: (DecodedText | undefined)[];
+  /** Stores `decoded` (as it is by then) for the next frame to compare with. */
+  remember: () => void;
+}
+
+/**
+ * Reads the boxes through an optional cache: only crops the cache does not know go to
+ * `read`. Call `remember` once the readings are final (a caller may improve some first).
+ */
+export async function readThroughCache(
+  image: RgbImage,
+  boxes: Box[],
+  cache: RecognitionCache | undefined,
+  read: (unread: Box[]) => Promise<DecodedText[]>,
+): Promise<CachedReading> {
+  if (!cache) {
+    const decoded = await read(boxes);
+    return { decoded, known: boxes.map(() => undefined), remember: () => undefined };
+  }
+  const probes = boxes.map((box) => cache.probe(image, box));
+  const known = probes.map((p) => p.text);
+  const fresh = await read(boxes.filter((_, i) => !known[i]));
+  let next = 0;
+  const decoded = known.map((k) => k ?? fresh[next++]);
+  const remember = () => probes.forEach((probe, i) => cache.remember(boxes[i], probe, decoded[i]));
+  return { decoded, known, remember };
+}
