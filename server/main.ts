@@ -10,7 +10,12 @@ import {
 import { ENGINE_WORKER_ROLE } from './engine-host/host';
 import { runEngineWorker } from './engine-host/worker';
 import { startSession } from './session';
-import { ArgsError, SERVER_USAGE, parseTransport, type Transport } from './transport/args';
+import {
+  ArgsError,
+  SERVER_USAGE,
+  parseTransport,
+  type Transport,
+} from '../engine/cli/server-transport';
 import { authenticate, writeRefusal } from './transport/socket-auth';
 import { listenForSessions } from './transport/socket-listener';
 

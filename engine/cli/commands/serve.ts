@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, UsageError, type Command } from '../command';
 import { SERVE_HTTP_USAGE, serveHttp } from './serve-http';
+import { ArgsError, parseTransportArgs, transportFlags } from '../server-transport';
 
 /** The folder holding this package's package.json (works from sources and from dist/). */
 export function packageRoot(start = __dirname): string {
@@ -39,47 +40,13 @@ export function serverEntry(root = packageRoot()): string[] {
 }
 
 /** Checks the flags here, so mistakes get `vlm serve` usage; returns the server's arguments. */
-export function serveArgs(args: string[]): string[] {
-  let values;
+export function serveArgs(args: string[], env: NodeJS.ProcessEnv = process.env): string[] {
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        stdio: { type: 'boolean' },
-        'node-ipc': { type: 'boolean' },
-        socket: { type: 'string' },
-        token: { type: 'string' },
-        host: { type: 'string' },
-        clientProcessId: { type: 'string' },
-      },
-    }));
+    return transportFlags(parseTransportArgs(args, env));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof ArgsError) throw new UsageError(error.message);
+    throw error;
   }
-  const transports = [values.stdio, values['node-ipc'], values.socket !== undefined].filter(
-    Boolean,
-  );
-  if (transports.length > 1) throw new UsageError('choose one of --stdio, --node-ipc, --socket');
-  if (values.socket !== undefined) {
-    const port = Number(values.socket);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--socket: '${values.socket}' is not a port number (0-65535)`);
-    if (!values.token && !process.env.VLM_SERVE_TOKEN)
-      throw new UsageError(
-        '--socket requires --token TOKEN (or the VLM_SERVE_TOKEN environment variable)',
-      );
-  } else if (values.token !== undefined || values.host !== undefined) {
-    throw new UsageError('--token and --host apply only to --socket');
-  }
-  const out: string[] = [];
-  if (values['node-ipc']) out.push('--node-ipc');
-  else if (values.socket !== undefined) {
-    out.push('--socket', values.socket);
-    if (values.host) out.push('--host', values.host);
-  } else out.push('--stdio');
-  if (values.clientProcessId) out.push(`--clientProcessId=${values.clientProcessId}`);
-  return out;
 }
 
 export const serveCommand: Command = {

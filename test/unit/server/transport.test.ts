@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { parseTransport } from '../../../server/transport/args';
+import { parseTransport } from '../../../engine/cli/server-transport';
 import { authenticate, tokensMatch } from '../../../server/transport/socket-auth';
 import { serveArgs } from '../../../engine/cli/commands/serve';
 
@@ -33,8 +33,17 @@ describe('server transport arguments', () => {
       '--host',
       '0.0.0.0',
     ]);
-    assert.deepEqual(serveArgs([]), ['--stdio']);
-    assert.throws(() => serveArgs(['--stdio', '--token', 'x']), /only to --socket/);
+    assert.deepEqual(serveArgs([], {}), ['--stdio']);
+    assert.deepEqual(serveArgs(['--node-ipc', '--clientProcessId=12'], {}), [
+      '--node-ipc',
+      '--clientProcessId=12',
+    ]);
+    assert.throws(() => serveArgs(['--stdio', '--token', 'x'], {}), /only apply to --socket/);
+    assert.throws(() => serveArgs(['--socket', '9000'], {}), /needs a token/);
+    assert.throws(
+      () => serveArgs(['--bogus'], {}),
+      (e: Error) => e.name === 'UsageError',
+    );
   });
 });
 
