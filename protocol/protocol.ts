@@ -111,10 +111,11 @@ export interface VlmSettings {
   /** Disk budget for saved encoded streams under the cache directory. */
   cache?: { diskBudgetMB?: number };
   /**
-   * Generation by an OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp) for asks on
-   * file streams: the engine still ingests and retrieves; the retrieved frames go to the
-   * server. Empty baseUrl: answer locally. The API key never travels in settings: the
-   * server process reads VLM_REMOTE_API_KEY from its own environment.
+   * Generation by an OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp): the engine
+   * still ingests and retrieves; the retrieved frames go to the server (a file's decoded
+   * again; a live stream's from the stills it keeps when this is set as it opens). Empty
+   * baseUrl: answer locally. The API key never travels in settings: the server process
+   * reads VLM_REMOTE_API_KEY from its own environment.
    */
   remote?: { baseUrl?: string; model?: string };
 }

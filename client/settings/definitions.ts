@@ -226,7 +226,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: 'string',
     default: '',
     description:
-      'OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp) that answers questions about video files, e.g. http://gpu-host:8000/v1. The engine still ingests and retrieves; the retrieved frames are sent with their times. Empty: answer with the local model. The API key is read from VLM_REMOTE_API_KEY where the language server runs.',
+      'OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp) that answers questions about videos, e.g. http://gpu-host:8000/v1. The engine still ingests and retrieves; the retrieved frames are sent with their times (live streams opened while this is set keep their frames as stills for it). Empty: answer with the local model. The API key is read from VLM_REMOTE_API_KEY where the language server runs.',
     scope: 'machine',
     env: 'VLM_REMOTE_BASE_URL',
   },

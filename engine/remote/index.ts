@@ -22,3 +22,4 @@ export {
 } from './keyframes';
 export { extractKeyframes, type ExtractOptions } from './video-keyframes';
 export { remoteGenerator, type RemoteGeneratorOptions } from './stream-generator';
+export { StillStore, type StillStoreOptions } from './still-store';

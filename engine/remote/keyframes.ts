@@ -15,8 +15,11 @@ import { RemoteChatBackend } from './client';
 export interface Keyframe {
   /** Seconds from the start of the stream. */
   timeSeconds: number;
-  /** Decoded pixels (RGB or RGBA, as the decoder hands them over), or an image file's path. */
-  image: ChatImage | string;
+  /**
+   * Decoded pixels (RGB or RGBA, as the decoder hands them over), or an image file's path.
+   * Absent when a live stream no longer keeps the still: the time and text are sent alone.
+   */
+  image?: ChatImage | string;
   /** On-screen text recognised in this frame, if any: it helps the remote model read small print. */
   text?: string;
 }
@@ -90,9 +93,13 @@ export async function buildKeyframeMessages(
   if (!question.trim()) throw new Error('the question is empty');
   const parts: ChatPart[] = [];
   for (const frame of [...keyframes].sort((a, b) => a.timeSeconds - b.timeSeconds)) {
-    const label = `Frame at ${formatTimestamp(frame.timeSeconds)}:`;
-    parts.push({ type: 'text', text: label });
-    parts.push({ type: 'image', image: await loadImage(frame.image) });
+    const time = formatTimestamp(frame.timeSeconds);
+    if (frame.image) {
+      parts.push({ type: 'text', text: `Frame at ${time}:` });
+      parts.push({ type: 'image', image: await loadImage(frame.image) });
+    } else {
+      parts.push({ type: 'text', text: `Frame at ${time} (image no longer kept).` });
+    }
     if (frame.text?.trim())
       parts.push({ type: 'text', text: `Text on screen: ${frame.text.trim()}` });
   }

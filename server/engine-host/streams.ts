@@ -28,6 +28,7 @@ import {
   RemoteChatBackend,
   remoteConfigured,
   remoteGenerator,
+  StillStore,
   resolveRemoteConfig,
 } from '../../engine/remote';
 import type { ExternalGenerator } from '../../engine/stream';
@@ -51,6 +52,8 @@ interface OpenedStream {
   framesEstimate?: number;
   timer: NodeJS.Timeout;
   lastRetrieved?: CacheStats['lastRetrieved'];
+  /** A live stream's sampled frames, kept for a remote server when vlm.remote was set at open. */
+  stills?: StillStore;
 }
 
 const streams = new Map<string, OpenedStream>();
@@ -85,12 +88,15 @@ export async function openVideoStream(
   const limit = (items: AsyncIterable<IngestItem>) =>
     params.maxFrames ? take(items, params.maxFrames) : items;
   const streamId = `stream-${nextId++}`;
+  // A live source cannot be rewound: keep its stills if a remote server may be asked.
+  const stills =
+    source.kind !== 'file' && remoteConfigured(settings.remote) ? new StillStore() : undefined;
   let stream: VideoStream;
   try {
     stream = await openStream(
       source.kind === 'file'
         ? requirePath(source.uri, 'source.uri')
-        : { kind: 'live', frames: limit(liveFrames(source, fps, encoding.signal)) },
+        : { kind: 'live', frames: limit(liveFrames(source, fps, encoding.signal, stills)) },
       {
         model: loaded.stream,
         fps,
@@ -112,6 +118,7 @@ export async function openVideoStream(
     fps,
     stream,
     encoding,
+    stills,
     framesEstimate:
       media?.durationS !== undefined ? Math.max(1, Math.round(media.durationS * fps)) : undefined,
     summary: {
@@ -378,8 +385,12 @@ async function* liveFrames(
   source: Exclude<StreamSource, { kind: 'file' }>,
   fps: number,
   signal: AbortSignal,
+  stills?: StillStore,
 ): AsyncIterable<IngestItem> {
-  for await (const frame of decodeFrames(toIngestSpec(source), { fps, signal })) yield frame;
+  for await (const frame of decodeFrames(toIngestSpec(source), { fps, signal })) {
+    await stills?.add(frame);
+    yield frame;
+  }
 }
 
 function toIngestSpec(source: Exclude<StreamSource, { kind: 'file' }>): LiveSourceSpec {
@@ -491,23 +502,27 @@ function evidenceReason(scores: Record<string, number>): string | undefined {
 
 /**
  * Generation by the remote server of the `vlm.remote` settings (or VLM_REMOTE_* in this
- * process's environment), for file streams; undefined answers locally. Live sources keep
- * no frames to send, so they always answer locally.
+ * process's environment); undefined answers locally. File streams send frames decoded
+ * again at the evidence times; live streams send the stills they kept, which they do only
+ * when the remote server was configured as the stream opened (else they answer locally).
  */
 function remoteGeneratorFor(opened: OpenedStream): ExternalGenerator | undefined {
   const settings = engineSettings().remote;
   const source = opened.summary.source;
-  if (!remoteConfigured(settings) || source.kind !== 'file') return undefined;
+  if (!remoteConfigured(settings) || (source.kind !== 'file' && !opened.stills)) return undefined;
   let config;
   try {
     config = resolveRemoteConfig(settings);
   } catch (error) {
     throw new EngineError(VlmErrorCodes.InvalidParams, `vlm.remote: ${(error as Error).message}`);
   }
+  const backend = new RemoteChatBackend(config);
+  if (source.kind !== 'file')
+    return remoteGenerator({ source: { kind: 'stills', store: opened.stills! }, backend });
   const path = requirePath(source.uri, 'source.uri');
   return remoteGenerator({
     source: { kind: mediaKind(path) === 'image' ? 'image' : 'video', path },
-    backend: new RemoteChatBackend(config),
+    backend,
     ffmpegPath: engineSettings().ffmpegPath || undefined,
   });
 }

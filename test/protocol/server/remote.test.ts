@@ -1,11 +1,17 @@
 // The server hands generation to a remote OpenAI-compatible server when `vlm.remote` is
 // set: it still opens, encodes and retrieves locally; the answer comes from the remote
-// side (our own endpoint here, serving the real tiny reference model).
+// side (our own endpoint here, serving the real tiny reference model). A file stream sends
+// frames decoded again from the file; a live stream (here a recording served over HTTP)
+// sends the stills it kept as they arrived.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
 import type { ChatBackend } from '../../../engine/openai/backend';
 import { LocalModelBackend } from '../../../engine/openai/local-backend';
 import { startHttpServer } from '../../../engine/openai/server';
@@ -19,6 +25,8 @@ describe('asks answered by a remote server (vlm.remote)', () => {
   let endpoint: Awaited<ReturnType<typeof startHttpServer>>;
   let server: ServerUnderTest;
   const remoteAnswers: string[] = [];
+  /** How many images each remote request carried. */
+  const remoteImages: number[] = [];
 
   before(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), 'vlm-remote-protocol-'));
@@ -27,6 +35,9 @@ describe('asks answered by a remote server (vlm.remote)', () => {
     const recorded: ChatBackend = {
       listModels: () => local.listModels(),
       async *generate(request, signal) {
+        remoteImages.push(
+          request.messages.flatMap((m) => m.content).filter((p) => p.type === 'image').length,
+        );
         let text = '';
         for await (const event of local.generate(request, signal)) {
           if (event.type === 'text') text += event.text;
@@ -75,5 +86,48 @@ describe('asks answered by a remote server (vlm.remote)', () => {
     assert.equal(result.answer, remoteAnswers[0].trim());
     assert.equal(tokens.join('').trim(), result.answer);
     assert.ok(result.evidence.length > 0, 'retrieval ran locally');
+    assert.ok(remoteImages[0] > 0, 'the evidence frames went with the question');
+  });
+
+  it('a live stream sends the stills it kept while ingesting', async () => {
+    // A network source that cannot be rewound: four seconds of the film as Matroska over HTTP.
+    const mkv = join(cacheDir, 'live.mkv');
+    execFileSync(resolveFfmpeg().path, [
+      ...['-v', 'error', '-i', `${FIXTURES}/silent-film-street-scene.mp4`],
+      ...['-t', '4', '-c', 'copy', '-y', mkv],
+    ]);
+    const bytes = readFileSync(mkv);
+    const http = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'video/x-matroska' }).end(bytes),
+    );
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/live.mkv`;
+      const summary = await withTimeout(
+        server.connection.sendRequest(OpenStreamRequest, {
+          source: { kind: 'url', url },
+          sampleFps: 1,
+          waitForEncoding: true,
+        }),
+        120_000,
+        'openStream (live)',
+      );
+      const asked = remoteAnswers.length;
+      const result = await withTimeout(
+        server.connection.sendRequest(AskRequest, {
+          askId: 'remote-live',
+          streamId: summary.streamId,
+          question: 'What happens on the sidewalk?',
+          maxTokens: 6,
+        }),
+        60_000,
+        'ask (live)',
+      );
+      assert.equal(remoteAnswers.length, asked + 1, 'the live question went to the remote server');
+      assert.equal(result.answer, remoteAnswers[asked].trim());
+      assert.ok(remoteImages[asked] > 0, 'kept stills went with the question');
+    } finally {
+      http.close();
+    }
   });
 });

@@ -39,7 +39,7 @@ test('extractKeyframes gives one downscaled still per time, and names a time pas
     );
     const colours = [];
     for (const frame of frames) {
-      assert.ok(typeof frame.image !== 'string' && frame.image.kind === 'encoded');
+      assert.ok(frame.image && typeof frame.image !== 'string' && frame.image.kind === 'encoded');
       const { data, info } = await sharp(frame.image.bytes)
         .raw()
         .toBuffer({ resolveWithObject: true });
