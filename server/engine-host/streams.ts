@@ -388,7 +388,8 @@ async function* liveFrames(
   stills?: StillStore,
 ): AsyncIterable<IngestItem> {
   for await (const frame of decodeFrames(toIngestSpec(source), { fps, signal })) {
-    await stills?.add(frame);
+    // A still that fails to encode costs the remote server that one image, not the stream.
+    await stills?.add(frame).catch(() => undefined);
     yield frame;
   }
 }
