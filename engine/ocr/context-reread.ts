@@ -3,7 +3,8 @@
 // it reads the same token correctly when the crop runs on into the word beside it
 // (`^c Quit`). So each short token is read again inside a crop that takes in a little of
 // its row neighbour, and only the characters that fall on the token are kept: the token
-// stays its own element, with its own box.
+// stays its own element, with its own box. Ink beside a text that no box covers (tokens
+// the detector missed, missed-ink.ts) is read the same way.
 import type { DecodedText } from './ctc';
 import { DEFAULT_MISSED_INK_OPTIONS, findMissedInk, sharesRow } from './missed-ink';
 import type { Box, RgbImage } from './types';
@@ -20,7 +21,7 @@ export interface ContextRereadOptions {
 }
 
 // Measured on the 9 real screenshots (fixtures/real): these settings read 141 of 147
-// verified strings, against 133 without the reread. Tokens up to 1.6 heights wide (the
+// verified strings, against 134 with the reread turned off. Tokens up to 1.6 heights wide (the
 // first try) missed chords whose detector box had taken in the next word's first letter
 // (`s S`); a gap of 1.2 heights missed a faded tab number (`1  Settings`); two heights
 // of context read `c Quit` where three read `^c Quit` (four read no more).
