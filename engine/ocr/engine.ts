@@ -186,7 +186,7 @@ export class OcrEngine {
     );
     remember();
     const minConfidence = this.options.minConfidence ?? 0.5;
-    const result = texts.map((t) => ({ ...t }));
+    const result = [...texts];
     targets.forEach((target, k) => {
       const part = tokenPart(read[k], target, texts[target.neighbour].box);
       const text = cleanText(part.text);
