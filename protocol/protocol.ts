@@ -267,7 +267,10 @@ export type StreamStatusParams = StreamSummary;
 export interface AskParams extends WorkDoneParams {
   /** The client's id for this ask; `vlm/askToken` notifications carry it. Unique per connection. */
   askId: string;
-  /** The stream to ask about. Either streamId or image is required. */
+  /**
+   * The stream to ask about. Either streamId or image is required. A stream that has not
+   * encoded a frame yet is waited for (until its first frame, or until encoding ends).
+   */
   streamId?: string;
   /** Ask about a single image instead of a stream. */
   image?: ImageRef;

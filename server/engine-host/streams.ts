@@ -204,6 +204,7 @@ async function askOpened(
   let result: EngineAskResult;
   let tokens = 0;
   try {
+    await firstFrameEncoded(opened, ctx.signal);
     result = await opened.stream.ask(params.question, {
       signal: ctx.signal,
       maxTokens: params.maxTokens,
@@ -365,6 +366,27 @@ function encodingProgress(opened: OpenedStream): { message: string; percentage?:
     message: `${s.label}: ${s.framesEncoded} frames encoded, ${s.framesSkipped} unchanged skipped`,
     percentage,
   };
+}
+
+/** How often an ask that came before the first frame looks again. */
+const FIRST_FRAME_POLL_MS = 50;
+
+/**
+ * An ask sent right after opening (the editor asks as soon as the stream is open) waits
+ * until the stream has encoded a frame, or has stopped encoding: answering from no frames
+ * gives an answer without evidence. Cancellation and the request timeout still apply.
+ */
+async function firstFrameEncoded(opened: OpenedStream, signal: AbortSignal): Promise<void> {
+  let settled = false;
+  const ready = opened.stream.ready.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled && opened.stream.stats().framesEncoded === 0) {
+    signal.throwIfAborted();
+    await Promise.race([ready, new Promise((r) => setTimeout(r, FIRST_FRAME_POLL_MS))]);
+  }
+  signal.throwIfAborted();
 }
 
 function sourceLabel(source: StreamSource): string {

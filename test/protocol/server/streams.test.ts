@@ -4,6 +4,8 @@
 // generated into a temporary cache directory.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -103,6 +105,42 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
         ['retrieval', 'recent', 'ocr', 'time'].includes(e.reason ?? ''),
         `evidence reason '${e.reason}' is one the protocol documents`,
       );
+  });
+
+  it('an ask sent right after opening waits for the first frame and answers with evidence', async () => {
+    // The editor asks as soon as vlm/openStream returns. A network source whose server
+    // takes a second to answer makes sure no frame is encoded when the ask arrives.
+    const gif = readFileSync(GIF.replace('file://', ''));
+    const http = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'image/gif' }).end(gif), 1000);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/slow.gif`;
+      const opened = await withTimeout(
+        server.connection.sendRequest(OpenStreamRequest, {
+          source: { kind: 'url', url },
+          sampleFps: 1,
+        }),
+        60_000,
+        'openStream (slow source)',
+      );
+      assert.equal(opened.framesEncoded, 0, 'nothing encoded yet when the ask goes out');
+      const result = await withTimeout(
+        server.connection.sendRequest(AskRequest, {
+          askId: 'ask-early',
+          streamId: opened.streamId,
+          question: 'What command was mistyped?',
+          maxTokens: 4,
+        }),
+        120_000,
+        'ask (early)',
+      );
+      assert.ok(result.evidence.length > 0, 'evidence from the first encoded frame');
+      await server.connection.sendRequest(CloseStreamRequest, { streamId: opened.streamId });
+    } finally {
+      http.close();
+    }
   });
 
   it('sends stream status and periodic cache statistics for the open stream', async () => {
