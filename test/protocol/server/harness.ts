@@ -1,7 +1,8 @@
 // Starts the real language server (node --import tsx server/main.ts) and talks to it with
 // a real JSON-RPC client over stdio or a socket; no editor involved.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CancellationTokenSource,
@@ -130,3 +131,20 @@ export function connectSocket(port: number, firstLine: string): Promise<Protocol
 }
 
 export { CancellationTokenSource };
+
+/**
+ * Serves `bytes` over HTTP on 127.0.0.1 as a network stream source; `delayMs` holds each
+ * response back (a slow source). Returns the URL and a function that stops the server.
+ */
+export async function serveOverHttp(
+  bytes: Buffer,
+  contentType: string,
+  delayMs = 0,
+): Promise<{ url: string; close: () => void }> {
+  const server = createServer((_req, res) => {
+    setTimeout(() => res.writeHead(200, { 'content-type': contentType }).end(bytes), delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/source`, close: () => server.close() };
+}

@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +15,7 @@ import { LocalModelBackend } from '../../../engine/openai/local-backend';
 import { startHttpServer } from '../../../engine/openai/server';
 import { AskRequest, AskTokenNotification, OpenStreamRequest } from '../../../protocol/protocol';
 import { tinyModelDir } from '../../unit/model/tiny-model';
-import { FIXTURES, startServer, withTimeout, type ServerUnderTest } from './harness';
+import { FIXTURES, serveOverHttp, startServer, withTimeout, type ServerUnderTest } from './harness';
 
 describe('asks answered by a remote server (vlm.remote)', () => {
   let cacheDir: string;
@@ -96,13 +94,9 @@ describe('asks answered by a remote server (vlm.remote)', () => {
       ...['-v', 'error', '-i', `${FIXTURES}/silent-film-street-scene.mp4`],
       ...['-t', '4', '-c', 'copy', '-y', mkv],
     ]);
-    const bytes = readFileSync(mkv);
-    const http = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'video/x-matroska' }).end(bytes),
-    );
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const http = await serveOverHttp(readFileSync(mkv), 'video/x-matroska');
     try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/live.mkv`;
+      const { url } = http;
       const summary = await withTimeout(
         server.connection.sendRequest(OpenStreamRequest, {
           source: { kind: 'url', url },

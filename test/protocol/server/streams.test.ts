@@ -4,8 +4,6 @@
 // generated into a temporary cache directory.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +25,7 @@ import {
   CancellationTokenSource,
   FIXTURES,
   SCREENS,
+  serveOverHttp,
   startServer,
   withTimeout,
   type ServerUnderTest,
@@ -110,13 +109,9 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
   it('an ask sent right after opening waits for the first frame and answers with evidence', async () => {
     // The editor asks as soon as vlm/openStream returns. A network source whose server
     // takes a second to answer makes sure no frame is encoded when the ask arrives.
-    const gif = readFileSync(GIF.replace('file://', ''));
-    const http = createServer((_req, res) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': 'image/gif' }).end(gif), 1000);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const http = await serveOverHttp(readFileSync(GIF.replace('file://', '')), 'image/gif', 1000);
     try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/slow.gif`;
+      const { url } = http;
       const opened = await withTimeout(
         server.connection.sendRequest(OpenStreamRequest, {
           source: { kind: 'url', url },
