@@ -59,8 +59,9 @@ export function findMissedInk(
   boxes.forEach((box, i) => {
     if (box.h < MIN_TEXT_HEIGHT) return;
     const row = boxes.filter((other, j) => j !== i && sharesRow(box, other));
+    const background = rowBackground(image, box);
     for (const side of ['left', 'right'] as const) {
-      const span = scanSide(image, box, row, side, options);
+      const span = scanSide(image, box, row, background, side, options);
       if (span) found.push({ ...span, neighbour: i, side });
     }
   });
@@ -77,6 +78,7 @@ function scanSide(
   image: RgbImage,
   box: Box,
   row: Box[],
+  background: number[],
   side: 'left' | 'right',
   options: MissedInkOptions,
 ): { box: Box; gap: number } | undefined {
@@ -84,7 +86,6 @@ function scanSide(
   const step = side === 'left' ? -1 : 1;
   const start = side === 'left' ? box.x - 1 : box.x + box.w;
   const limit = side === 'left' ? -1 : image.width;
-  const background = rowBackground(image, box);
   const covered = (x: number) => row.some((b) => x >= b.x - 1 && x <= b.x + b.w);
   const minInk = Math.max(1, Math.round(h / 16));
   let near = -1; // span edge nearest the box
