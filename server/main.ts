@@ -8,7 +8,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { ENGINE_WORKER_ROLE } from './engine-host/host';
-import { runEngineWorker } from './engine-host/worker';
+import { runEngineWorker } from './engine-worker/worker';
 import { startSession } from './session';
 import {
   ArgsError,

@@ -11,6 +11,9 @@
 import { formatTime } from './time-format';
 import type { DecodedFrame } from './types';
 
+/** The gate's defaults: the one place its units and values are set. */
+export const GATE_DEFAULTS = { blockSize: 4, threshold: 12, sceneFraction: 0.4 } as const;
+
 export interface FrameGateOptions {
   /** Side of the square luma blocks, in pixels (default 4). */
   blockSize?: number;
@@ -151,9 +154,9 @@ export class FrameGate {
     | undefined;
 
   constructor(options: FrameGateOptions = {}) {
-    this.blockSize = options.blockSize ?? 4;
-    this.threshold = options.threshold ?? 12;
-    this.sceneFraction = options.sceneFraction ?? 0.4;
+    this.blockSize = options.blockSize ?? GATE_DEFAULTS.blockSize;
+    this.threshold = options.threshold ?? GATE_DEFAULTS.threshold;
+    this.sceneFraction = options.sceneFraction ?? GATE_DEFAULTS.sceneFraction;
     if (!(this.blockSize >= 1))
       throw new Error(`frame gate blockSize must be >= 1, got ${this.blockSize}`);
     if (!(this.threshold >= 0))

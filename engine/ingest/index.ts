@@ -8,6 +8,7 @@ export {
 } from './decoder';
 export {
   FrameGate,
+  GATE_DEFAULTS,
   gateFrames,
   describeUnchanged,
   type FrameGateOptions,

@@ -1,60 +1,83 @@
-// ask_video for the MCP server: open the video as a stream on the configured model (or
-// the generated reference model), wait for it to be ingested, ask, and close. The
-// encoded stream is persisted in the cache, so asking again about the same video reuses it.
-import { configuredModelDir, defaultCacheDir } from '../config';
-import { loadModel } from '../model';
-import { ensureReferenceModel } from '../model/reference';
-import { openStream } from '../stream';
-import { adaptModel } from '../stream/model-adapter';
+// ask_video and find_text_in_video for the MCP server: open the file as a stream of the
+// engine session, wait for it to be ingested, ask or search, and close. The encoded
+// stream (and its on-screen text) is saved in the cache, so the next call about the same
+// file reuses it.
+import type { EngineSession, SessionStream } from '../session';
+import type { TextSearchHit } from '../ocr/text-index';
 
 export interface AskVideoResult {
   answer: string;
   model: string;
   /** True when no model is configured and the generated reference model answered. */
   referenceModel: boolean;
-  evidence: { timeSec: number; frameIndex: number; score: number; text?: string }[];
+  evidence: {
+    timeSec: number;
+    frameIndex: number;
+    score: number;
+    text?: string;
+    retrieved: boolean;
+  }[];
+  frames: { encoded: number; skipped: number };
+  /** Blocks in each cache tier when the answer was given. */
+  blocks: { sink: number; recent: number; retrievable: number };
   timings: { ttftMs: number; totalMs: number };
   warnings: string[];
 }
 
-export async function askVideo(
+async function withStream<T>(
+  session: EngineSession,
+  path: string,
+  signal: AbortSignal | undefined,
+  use: (stream: SessionStream) => Promise<T>,
+): Promise<T> {
+  const stream = await session.open({ kind: 'file', path }, { signal });
+  try {
+    await stream.ready;
+    return await use(stream);
+  } finally {
+    await stream.close();
+  }
+}
+
+export function askVideo(
+  session: EngineSession,
   path: string,
   question: string,
   options: { maxTokens?: number; signal?: AbortSignal } = {},
 ): Promise<AskVideoResult> {
-  const configured = configuredModelDir();
-  const model = await loadModel(configured ?? (await ensureReferenceModel('tiny')));
-  const warnings: string[] = [];
-  try {
-    const stream = await openStream(path, {
-      model: adaptModel(model),
-      cacheDir: defaultCacheDir(),
-      signal: options.signal,
-      onWarning: (m) => warnings.push(m),
-    });
-    try {
-      await stream.ready;
-      const result = await stream.ask(question, {
-        maxTokens: options.maxTokens ?? 128,
-        signal: options.signal,
-      });
-      return {
-        answer: result.answer,
-        model: configured ?? 'reference-tiny',
-        referenceModel: !configured,
-        evidence: result.evidence.map((e) => ({
-          timeSec: e.timeSec,
-          frameIndex: e.frameIndex,
-          score: e.score,
-          text: e.text,
-        })),
-        timings: { ttftMs: result.timings.ttftMs, totalMs: result.timings.totalMs },
-        warnings,
-      };
-    } finally {
-      await stream.close();
-    }
-  } finally {
-    await model.dispose();
-  }
+  return withStream(session, path, options.signal, async (stream) => {
+    const result = await stream.ask(question, options);
+    return {
+      answer: result.answer,
+      model: stream.model.id,
+      referenceModel: stream.model.reference,
+      evidence: result.evidence.map((e) => ({
+        timeSec: e.timeSec,
+        frameIndex: e.frameIndex,
+        score: e.score,
+        text: e.text,
+        retrieved: e.retrieved,
+      })),
+      frames: { encoded: result.cache.framesEncoded, skipped: result.cache.framesSkipped },
+      blocks: {
+        sink: result.cache.sink.blocks,
+        recent: result.cache.recent.blocks,
+        retrievable: result.cache.retrievable.blocks,
+      },
+      timings: { ttftMs: result.timings.ttftMs, totalMs: result.timings.totalMs },
+      warnings: stream.warnings,
+    };
+  });
+}
+
+export function findTextInVideo(
+  session: EngineSession,
+  path: string,
+  query: string,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): Promise<{ indexedFrames: number; hits: TextSearchHit[] }> {
+  return withStream(session, path, options.signal, async (stream) => ({
+    indexedFrames: stream.stats().framesEncoded,
+    hits: stream.searchText(query, options.limit),
+  }));
 }

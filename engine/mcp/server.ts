@@ -17,14 +17,14 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { analyzeScreenshot } from '../ocr/analyze';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
-import { buildTextIndex, type TextIndex } from '../ocr/text-index';
-import { askVideo } from './ask-video';
+import { EngineSession } from '../session';
+import { askVideo, findTextInVideo } from './ask-video';
 import { TOOLS } from './tools';
 
 export interface McpServerOptions {
   ocr?: OcrEngineOptions;
-  /** Text indexes kept in memory, keyed by file, size, mtime and fps (default 8). */
-  maxCachedIndexes?: number;
+  /** The engine session the video tools use (default: one on the default cache). */
+  session?: EngineSession;
 }
 
 class ToolInputError extends Error {}
@@ -69,9 +69,10 @@ export class VlmMcpServer {
     { capabilities: { tools: {} } },
   );
   private engine: Promise<OcrEngine> | undefined;
-  private readonly indexes = new Map<string, Promise<TextIndex>>();
+  private readonly session: EngineSession;
 
   constructor(private readonly options: McpServerOptions = {}) {
+    this.session = options.session ?? new EngineSession();
     this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
     this.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
       this.call(request.params.name, request.params.arguments ?? {}, extra.signal),
@@ -88,6 +89,7 @@ export class VlmMcpServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.server.close();
+      await this.session.dispose();
       const engine = await this.engine?.catch(() => undefined);
       await engine?.release();
     })();
@@ -111,12 +113,7 @@ export class VlmMcpServer {
         case 'find_text_in_video':
           return await this.findText(args, signal);
         case 'ask_video':
-          return json(
-            await askVideo(resolve(str(args, 'video_path', true)!), str(args, 'question', true)!, {
-              maxTokens: num(args, 'max_tokens', 1, 1024),
-              signal,
-            }),
-          );
+          return await this.ask(args, signal);
         default:
           return failure(`unknown tool '${name}'; tools: ${TOOLS.map((t) => t.name).join(', ')}`);
       }
@@ -150,19 +147,27 @@ export class VlmMcpServer {
     });
   }
 
+  private async ask(args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    const question = str(args, 'question', true)!;
+    const maxTokens = num(args, 'max_tokens', 1, 1024);
+    const path = await existingFile(str(args, 'video_path', true)!);
+    return json(await askVideo(this.session, path, question, { maxTokens, signal }));
+  }
+
   private async findText(
     args: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<CallToolResult> {
-    const path = resolve(str(args, 'video_path', true)!);
     const query = str(args, 'query', true)!;
-    const fps = num(args, 'fps', 0.1, 10) ?? 2;
-    const index = await this.textIndex(path, fps, signal);
-    const hits = index.search(query, { limit: num(args, 'limit', 1, 100) ?? 10 });
+    const path = await existingFile(str(args, 'video_path', true)!);
+    const found = await findTextInVideo(this.session, path, query, {
+      limit: num(args, 'limit', 1, 100) ?? 10,
+      signal,
+    });
     return json({
       query,
-      indexedFrames: index.frames.length,
-      hits: hits.map((h) => ({
+      indexedFrames: found.indexedFrames,
+      hits: found.hits.map((h) => ({
         ...h,
         timeSec: round(h.timeSec),
         lastSeenSec: round(h.lastSeenSec),
@@ -170,25 +175,15 @@ export class VlmMcpServer {
       })),
     });
   }
+}
 
-  /** One index per file version and fps; a failed build is forgotten so it can be retried. */
-  private async textIndex(path: string, fps: number, signal: AbortSignal): Promise<TextIndex> {
-    const info = await stat(path).catch(() => {
-      throw new ToolInputError(`video '${path}' not found`);
-    });
-    const key = `${path}|${info.size}|${info.mtimeMs}|${fps}`;
-    let index = this.indexes.get(key);
-    if (!index) {
-      index = this.ocr().then((engine) =>
-        buildTextIndex(path, { engine, fps, signal }).then((r) => r.index),
-      );
-      index.catch(() => this.indexes.delete(key));
-      this.indexes.set(key, index);
-      const limit = this.options.maxCachedIndexes ?? 8;
-      while (this.indexes.size > limit) this.indexes.delete(this.indexes.keys().next().value!);
-    }
-    return index;
-  }
+/** The absolute path of a file argument, or a tool error naming it. */
+async function existingFile(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) throw new ToolInputError(`'${path}' not found`);
+  if (!info.isFile()) throw new ToolInputError(`'${path}' is not a regular file`);
+  return absolute;
 }
 
 /** Serves MCP on stdin/stdout until the client disconnects. */

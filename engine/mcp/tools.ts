@@ -36,10 +36,6 @@ export const TOOLS: Tool[] = [
       properties: {
         video_path: { type: 'string', description: 'Path of a video file (MP4, WebM, GIF, ...)' },
         query: { type: 'string', description: "Text to look for, e.g. 'TypeError'" },
-        fps: {
-          type: 'number',
-          description: 'Frames per second to sample before the change gate (default 2)',
-        },
         limit: { type: 'number', description: 'Most hits to return (default 10)' },
       },
       required: ['video_path', 'query'],

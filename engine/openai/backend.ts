@@ -8,7 +8,12 @@ export interface EncodedImage {
   bytes: Buffer;
   /** e.g. image/png; from the data URL, or sniffed from a file. */
   mediaType: string;
+  /** The file it was read from (a file URL), when it came from one. */
+  path?: string;
 }
+
+/** A video from a `video_url` part: a file the server may read, or data URL bytes. */
+export type ChatVideo = { kind: 'file'; path: string } | EncodedImage;
 
 /** Raw interleaved pixels, as the decoder hands frames over (RGB, or RGBA). */
 export interface RawImage {
@@ -21,7 +26,10 @@ export interface RawImage {
 
 export type ChatImage = EncodedImage | RawImage;
 
-export type ChatPart = { type: 'text'; text: string } | { type: 'image'; image: ChatImage };
+export type ChatPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; image: ChatImage }
+  | { type: 'video'; video: ChatVideo };
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -43,8 +51,23 @@ export interface GenerationUsage {
   completionTokens: number;
 }
 
+/** What the engine saw to answer about a video or image: the `vlm` field of a completion. */
+export interface AnswerEvidence {
+  model: string;
+  evidence: {
+    timeSec: number;
+    frameIndex: number;
+    score: number;
+    text?: string;
+    retrieved: boolean;
+  }[];
+  frames: { encoded: number; skipped: number };
+  cache: { sinkBlocks: number; recentBlocks: number; retrievableBlocks: number };
+}
+
 export type GenerationEvent =
   | { type: 'text'; text: string }
+  | { type: 'evidence'; evidence: AnswerEvidence }
   | { type: 'done'; finishReason: 'stop' | 'length'; usage?: GenerationUsage };
 
 export interface ChatBackend {

@@ -2,7 +2,7 @@
 // server-sent `chat.completion.chunk` events ending with `[DONE]`.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { ChatBackend, ChatRequest, GenerationUsage } from './backend';
+import type { AnswerEvidence, ChatBackend, ChatRequest, GenerationUsage } from './backend';
 import { toApiError } from './errors';
 import { formatSseData } from './sse';
 import {
@@ -37,17 +37,20 @@ async function drive(
   request: ChatRequest,
   signal: AbortSignal,
   onText: (text: string) => Promise<void> | void,
-): Promise<{ finishReason: WireFinishReason; usage?: GenerationUsage }> {
+): Promise<{ finishReason: WireFinishReason; usage?: GenerationUsage; vlm?: AnswerEvidence }> {
+  let vlm: AnswerEvidence | undefined;
   for await (const event of backend.generate(request, signal)) {
     signal.throwIfAborted();
     if (event.type === 'text') {
       if (event.text) await onText(event.text);
+    } else if (event.type === 'evidence') {
+      vlm = event.evidence;
     } else {
-      return { finishReason: event.finishReason, usage: event.usage };
+      return { finishReason: event.finishReason, usage: event.usage, vlm };
     }
   }
   signal.throwIfAborted();
-  return { finishReason: 'stop' };
+  return { finishReason: 'stop', vlm };
 }
 
 export async function answerCompletion(
@@ -70,6 +73,7 @@ export async function answerCompletion(
       { index: 0, message: { role: 'assistant', content: text }, finish_reason: end.finishReason },
     ],
     ...(end.usage ? { usage: toWireUsage(end.usage) } : {}),
+    ...(end.vlm ? { vlm: end.vlm } : {}),
   };
   const json = JSON.stringify(body);
   res.writeHead(200, {
@@ -127,7 +131,7 @@ export async function streamCompletion(
       return writeEvent(res, chunk({ content: text }, null));
     });
     start();
-    await writeEvent(res, chunk({}, end.finishReason));
+    await writeEvent(res, { ...chunk({}, end.finishReason), ...(end.vlm ? { vlm: end.vlm } : {}) });
     if (includeUsage && end.usage)
       await writeEvent(res, { ...chunk({}, null), choices: [], usage: toWireUsage(end.usage) });
     res.end(formatSseData(SSE_DONE));

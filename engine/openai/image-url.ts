@@ -1,9 +1,9 @@
 // Turns the `image_url.url` of a chat message into image bytes: base64 data URLs always,
 // file URLs only when the server was started with them allowed (they read the server's disk).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EncodedImage } from './backend';
+import type { ChatVideo, EncodedImage } from './backend';
 import { ApiError } from './errors';
 
 export interface ImageUrlPolicy {
@@ -22,7 +22,7 @@ export async function decodeImageUrl(
   policy: ImageUrlPolicy,
   param: string,
 ): Promise<EncodedImage> {
-  if (url.startsWith('data:')) return decodeDataUrl(url, policy, param);
+  if (url.startsWith('data:')) return decodeDataUrl(url, policy, param, 'image');
   if (url.startsWith('file:')) return readFileUrl(url, policy, param);
   const scheme = url.slice(0, Math.max(0, url.indexOf(':'))) || '(none)';
   throw new ApiError(
@@ -33,14 +33,42 @@ export async function decodeImageUrl(
   );
 }
 
-function decodeDataUrl(url: string, policy: ImageUrlPolicy, param: string): EncodedImage {
+/** A `video_url`: a file URL the server may read (opened in place), or a base64 data URL. */
+export async function decodeVideoUrl(
+  url: string,
+  policy: ImageUrlPolicy,
+  param: string,
+): Promise<ChatVideo> {
+  if (url.startsWith('data:')) return decodeDataUrl(url, policy, param, 'video');
+  if (url.startsWith('file:'))
+    return { kind: 'file', path: (await allowedFile(url, policy, param)).path };
+  throw new ApiError(
+    400,
+    'invalid_video_url',
+    `${param}: send the video as a file URL (on a server started with file URLs allowed) or a data URL (data:video/mp4;base64,...)`,
+    param,
+  );
+}
+
+function decodeDataUrl(
+  url: string,
+  policy: ImageUrlPolicy,
+  param: string,
+  kind: 'image' | 'video',
+): EncodedImage {
   const header = DATA_URL.exec(url.slice(0, 256));
   const mediaType = header?.[1].toLowerCase() ?? '';
-  if (!header || !header[2].split(';').includes('base64') || !mediaType.startsWith('image/'))
+  const accepted =
+    kind === 'image' ? ['image/'] : ['video/', 'image/gif', 'image/webp', 'image/apng'];
+  if (
+    !header ||
+    !header[2].split(';').includes('base64') ||
+    !accepted.some((t) => mediaType.startsWith(t))
+  )
     throw new ApiError(
       400,
-      'invalid_image_url',
-      `${param}: expected a base64 image data URL (data:image/png;base64,...)`,
+      `invalid_${kind}_url`,
+      `${param}: expected a base64 ${kind} data URL (data:${kind === 'image' ? 'image/png' : 'video/mp4'};base64,...)`,
       param,
     );
   const payload = url.slice(header[0].length);
@@ -59,6 +87,22 @@ async function readFileUrl(
   policy: ImageUrlPolicy,
   param: string,
 ): Promise<EncodedImage> {
+  const { path, size } = await allowedFile(url, policy, param);
+  if (size > policy.maxImageBytes) throw imageTooLarge(param, policy);
+  const bytes = await readFile(path);
+  return { kind: 'encoded', bytes, mediaType: sniffMediaType(bytes), path };
+}
+
+/**
+ * The file a file URL names, when this server may read it: file URLs allowed, a regular
+ * file, and inside the allowed folders once links are followed (a link inside a folder
+ * may point anywhere, so the check is on the real path).
+ */
+async function allowedFile(
+  url: string,
+  policy: ImageUrlPolicy,
+  param: string,
+): Promise<{ path: string; size: number }> {
   if (!policy.allowFileUrls)
     throw new ApiError(
       400,
@@ -66,26 +110,30 @@ async function readFileUrl(
       `${param}: file URLs are disabled on this server (start it with file URLs allowed, or send a data URL)`,
       param,
     );
-  let path: string;
+  let named: string;
   try {
-    path = fileURLToPath(url);
+    named = fileURLToPath(url);
   } catch {
     throw new ApiError(400, 'invalid_image_url', `${param}: not a valid file URL`, param);
   }
   const roots = policy.fileRoots ?? [];
-  if (roots.length && !roots.some((root) => isInside(resolve(root), path)))
-    throw new ApiError(
+  const outside = () =>
+    new ApiError(
       403,
       'file_outside_roots',
-      `${param}: ${path} is outside the folders this server may read`,
+      `${param}: ${named} is outside the folders this server may read`,
       param,
     );
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile())
-    throw new ApiError(400, 'image_not_found', `${param}: no such file: ${path}`, param);
-  if (info.size > policy.maxImageBytes) throw imageTooLarge(param, policy);
-  const bytes = await readFile(path);
-  return { kind: 'encoded', bytes, mediaType: sniffMediaType(bytes) };
+  if (roots.length && !roots.some((root) => isInside(resolve(root), named))) throw outside();
+  const path = await realpath(named).catch(() => null);
+  const info = path ? await stat(path).catch(() => null) : null;
+  if (!path || !info?.isFile())
+    throw new ApiError(400, 'image_not_found', `${param}: no such file: ${named}`, param);
+  const realRoots = await Promise.all(
+    roots.map((root) => realpath(resolve(root)).catch(() => resolve(root))),
+  );
+  if (realRoots.length && !realRoots.some((root) => isInside(root, path))) throw outside();
+  return { path, size: info.size };
 }
 
 function isInside(root: string, path: string): boolean {

@@ -6,6 +6,7 @@ import type { VisionLanguageModel } from '../model/model';
 import type { ImageInput, RgbImage } from '../model/image-input';
 import type { ChatMessage as ModelChatMessage } from '../model/tokenizer';
 import type { ChatBackend, ChatImage, ChatMessage, ChatRequest, GenerationEvent } from './backend';
+import { Channel } from './channel';
 import { ApiError } from './errors';
 
 export class LocalModelBackend implements ChatBackend {
@@ -105,6 +106,12 @@ function toModelChat(messages: ChatMessage[]): {
       role: message.role,
       content: message.content.map((part) => {
         if (part.type === 'text') return { type: 'text', text: part.text };
+        if (part.type === 'video')
+          throw new ApiError(
+            400,
+            'invalid_request',
+            'a video is answered alone: send one video_url part and the question, with no other image or video',
+          );
         images.push(toImageInput(part.image));
         return { type: 'image' };
       }),
@@ -124,39 +131,6 @@ function toImageInput(image: ChatImage): ImageInput {
   for (let i = 0, j = 0; i < image.data.length; i += 4, j += 3)
     rgb.data.set(image.data.subarray(i, i + 3), j);
   return rgb;
-}
-
-/** A queue from a callback-driven producer to an async iterator. */
-class Channel<T> {
-  private items: T[] = [];
-  private done = false;
-  private error: unknown;
-  private wake?: () => void;
-
-  push(item: T) {
-    this.items.push(item);
-    this.wake?.();
-  }
-
-  end() {
-    this.done = true;
-    this.wake?.();
-  }
-
-  fail(error: unknown) {
-    this.error = error ?? new Error('generation failed');
-    this.end();
-  }
-
-  async *drain(): AsyncGenerator<T> {
-    for (;;) {
-      while (this.items.length) yield this.items.shift() as T;
-      if (this.error !== undefined) throw this.error;
-      if (this.done) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
-  }
 }
 
 /** An image the model cannot read is the caller's mistake: a 400 naming it, not a 500. */

@@ -2,7 +2,7 @@
 // Every refusal names the offending field the way OpenAI does (`messages[1].content[0]`).
 import type { ChatMessage, ChatPart, ChatRequest } from './backend';
 import { ApiError } from './errors';
-import { decodeImageUrl, type ImageUrlPolicy } from './image-url';
+import { decodeImageUrl, decodeVideoUrl, type ImageUrlPolicy } from './image-url';
 
 export interface ParsedChatRequest {
   request: ChatRequest;
@@ -111,8 +111,17 @@ async function parseMessage(
         type: 'image',
         image: await decodeImageUrl(url, limits, `${partParam}.image_url.url`),
       });
+    } else if (part.type === 'video_url') {
+      const url = isObject(part.video_url) ? part.video_url.url : part.video_url;
+      if (typeof url !== 'string') throw invalid(`${partParam}.video_url.url`, 'must be a string');
+      if (++images.count > limits.maxImages)
+        throw invalid(partParam, `at most ${limits.maxImages} images and videos per request`);
+      parts.push({
+        type: 'video',
+        video: await decodeVideoUrl(url, limits, `${partParam}.video_url.url`),
+      });
     } else {
-      throw invalid(`${partParam}.type`, "must be 'text' or 'image_url'");
+      throw invalid(`${partParam}.type`, "must be 'text', 'image_url' or 'video_url'");
     }
   }
   return { role: role as ChatMessage['role'], content: parts };

@@ -1,6 +1,7 @@
 // The OpenAI chat-completions wire format, as far as this project speaks it: what our
 // endpoint accepts and returns, and what the remote client sends and parses. One file so
 // the two sides cannot drift apart.
+import type { AnswerEvidence } from './backend';
 
 export type WireRole = 'system' | 'user' | 'assistant';
 
@@ -54,6 +55,8 @@ export interface WireChatCompletion {
     finish_reason: WireFinishReason;
   }[];
   usage?: WireUsage;
+  /** An answer about a video or image: the frames it used (this server's extension). */
+  vlm?: AnswerEvidence;
 }
 
 export interface WireChatChunk {

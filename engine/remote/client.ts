@@ -81,6 +81,11 @@ export class RemoteChatBackend implements ChatBackend {
       const parts: WireContentPart[] = [];
       for (const part of message.content) {
         if (part.type === 'text') parts.push({ type: 'text', text: part.text });
+        else if (part.type === 'video')
+          throw new RemoteError(
+            'bad-request',
+            'a video cannot be relayed to the remote server as it is: ask about it through the local engine, which sends the server the frames retrieval picks',
+          );
         else
           parts.push({
             type: 'image_url',

@@ -133,7 +133,7 @@ export async function askRemoteWithKeyframes(options: RemoteAskOptions): Promise
     if (event.type === 'text') {
       text += event.text;
       options.onToken?.(event.text);
-    } else {
+    } else if (event.type === 'done') {
       return { text, finishReason: event.finishReason, usage: event.usage };
     }
   }

@@ -4,7 +4,7 @@
 // cache directory is usable; otherwise the stream lives in RAM and says so.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BlockMeta } from '../cache/block';
 import { BlockStore } from '../cache/block-store';
 import { MemoryBudget } from '../cache/memory-budget';
@@ -19,9 +19,11 @@ import { policyByName, type PolicyName } from '../cache/policies';
 import type { ScorerName, TextEvidenceSource } from '../cache/retrieval';
 import { FrameTextIndex } from '../cache/retrieval/text-index';
 import type { QuantBits } from '../cache/quant';
-import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
+import { GATE_DEFAULTS, type FrameGateOptions } from '../ingest';
+import { detectMediaKind } from '../media';
+import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
-import { videoFrames } from './video-source';
+import { VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
   KvStream,
   type AskOptions,
@@ -48,7 +50,7 @@ export type { Evidence, TextEvidenceSource, TextHit } from '../cache/retrieval';
 export type IngestItem = VideoFrame | { skipped: number; lastTimeSec?: number };
 
 export type StreamSource =
-  /** A video or image file (images: .png, .jpg, .jpeg, .webp, .gif, .bmp, .tif, .tiff). */
+  /** A video or image file; which one is decided from its content (an animated GIF is a video). */
   | string
   /** Frames pushed with pushFrame() (live sources, tests); `frames` are ingested in the background. */
   | { kind: 'live'; id?: string; frames?: AsyncIterable<IngestItem> };
@@ -56,8 +58,14 @@ export type StreamSource =
 /** Decodes a video file into frames (engine/ingest provides it; injectable for tests). */
 export type FrameDecoder = (
   path: string,
-  options: { fps: number; signal?: AbortSignal },
+  options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
 ) => AsyncIterable<IngestItem>;
+
+/** A decoder other than engine/ingest's, with the name that keys its saved streams. */
+export interface CustomDecoder {
+  id: string;
+  decode: FrameDecoder;
+}
 
 export interface OpenStreamOptions {
   model: StreamModel;
@@ -84,15 +92,23 @@ export interface OpenStreamOptions {
   frameText?: (frame: VideoFrame, signal?: AbortSignal) => Promise<string | null>;
   /** Frames per second sampled from a video (part of the persistence key; default 1). */
   fps?: number;
+  /**
+   * The near-duplicate frame gate (thresholds in luma levels, 0-255; see
+   * engine/ingest/frame-gate.ts), or false to encode every sampled frame.
+   */
+  gate?: FrameGateOptions | false;
+  /** Stop after this many encoded frames (a preview); saved under its own key. */
+  maxFrames?: number;
+  /** A file is a still image or a video; default: decided from its content. */
+  still?: boolean;
   /** Where encoded streams and spill files go; null: RAM only. */
   cacheDir?: string | null;
   /** Save file sources for reuse (default true when cacheDir is usable). */
   persist?: boolean;
   /** Disk budget for <cacheDir>/streams, least recently used streams removed first. */
   diskBudgetBytes?: number;
-  /** Video decoding; default: engine/ingest (ffmpeg) with its near-duplicate frame gate. */
-  /** Video decoding; default: engine/ingest (ffmpeg) with its near-duplicate frame gate. */
-  decodeFrames?: FrameDecoder;
+  /** Video decoding; default: engine/ingest (ffmpeg) with the frame gate above. */
+  decoder?: CustomDecoder;
   onWarning?: (message: string) => void;
   /** Called after each frame is encoded or skipped while the source is ingested. */
   onProgress?: (progress: IngestProgress) => void;
@@ -171,7 +187,8 @@ export async function openStream(
       ? new MemoryBudget(o.memoryBudget)
       : (o.memoryBudget ?? sharedMemoryBudget());
   const filePath = typeof source === 'string' ? resolve(source) : null;
-  const still = filePath !== null && IMAGE_EXTENSIONS.has(extname(filePath).toLowerCase());
+  const still = filePath !== null && (o.still ?? (await detectMediaKind(filePath)) === 'image');
+  const gate = o.gate === false ? false : { ...GATE_DEFAULTS, ...o.gate };
   const cacheDir = o.cacheDir === undefined ? null : o.cacheDir;
   const usableCache = cacheDir ? writableDir(cacheDir, warn) : null;
 
@@ -182,14 +199,21 @@ export async function openStream(
       modelIdentity: model.identity,
       settings: {
         model: model.settings,
-        fps: still ? null : o.fps,
+        ingest: still
+          ? { still: true }
+          : {
+              decoder: options.decoder?.id ?? 'ffmpeg',
+              maxEdge: VIDEO_MAX_EDGE,
+              fps: o.fps,
+              gate,
+              maxFrames: o.maxFrames ?? null,
+            },
         policy: policy.name,
         sinkTokens: budgets.sinkTokens,
         window: policy.windowBlocks(budgets),
         maxContextTokens: budgets.maxContextTokens,
         answerReserveTokens: budgets.answerReserveTokens,
         quantBits: o.quantBits,
-        frameGate: o.decodeFrames ? 'custom' : 'ingest-default',
         frameText: options.frameText !== undefined,
       },
     });
@@ -293,15 +317,20 @@ export async function openStream(
       }
     }
   };
+  const capped = (items: AsyncIterable<IngestItem>) =>
+    o.maxFrames ? takeFrames(items, o.maxFrames) : items;
   let ready: Promise<void>;
   if (reopened) ready = Promise.resolve();
   else if (filePath && still)
     ready = readImageFrame(filePath).then((frame) => encode(frame).then(() => undefined));
   else if (filePath) {
-    const decode = o.decodeFrames ?? videoFrames;
-    ready = ingest(decode(filePath, { fps: o.fps, signal: options.signal }));
+    const decode = options.decoder?.decode ?? videoFrames;
+    ready = ingest(capped(decode(filePath, { fps: o.fps, gate, signal: options.signal })));
   } else
-    ready = typeof source === 'object' && source.frames ? ingest(source.frames) : Promise.resolve();
+    ready =
+      typeof source === 'object' && source.frames
+        ? ingest(capped(source.frames))
+        : Promise.resolve();
   if (persistDir && !reopened) {
     const dir = persistDir;
     ready = ready.then(() => save(engine, store, dir, filePath!, model, o.diskBudgetBytes, warn));
@@ -390,6 +419,18 @@ function writableDir(dir: string, warn: (message: string) => void): string | nul
         'keeping KV blocks in RAM only (oldest offloaded blocks are dropped beyond the memory budget) and not saving the stream',
     );
     return null;
+  }
+}
+
+/** The items up to and including the `max`-th frame (skipped spans do not count). */
+async function* takeFrames(
+  items: AsyncIterable<IngestItem>,
+  max: number,
+): AsyncIterable<IngestItem> {
+  let count = 0;
+  for await (const item of items) {
+    yield item;
+    if (!('skipped' in item) && ++count >= max) return;
   }
 }
 

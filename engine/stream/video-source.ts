@@ -1,24 +1,35 @@
 // A video file as stream input: decoded by engine/ingest (ffmpeg) at the requested fps,
 // with near-duplicate frames gated out before they cost an encoder pass.
-import { decodeFrames, FrameGate } from '../ingest';
+import { decodeFrames, FrameGate, type DecodedFrame, type FrameGateOptions } from '../ingest';
 import type { IngestItem } from './index';
 
-/** Frames wider or taller than this are scaled down while decoding (the processor resizes anyway). */
-const MAX_EDGE = 1024;
+/**
+ * Frames wider or taller than this are scaled down while decoding. The model's processor
+ * resizes anyway; on-screen text needs the resolution (small fonts of a 1080p recording).
+ */
+export const VIDEO_MAX_EDGE = 1920;
 
 export async function* videoFrames(
   path: string,
-  options: { fps: number; signal?: AbortSignal },
+  options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
 ): AsyncIterable<IngestItem> {
-  const gate = new FrameGate();
   const frames = decodeFrames(path, {
     fps: options.fps,
     signal: options.signal,
-    maxWidth: MAX_EDGE,
-    maxHeight: MAX_EDGE,
+    maxWidth: VIDEO_MAX_EDGE,
+    maxHeight: VIDEO_MAX_EDGE,
   });
+  yield* gatedItems(frames, options.gate);
+}
+
+/** Frames the gate passes, and a skipped item for each near-duplicate it holds back. */
+export async function* gatedItems(
+  frames: AsyncIterable<DecodedFrame>,
+  options: FrameGateOptions | false,
+): AsyncIterable<IngestItem> {
+  const gate = options === false ? undefined : new FrameGate(options);
   for await (const frame of frames) {
-    if (gate.push(frame).keep) yield frame;
+    if (!gate || gate.push(frame).keep) yield frame;
     else yield { skipped: 1, lastTimeSec: frame.timeSec };
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { EngineError, type EngineErrorShape } from './engine-error';
-import type { EngineCallMap } from './facade';
+import type { EngineCallMap } from './calls';
 import type { EngineNotice, HostToWorker, JobEvent, WorkerToHost } from './messages';
 
 interface Pending {
@@ -112,7 +112,7 @@ function startWorker(): Worker {
   const options = { workerData: { role: ENGINE_WORKER_ROLE }, stdout: true, stderr: true };
   let worker: Worker;
   if (__filename.endsWith('.ts')) {
-    const entry = join(__dirname, 'worker-main.ts');
+    const entry = join(__dirname, '..', 'engine-worker', 'worker-main.ts');
     worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
       ...options,
       eval: true,

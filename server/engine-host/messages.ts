@@ -1,6 +1,6 @@
 // Messages between the server's message loop (host.ts) and the engine worker (worker.ts).
 import type { EngineErrorShape } from './engine-error';
-import type { EngineCallMap } from './facade';
+import type { EngineCallMap } from './calls';
 
 export type EngineMethod = keyof EngineCallMap;
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Range } from 'vscode-languageserver/node';
-import { mediaKind } from '../engine-host/media';
+import { isMediaPath, MEDIA_EXTENSIONS } from '../../engine/media';
 import { pathToUri, uriToPath } from '../uri';
 
 export interface MediaLink {
@@ -12,11 +12,11 @@ export interface MediaLink {
   target: string;
   path: string;
   uri: string;
-  kind: 'image' | 'video';
   exists: boolean;
 }
 
-const MEDIA_EXT = String.raw`\.(?:png|jpe?g|webp|bmp|tiff?|gif|mp4|webm|mov|mkv|avi|m4v)`;
+/** Any of the media extensions (which kind a file is, its content decides). */
+const MEDIA_EXT = String.raw`\.(?:${MEDIA_EXTENSIONS.map((e) => e.slice(1)).join('|')})`;
 /** [text](target) and ![alt](target), with an optional <> around the target and a title. */
 const MARKDOWN_LINK = new RegExp(
   String.raw`!?\[[^\]\n]*\]\(\s*<?([^)\s>]+${MEDIA_EXT})>?(?:\s+"[^"\n]*")?\s*\)`,
@@ -33,8 +33,7 @@ export function findMediaLinks(text: string, documentUri: string): MediaLink[] {
   const add = (target: string, start: number) => {
     if (seen.has(start)) return;
     const path = resolveTarget(target, baseDir);
-    const kind = path ? mediaKind(path) : undefined;
-    if (!path || !kind) return;
+    if (!path || !isMediaPath(path)) return;
     seen.add(start);
     links.push({
       range: {
@@ -44,7 +43,6 @@ export function findMediaLinks(text: string, documentUri: string): MediaLink[] {
       target,
       path,
       uri: pathToUri(path),
-      kind,
       exists: existsSync(path),
     });
   };

@@ -2,6 +2,7 @@
 // duration, size, on-screen text, a link to open it); a code lens offers
 // "Ask about this video" / "Analyze screenshot".
 import { basename } from 'node:path';
+import { detectMediaKind, type MediaKind } from '../../engine/media';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver/node';
 import { VlmCommands, type MediaSummary } from '../../protocol/protocol';
 import { toResponseError } from '../errors';
@@ -11,12 +12,18 @@ import { findMediaLinks, type MediaLink } from './media-links';
 export function registerFeatures(session: Session): void {
   const { connection, documents, engine, scheduler } = session;
 
-  connection.onCodeLens((params): CodeLens[] => {
+  connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    return findMediaLinks(document.getText(), document.uri)
-      .filter((link) => link.exists)
-      .map((link) => ({ range: link.range, command: lensCommand(link) }));
+    const links = findMediaLinks(document.getText(), document.uri).filter((link) => link.exists);
+    // Which lens a file gets depends on its content: an animated GIF is a video.
+    const kinds = await Promise.all(
+      links.map((link) => detectMediaKind(link.path).catch(() => undefined)),
+    );
+    return links.flatMap((link, i) => {
+      const kind = kinds[i];
+      return kind ? [{ range: link.range, command: lensCommand(link, kind) }] : [];
+    });
   });
 
   connection.onHover(async (params, token): Promise<Hover | null> => {
@@ -42,8 +49,8 @@ export function registerFeatures(session: Session): void {
   });
 }
 
-function lensCommand(link: MediaLink) {
-  return link.kind === 'video'
+function lensCommand(link: MediaLink, kind: MediaKind | 'live') {
+  return kind !== 'image'
     ? { title: 'Ask about this video', command: VlmCommands.askAboutVideo, arguments: [link.uri] }
     : {
         title: 'Analyze screenshot',
@@ -79,7 +86,7 @@ function describe(link: MediaLink, summary: MediaSummary): string {
     lines.push(`On-screen text: ${escapeMarkdown(truncate(summary.text, 400))}`, '');
   else if (summary.textUnavailable)
     lines.push(`On-screen text: not available (${summary.textUnavailable})`, '');
-  const command = lensCommand(link);
+  const command = lensCommand(link, media.kind);
   const args = encodeURIComponent(JSON.stringify([link.uri]));
   lines.push(
     `[Open ${escapeMarkdown(name)}](${link.uri}) · [${command.title}](command:${command.command}?${args})`,

@@ -2,38 +2,16 @@
 // encoding when there is one), answers the question with streamed tokens, and prints the
 // evidence (times, scores, text) and the cache statistics.
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTime } from '../../cache/block';
 import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
-import { configuredModelDir, defaultCacheDir } from '../../config';
-import { loadModel } from '../../model';
-import { ensureReferenceModel } from '../../model/reference';
-import { sharedOcrEngine } from '../../ocr/analyze';
-import { RemoteChatBackend, remoteGenerator, resolveRemoteConfig } from '../../remote';
-import {
-  openStream,
-  type AskResult,
-  type ExternalGenerator,
-  type StreamStats,
-  type VideoFrame,
-} from '../../stream';
-import { IMAGE_EXTENSIONS } from '../../stream/image-source';
-import { adaptModel } from '../../stream/model-adapter';
+import { resolveRemoteConfig } from '../../remote';
+import { EngineSession, SESSION_DEFAULTS, type SessionAnswer } from '../../session';
+import type { StreamStats } from '../../stream';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
 import { printable } from '../printable';
-
-/** The text on a frame, as OCR lines joined with " | " (attached to the frame's block). */
-async function readFrameText(frame: VideoFrame, signal?: AbortSignal): Promise<string> {
-  const engine = await sharedOcrEngine();
-  const result = await engine.read(
-    { width: frame.width, height: frame.height, rgb: frame.rgb },
-    signal,
-  );
-  return result.texts.map((t) => t.text).join(' | ');
-}
 
 export const REFERENCE_MODEL_NOTICE =
   'Note: no model is configured, so the built-in reference model answers. Its weights are generated, ' +
@@ -45,16 +23,13 @@ export const REFERENCE_RETRIEVAL_NOTICE =
   'retrieval scores are not meaningful; the answer comes from the remote server. Point VLM_MODEL_DIR ' +
   '(or --model DIR) at a SmolVLM-style ONNX export for meaningful retrieval.';
 
-/** The remote generator for --remote; the configuration error names the missing variable. */
-function remoteAnswers(file: string): ExternalGenerator {
-  let config;
+/** --remote answers with the VLM_REMOTE_* server; a missing variable is a usage error. */
+function checkRemote(): void {
   try {
-    config = resolveRemoteConfig();
+    resolveRemoteConfig();
   } catch (error) {
     throw new UsageError(`--remote: ${(error as Error).message}`);
   }
-  const kind = IMAGE_EXTENSIONS.has(extname(file).toLowerCase()) ? 'image' : 'video';
-  return remoteGenerator({ source: { kind, path: file }, backend: new RemoteChatBackend(config) });
 }
 
 const options = {
@@ -68,6 +43,10 @@ const options = {
   'max-tokens': { type: 'string' },
   quant: { type: 'string' },
   ocr: { type: 'boolean' },
+  'no-ocr': { type: 'boolean' },
+  gate: { type: 'string' },
+  'no-gate': { type: 'boolean' },
+  'max-frames': { type: 'string' },
   'no-cache': { type: 'boolean' },
   remote: { type: 'boolean' },
 } as const;
@@ -105,16 +84,22 @@ directory and reused by the next question about the same file.
 
 Options:
   --json             print one JSON object: answer, evidence[], timings, cache
-  --model DIR        model folder (default: VLM_MODEL_DIR, else the built-in reference model)
+  --model NAME       a model folder, or reference:tiny (default: VLM_MODEL_DIR, else
+                     the built-in reference model, reference:tiny)
   --policy NAME      ${POLICY_NAMES.join(' | ')} (default rekv)
-  --fps N            frames per second sampled from a video (default 1)
+  --fps N            frames per second sampled from a video (default ${SESSION_DEFAULTS.fps})
+  --gate N           frame gate: a frame counts as changed when a 4x4 block's mean luma
+                     moved by more than N levels of 255 (default 12)
+  --no-gate          encode every sampled frame
+  --max-frames N     stop after N encoded frames (a preview)
   --scorer NAME      retrieval scorer: ${SCORER_NAMES.join(' | ')} (default keys)
   --recent N         frames in the full-precision recent window (default 8)
   --top-k N          older frames retrieved per question (default 8)
-  --max-tokens N     longest answer in tokens (default 128)
+  --max-tokens N     longest answer in tokens (default ${SESSION_DEFAULTS.maxTokens})
   --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
-  --ocr              read the on-screen text of each encoded frame (OCR): retrieval
-                     matches it against the question and the evidence shows it
+  --no-ocr           do not read the on-screen text of each encoded frame (read by
+                     default: retrieval matches it against the question and the
+                     evidence shows it)
   --no-cache         do not save or reuse the encoded stream
   --remote           answer with a remote OpenAI-compatible server (vLLM, SGLang, Ollama,
                      llama.cpp) configured by VLM_REMOTE_BASE_URL, VLM_REMOTE_MODEL and
@@ -142,35 +127,45 @@ Options:
     const maxTokens = positive('max-tokens', values['max-tokens'], true);
     const quant = oneOf('quant', values.quant, ['8', '4', '32'] as const);
 
-    const generator = values.remote ? remoteAnswers(file) : undefined;
-    const configured = values.model ?? configuredModelDir();
-    if (!configured) io.err(values.remote ? REFERENCE_RETRIEVAL_NOTICE : REFERENCE_MODEL_NOTICE);
-    const model = await loadModel(configured ?? (await ensureReferenceModel('tiny')));
+    const gate = values['no-gate'] ? false : gateOption(values.gate);
+    const maxFrames = positive('max-frames', values['max-frames'], true);
+    if (values.remote) checkRemote();
+    const session = new EngineSession({
+      cacheDir: values['no-cache'] ? null : undefined,
+      remote: values.remote ? {} : undefined,
+    });
     const warnings: string[] = [];
     try {
-      const stream = await openStream(file, {
-        model: adaptModel(model),
-        policy,
-        scorer,
-        fps,
-        recentBlocks,
-        retrievedTopK,
-        frameText: values.ocr ? readFrameText : undefined,
-        quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
-        cacheDir: values['no-cache'] ? null : defaultCacheDir(),
-        signal: io.signal,
-        onProgress:
-          !values.json && process.stderr.isTTY
-            ? (p) =>
-                process.stderr.write(
-                  `\rencoding: ${p.framesEncoded} frames, ${p.framesSkipped} unchanged skipped, at ${formatTime(p.timeSec)}`,
-                )
-            : undefined,
-        onWarning: (m) => {
-          warnings.push(m);
-          if (!values.json) io.err(`warning: ${m}`);
+      const loaded = await session.model(values.model ?? session.selectedModel);
+      if (loaded.reference)
+        io.err(values.remote ? REFERENCE_RETRIEVAL_NOTICE : REFERENCE_MODEL_NOTICE);
+      const stream = await session.open(
+        { kind: 'file', path: file },
+        {
+          model: loaded.id,
+          policy,
+          scorer,
+          fps,
+          gate,
+          maxFrames,
+          recentBlocks,
+          topK: retrievedTopK,
+          screenText: !values['no-ocr'],
+          quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
+          signal: io.signal,
+          onProgress:
+            !values.json && process.stderr.isTTY
+              ? (p) =>
+                  process.stderr.write(
+                    `\rencoding: ${p.framesEncoded} frames, ${p.framesSkipped} unchanged skipped, at ${formatTime(p.timeSec)}`,
+                  )
+              : undefined,
+          onWarning: (m) => {
+            warnings.push(m);
+            if (!values.json) io.err(`warning: ${m}`);
+          },
         },
-      });
+      );
       try {
         await stream.ready;
         if (!values.json && process.stderr.isTTY) process.stderr.write('\n');
@@ -181,14 +176,13 @@ Options:
           maxTokens,
           signal: io.signal,
           onToken: streamTokens,
-          generator,
         });
         io.out(
           values.json
             ? JSON.stringify(
                 toJson(result, {
-                  model: configured ?? 'reference-tiny',
-                  reference: !configured && !generator,
+                  model: loaded.id,
+                  reference: loaded.reference && !result.remote,
                   reopened: stream.reopened,
                   warnings,
                 }),
@@ -201,7 +195,7 @@ Options:
         await stream.close();
       }
     } finally {
-      await model.dispose();
+      await session.dispose();
     }
     return ExitCode.ok;
   },
@@ -228,8 +222,17 @@ function tierJson(t: {
   };
 }
 
+/** --gate N: luma levels out of 255, as the engine's frame gate reads them. */
+function gateOption(value: string | undefined): { threshold: number } | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 255))
+    throw new UsageError(`--gate must be a number of luma levels from 0 to 255, got '${value}'`);
+  return { threshold: n };
+}
+
 export function toJson(
-  r: AskResult,
+  r: SessionAnswer,
   extra: { model: string; reference: boolean; reopened: boolean; warnings: string[] },
 ) {
   return {
@@ -241,6 +244,7 @@ export function toJson(
       ...(e.untilSec !== undefined ? { untilSec: e.untilSec } : {}),
       scores: e.scores,
       ...(e.text ? { text: e.text } : {}),
+      retrieved: e.retrieved,
     })),
     timings: {
       ttftMs: round(r.timings.ttftMs),
@@ -275,7 +279,7 @@ function when(e: { timeSec: number; untilSec?: number }): string {
   return end === start ? start : `${start}-${end}`;
 }
 
-function formatReport(r: AskResult, reopened: boolean): string {
+function formatReport(r: SessionAnswer, reopened: boolean): string {
   const lines = ['', 'Evidence'];
   if (r.evidence.length === 0) lines.push('  (none)');
   for (const e of r.evidence.slice(0, 8))

@@ -1,10 +1,11 @@
 // `vlm serve --http`: our OpenAI-compatible endpoint in the foreground, backed by the local
 // model (or, with --remote, relaying to the VLM_REMOTE_* server), until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { configuredModelDir } from '../../config';
-import { ensureReferenceModel } from '../../model/reference';
+import { basename } from 'node:path';
 import type { ChatBackend } from '../../openai/backend';
 import { LocalModelBackend } from '../../openai/local-backend';
+import { SessionChatBackend } from '../../openai/session-backend';
+import { EngineSession } from '../../session';
 import { checkBindable, startHttpServer } from '../../openai/server';
 import { RemoteChatBackend } from '../../remote/client';
 import { describeRemoteConfig, resolveRemoteConfig } from '../../remote/config';
@@ -14,12 +15,16 @@ export const SERVE_HTTP_USAGE = `  --http           serve an OpenAI-compatible H
     --port N               port (default 8080; 0 picks a free one)
     --host H               address to bind (default 127.0.0.1; any other needs a token)
     --token T              bearer token clients must send (or VLM_SERVE_TOKEN)
-    --model DIR            model folder (default: VLM_MODEL_DIR, else the built-in reference model)
-    --model-id NAME        the model name clients use (default: the folder's name)
+    --model NAME           model folder or reference:tiny (default: VLM_MODEL_DIR, else
+                           the built-in reference model, reference:tiny)
+    --model-id NAME        the model name clients use (default: the folder's name, or
+                           reference:tiny)
     --remote               relay to the VLM_REMOTE_* server instead of a local model
     --max-request-mb N     largest request body (default 20)
     --max-tokens N         cap on max_tokens (default 512)
-    --allow-file-urls DIR  accept file:// image URLs under DIR (repeatable)
+    --allow-file-urls DIR  accept file:// image and video URLs under DIR (repeatable)
+  A request about one video (a video_url part) or one image goes through the streaming
+  engine and its completion carries the evidence in a "vlm" field.
 `;
 
 function parseHttpArgs(args: string[]) {
@@ -55,22 +60,27 @@ function positiveNumber(flag: string, text: string, min: number): number {
 async function chooseBackend(
   values: ReturnType<typeof parseHttpArgs>,
   io: CommandIo,
-): Promise<ChatBackend> {
+): Promise<{ backend: ChatBackend; dispose: () => Promise<void> }> {
   if (values.remote) {
     if (values.model) throw new UsageError('--remote and --model exclude each other');
     const config = resolveRemoteConfig();
     io.err(describeRemoteConfig(config));
-    return new RemoteChatBackend(config);
+    return { backend: new RemoteChatBackend(config), dispose: async () => {} };
   }
-  const configured = values.model ?? configuredModelDir();
-  const dir = configured ?? (await ensureReferenceModel('tiny'));
-  if (!configured)
-    io.err(
-      'Note: no model is configured (--model or VLM_MODEL_DIR), so the built-in reference model answers; its answers mean nothing.',
-    );
-  return LocalModelBackend.load(dir, {
-    modelId: values['model-id'] ?? (configured ? undefined : 'reference-tiny'),
-  });
+  const session = new EngineSession();
+  try {
+    const loaded = await session.model(values.model ?? session.selectedModel);
+    if (loaded.reference)
+      io.err(
+        'Note: no model is configured (--model or VLM_MODEL_DIR), so the built-in reference model answers; its answers mean nothing.',
+      );
+    const modelId = values['model-id'] ?? (loaded.reference ? loaded.id : basename(loaded.dir));
+    const chat = new LocalModelBackend(loaded.model, modelId);
+    return { backend: new SessionChatBackend(session, chat), dispose: () => session.dispose() };
+  } catch (error) {
+    await session.dispose();
+    throw error;
+  }
 }
 
 export async function serveHttp(args: string[], io: CommandIo): Promise<number> {
@@ -82,10 +92,7 @@ export async function serveHttp(args: string[], io: CommandIo): Promise<number> 
   checkBindable(values.host, token);
   const maxRequestMb = positiveNumber('max-request-mb', values['max-request-mb'], 0.001);
   const maxTokens = Math.floor(positiveNumber('max-tokens', values['max-tokens'], 1));
-  const backend = await chooseBackend(values, io);
-  const dispose = async () => {
-    if (backend instanceof LocalModelBackend) await backend.model.dispose();
-  };
+  const { backend, dispose } = await chooseBackend(values, io);
   const fileRoots = values['allow-file-urls'] ?? [];
   const server = await startHttpServer({
     host: values.host,

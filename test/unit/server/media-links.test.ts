@@ -9,10 +9,10 @@ describe('findMediaLinks', () => {
     const text = 'See ![shot](img/a.png "title") and [demo](<../v/demo.mp4>).\n[page](other.md)';
     const links = findMediaLinks(text, doc);
     assert.deepEqual(
-      links.map((l) => [l.path, l.kind, l.range.start.character, l.range.end.character]),
+      links.map((l) => [l.path, l.range.start.character, l.range.end.character]),
       [
-        ['/repo/docs/img/a.png', 'image', 12, 21],
-        ['/repo/v/demo.mp4', 'video', 43, 56],
+        ['/repo/docs/img/a.png', 12, 21],
+        ['/repo/v/demo.mp4', 43, 56],
       ],
     );
   });
@@ -21,7 +21,6 @@ describe('findMediaLinks', () => {
     const text = 'const a = 1;\nload("/data/screen.PNG");\nconst s = `x.txt`;';
     const [link] = findMediaLinks(text, 'file:///repo/src/x.ts');
     assert.equal(link.path, '/data/screen.PNG');
-    assert.equal(link.kind, 'image');
     assert.deepEqual(link.range.start, { line: 1, character: 6 });
     assert.equal(link.exists, false);
   });

@@ -3,7 +3,7 @@
 // already names the file and the problem.
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { IngestError } from '../../engine/ingest';
-import { EngineError } from './engine-error';
+import { EngineError } from '../engine-host/engine-error';
 
 const INGEST_TOO_LARGE = new Set(['too-many-pixels', 'too-long']);
 

@@ -1,9 +1,10 @@
 // The engine worker thread: receives calls from the host, runs them through the facade
 // with an AbortSignal per call, and posts results, errors, tokens and progress back.
 import { parentPort } from 'node:worker_threads';
-import { serializeError } from './engine-error';
-import { engineFacade, type CallContext } from './facade';
-import type { EngineMethod, HostToWorker, WorkerToHost } from './messages';
+import { serializeError } from '../engine-host/engine-error';
+import type { CallContext } from '../engine-host/calls';
+import { engineFacade } from './facade';
+import type { EngineMethod, HostToWorker, WorkerToHost } from '../engine-host/messages';
 
 export function runEngineWorker(): void {
   const port = parentPort;

@@ -1,22 +1,12 @@
 // What a media file is (kind, size, duration), for hover and vlm/mediaSummary.
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
 import sharp from 'sharp';
 import { VlmErrorCodes, type MediaInfo } from '../../protocol/protocol';
 import { uriToPath, pathToUri } from '../uri';
 import { readVideoMetadata } from '../../engine/ingest';
-import { EngineError } from './engine-error';
+import { detectMediaKind } from '../../engine/media';
+import { EngineError } from '../engine-host/engine-error';
 import { mapEngineError } from './map-engine-error';
-
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff'];
-export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mov', '.mkv', '.avi', '.gif', '.m4v'];
-
-export function mediaKind(path: string): 'image' | 'video' | undefined {
-  const ext = extname(path).toLowerCase();
-  if (IMAGE_EXTENSIONS.includes(ext)) return 'image';
-  if (VIDEO_EXTENSIONS.includes(ext)) return 'video';
-  return undefined;
-}
 
 export function requirePath(uri: string, field: string): string {
   const path = uriToPath(uri);
@@ -47,7 +37,9 @@ export async function describeMedia(uriOrPath: string, signal?: AbortSignal): Pr
   const path = requirePath(uriOrPath, 'uri');
   const uri = pathToUri(path);
   const bytes = await fileBytes(path, uri);
-  const kind = mediaKind(path) ?? 'video';
+  const kind = await detectMediaKind(path).catch((error: unknown) => {
+    throw new EngineError(VlmErrorCodes.MediaUnreadable, (error as Error).message, { uri });
+  });
   if (kind === 'image') {
     try {
       const meta = await sharp(path).metadata();
@@ -64,7 +56,7 @@ export async function describeMedia(uriOrPath: string, signal?: AbortSignal): Pr
     const meta = await readVideoMetadata(path, { signal });
     return {
       uri,
-      kind: meta.isImage ? 'image' : 'video',
+      kind,
       durationS: meta.durationSec,
       width: meta.width,
       height: meta.height,

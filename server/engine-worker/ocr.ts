@@ -8,9 +8,10 @@ import {
   type Box,
   type ScreenshotAnalysis,
 } from '../../protocol/protocol';
-import { EngineError } from './engine-error';
+import { EngineError } from '../engine-host/engine-error';
 import { mapEngineError } from './map-engine-error';
-import { mediaKind, requirePath } from './media';
+import { detectMediaKind } from '../../engine/media';
+import { requirePath } from './media';
 
 const toBox = (b: OcrBox): Box => ({ x: b.x, y: b.y, width: b.w, height: b.h });
 
@@ -36,7 +37,7 @@ export async function analyzeImage(
 export async function onScreenText(path: string, signal: AbortSignal): Promise<string> {
   let analysis: ScreenAnalysis;
   try {
-    if (mediaKind(path) === 'image') analysis = await analyze(path, { signal });
+    if ((await detectMediaKind(path)) === 'image') analysis = await analyze(path, { signal });
     else {
       const frame = await firstFrame(path, signal);
       analysis = await analyze(

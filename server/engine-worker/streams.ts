@@ -4,15 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFrames, FrameGate, type LiveSourceSpec } from '../../engine/ingest';
-import {
-  openStream,
-  StreamLimitError,
-  type AskResult as EngineAskResult,
-  type IngestItem,
-  type StreamStats,
-  type VideoStream,
-} from '../../engine/stream';
+import type { LiveSourceSpec } from '../../engine/ingest';
+import { SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
+import { StreamLimitError, type StreamStats } from '../../engine/stream';
 import {
   TIMELINE_MAX_BLOCKS,
   VlmErrorCodes,
@@ -24,36 +18,21 @@ import {
   type StreamSource,
   type StreamSummary,
 } from '../../protocol/protocol';
-import {
-  RemoteChatBackend,
-  remoteConfigured,
-  remoteGenerator,
-  StillStore,
-  resolveRemoteConfig,
-} from '../../engine/remote';
-import type { ExternalGenerator } from '../../engine/stream';
-import { cacheDir, engineSettings, positive } from './config';
-import { EngineError, notAvailable } from './engine-error';
-import type { CallContext } from './facade';
+import { engineSession, engineSettings, positive } from './config';
+import { EngineError, notAvailable } from '../engine-host/engine-error';
+import type { CallContext } from '../engine-host/calls';
 import { mapEngineError } from './map-engine-error';
-import { describeMedia, mediaKind, requirePath } from './media';
+import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';
-import { dropTextIndex, lazyTextEvidence, searchText } from './text-search';
 
-const DEFAULT_FPS = 1;
 const STATUS_PERIOD_MS = 500;
 
 interface OpenedStream {
   summary: StreamSummary;
-  fps: number;
-  stream: VideoStream;
-  /** Aborting it stops encoding (the stream stays usable with what it has). */
-  encoding: AbortController;
+  stream: SessionStream;
   framesEstimate?: number;
   timer: NodeJS.Timeout;
   lastRetrieved?: CacheStats['lastRetrieved'];
-  /** A live stream's sampled frames, kept for a remote server when vlm.remote was set at open. */
-  stills?: StillStore;
 }
 
 const streams = new Map<string, OpenedStream>();
@@ -79,46 +58,37 @@ export async function openVideoStream(
 ): Promise<StreamSummary> {
   const loaded = await currentModel(ctx);
   const settings = engineSettings();
-  const fps = params.sampleFps ?? positive(settings.sampling?.fps) ?? DEFAULT_FPS;
+  const fps = params.sampleFps ?? positive(settings.sampling?.fps) ?? SESSION_DEFAULTS.fps;
   const source = params.source;
   const media = source.kind === 'file' ? await describeMedia(source.uri, ctx.signal) : undefined;
-  const encoding = new AbortController();
-  const cancelOpen = () => encoding.abort();
-  ctx.signal.addEventListener('abort', cancelOpen, { once: true });
-  const limit = (items: AsyncIterable<IngestItem>) =>
-    params.maxFrames ? take(items, params.maxFrames) : items;
   const streamId = `stream-${nextId++}`;
-  // A live source cannot be rewound: keep its stills if a remote server may be asked.
-  const stills =
-    source.kind !== 'file' && remoteConfigured(settings.remote) ? new StillStore() : undefined;
-  let stream: VideoStream;
+  let stream: SessionStream;
   try {
-    stream = await openStream(
+    stream = await engineSession().open(
       source.kind === 'file'
-        ? requirePath(source.uri, 'source.uri')
-        : { kind: 'live', frames: limit(liveFrames(source, fps, encoding.signal, stills)) },
+        ? { kind: 'file', path: requirePath(source.uri, 'source.uri') }
+        : { kind: 'live', spec: toIngestSpec(source) },
       {
-        model: loaded.stream,
+        model: loaded.id,
         fps,
-        cacheDir: cacheDir(),
+        gate: gateSetting(settings.gate?.threshold),
+        maxFrames: params.maxFrames,
         sinkTokens: positive(settings.budget?.sinkTokens),
         recentBlocks: positive(settings.budget?.recentFrames),
-        retrievedTopK: positive(settings.budget?.topK),
+        topK: positive(settings.budget?.topK),
         maxContextTokens: positive(settings.budget?.maxContextTokens),
         diskBudgetBytes: mib(settings.cache?.diskBudgetMB),
-        signal: encoding.signal,
-        textEvidence: lazyTextEvidence(streamId),
-        decodeFrames: customDecoder(params.maxFrames, positive(settings.gate?.threshold)),
+        signal: ctx.signal,
       },
     );
   } catch (error) {
     throw mapEngineError(error, source.kind === 'file' ? source.uri : undefined);
   }
+  // Cancelling the open request stops encoding; once it has answered, only stopEncoding does.
+  const cancelOpen = () => stream.stopEncoding();
+  ctx.signal.addEventListener('abort', cancelOpen, { once: true });
   const opened: OpenedStream = {
-    fps,
     stream,
-    encoding,
-    stills,
     framesEstimate:
       media?.durationS !== undefined ? Math.max(1, Math.round(media.durationS * fps)) : undefined,
     summary: {
@@ -141,8 +111,8 @@ export async function openVideoStream(
       finish(
         opened,
         ctx,
-        encoding.signal.aborted ? 'ended' : 'failed',
-        encoding.signal.aborted ? undefined : String((error as Error).message ?? error),
+        stream.encodingStopped ? 'ended' : 'failed',
+        stream.encodingStopped ? undefined : String((error as Error).message ?? error),
       ),
   );
   if (params.waitForEncoding) {
@@ -170,16 +140,14 @@ export async function openVideoStream(
 /** Stops encoding a stream; what was encoded stays askable. */
 export function stopEncoding(streamId: string): StreamSummary {
   const opened = requireStream(streamId);
-  opened.encoding.abort();
+  opened.stream.stopEncoding();
   return { ...opened.summary };
 }
 
 export async function closeVideoStream(streamId: string, ctx?: CallContext): Promise<void> {
   const opened = requireStream(streamId);
   streams.delete(streamId);
-  dropTextIndex(streamId);
   clearInterval(opened.timer);
-  opened.encoding.abort();
   await opened.stream.close();
   opened.summary.state = 'closed';
   ctx?.notify({ kind: 'streamStatus', payload: { ...opened.summary } });
@@ -201,27 +169,23 @@ async function askOpened(
   params: AskParams,
   ctx: CallContext,
 ): Promise<AskResult> {
-  let result: EngineAskResult;
   let tokens = 0;
-  try {
-    await firstFrameEncoded(opened, ctx.signal);
-    result = await opened.stream.ask(params.question, {
+  const result = await opened.stream
+    .ask(params.question, {
       signal: ctx.signal,
       maxTokens: params.maxTokens,
       onToken: (text) => {
         tokens++;
         ctx.emit({ kind: 'token', text });
       },
-      generator: remoteGeneratorFor(opened),
+    })
+    .catch((error: unknown) => {
+      if (error instanceof StreamLimitError)
+        throw new EngineError(VlmErrorCodes.InputTooLarge, error.message);
+      throw mapEngineError(error);
     });
-  } catch (error) {
-    if (error instanceof StreamLimitError)
-      throw new EngineError(VlmErrorCodes.InputTooLarge, error.message);
-    throw mapEngineError(error);
-  }
-  const broughtBack = new Set(result.context.retrieved);
   opened.lastRetrieved = result.evidence
-    .filter((e) => broughtBack.has(e.blockId))
+    .filter((e) => e.retrieved)
     .map((e) => ({ frameIndex: e.frameIndex, timeS: e.timeSec, score: e.score }));
   return {
     askId: params.askId,
@@ -232,7 +196,7 @@ async function askOpened(
       score: e.score,
       text: e.text,
       reason: evidenceReason(e.scores),
-      retrieved: broughtBack.has(e.blockId),
+      retrieved: e.retrieved,
     })),
     timings: {
       retrievalMs: result.timings.retrievalMs,
@@ -368,27 +332,6 @@ function encodingProgress(opened: OpenedStream): { message: string; percentage?:
   };
 }
 
-/** How often an ask that came before the first frame looks again. */
-const FIRST_FRAME_POLL_MS = 50;
-
-/**
- * An ask sent right after opening (the editor asks as soon as the stream is open) waits
- * until the stream has encoded a frame, or has stopped encoding: answering from no frames
- * gives an answer without evidence. Cancellation and the request timeout still apply.
- */
-async function firstFrameEncoded(opened: OpenedStream, signal: AbortSignal): Promise<void> {
-  let settled = false;
-  const ready = opened.stream.ready.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled && opened.stream.stats().framesEncoded === 0) {
-    signal.throwIfAborted();
-    await Promise.race([ready, new Promise((r) => setTimeout(r, FIRST_FRAME_POLL_MS))]);
-  }
-  signal.throwIfAborted();
-}
-
 function sourceLabel(source: StreamSource): string {
   switch (source.kind) {
     case 'file':
@@ -399,20 +342,6 @@ function sourceLabel(source: StreamSource): string {
       return source.input;
     default:
       return source.kind;
-  }
-}
-
-/** Live sources go through engine/ingest's decoder, one frame at a time. */
-async function* liveFrames(
-  source: Exclude<StreamSource, { kind: 'file' }>,
-  fps: number,
-  signal: AbortSignal,
-  stills?: StillStore,
-): AsyncIterable<IngestItem> {
-  for await (const frame of decodeFrames(toIngestSpec(source), { fps, signal })) {
-    // A still that fails to encode costs the remote server that one image, not the stream.
-    await stills?.add(frame).catch(() => undefined);
-    yield frame;
   }
 }
 
@@ -448,65 +377,39 @@ function toIngestSpec(source: Exclude<StreamSource, { kind: 'file' }>): LiveSour
   }
 }
 
-async function* take<T>(items: AsyncIterable<T>, max: number): AsyncIterable<T> {
-  let count = 0;
-  for await (const item of items) {
-    yield item;
-    if (!('skipped' in (item as object)) && ++count >= max) return;
-  }
+/** vlm/searchText: the text read from the stream's frames as they were encoded. */
+export function searchStreamText(params: {
+  streamId: string;
+  query: string;
+  limit?: number;
+}): SearchTextResult {
+  const opened = requireStream(params.streamId);
+  if (!opened.stream.hasScreenText)
+    throw notAvailable('ocr.screenText', 'text search in a stream opened without on-screen text');
+  const hits = opened.stream.searchText(params.query, params.limit ?? 20);
+  return {
+    streamId: params.streamId,
+    hits: hits.map((h) => ({
+      timeS: h.timeSec,
+      frameIndex: h.frameIndex,
+      lastSeenS: h.lastSeenSec,
+      text: h.text,
+      box: { x: h.box.x, y: h.box.y, width: h.box.w, height: h.box.h },
+      score: h.score,
+    })),
+  };
 }
 
-/** vlm/searchText: file streams only (the text index reads the file again). */
-export async function searchStreamText(
-  params: { streamId: string; query: string; limit?: number },
-  ctx: CallContext,
-): Promise<SearchTextResult> {
-  const opened = requireStream(params.streamId);
-  const source = opened.summary.source;
-  if (source.kind !== 'file')
-    throw notAvailable('ocr.liveTextIndex', 'text search in a live stream');
-  return searchText(
-    params.streamId,
-    requirePath(source.uri, 'source.uri'),
-    opened.fps,
-    params.query,
-    params.limit,
-    ctx,
-  );
+/** vlm.gate.threshold: luma levels (0-255), as the engine's gate reads them; else the default. */
+function gateSetting(threshold: unknown): { threshold: number } | undefined {
+  const value = positive(threshold);
+  return value !== undefined && value <= 255 ? { threshold: value } : undefined;
 }
 
 const mib = (value: unknown) => {
   const n = positive(value);
   return n === undefined ? undefined : n * 2 ** 20;
 };
-
-/** The engine's default decoder unless frames are capped or the gate threshold is set. */
-function customDecoder(maxFrames: number | undefined, threshold: number | undefined) {
-  if (maxFrames === undefined && threshold === undefined) return undefined;
-  return (path: string, options: { fps: number; signal?: AbortSignal }) => {
-    const frames = gatedFrames(path, options, threshold);
-    return maxFrames ? take(frames, maxFrames) : frames;
-  };
-}
-
-/** Like engine/stream's videoFrames, with the gate threshold from the settings. */
-async function* gatedFrames(
-  path: string,
-  options: { fps: number; signal?: AbortSignal },
-  threshold: number | undefined,
-): AsyncIterable<IngestItem> {
-  const gate = new FrameGate({ threshold });
-  const frames = decodeFrames(path, {
-    fps: options.fps,
-    signal: options.signal,
-    maxWidth: 1024,
-    maxHeight: 1024,
-  });
-  for await (const frame of frames) {
-    if (gate.push(frame).keep) yield frame;
-    else yield { skipped: 1, lastTimeSec: frame.timeSec };
-  }
-}
 
 /** The protocol's Evidence.reason for the scorer that contributed most to a block's score. */
 const REASON_BY_SCORER: Record<string, string> = {
@@ -521,31 +424,4 @@ const REASON_BY_SCORER: Record<string, string> = {
 function evidenceReason(scores: Record<string, number>): string | undefined {
   const top = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]?.[0];
   return top === undefined ? undefined : (REASON_BY_SCORER[top] ?? 'retrieval');
-}
-
-/**
- * Generation by the remote server of the `vlm.remote` settings (or VLM_REMOTE_* in this
- * process's environment); undefined answers locally. File streams send frames decoded
- * again at the evidence times; live streams send the stills they kept, which they do only
- * when the remote server was configured as the stream opened (else they answer locally).
- */
-function remoteGeneratorFor(opened: OpenedStream): ExternalGenerator | undefined {
-  const settings = engineSettings().remote;
-  const source = opened.summary.source;
-  if (!remoteConfigured(settings) || (source.kind !== 'file' && !opened.stills)) return undefined;
-  let config;
-  try {
-    config = resolveRemoteConfig(settings);
-  } catch (error) {
-    throw new EngineError(VlmErrorCodes.InvalidParams, `vlm.remote: ${(error as Error).message}`);
-  }
-  const backend = new RemoteChatBackend(config);
-  if (source.kind !== 'file')
-    return remoteGenerator({ source: { kind: 'stills', store: opened.stills! }, backend });
-  const path = requirePath(source.uri, 'source.uri');
-  return remoteGenerator({
-    source: { kind: mediaKind(path) === 'image' ? 'image' : 'video', path },
-    backend,
-    ffmpegPath: engineSettings().ffmpegPath || undefined,
-  });
 }

@@ -1,0 +1,22 @@
+// The engine session: the one API every entry point calls (see session.ts).
+export {
+  EngineSession,
+  type OpenOptions,
+  type SessionSettings,
+  type SessionSource,
+} from './session';
+export {
+  SessionStream,
+  type SessionAnswer,
+  type SessionAskOptions,
+  type SessionEvidence,
+} from './stream';
+export {
+  DEFAULT_MODEL_ID,
+  REFERENCE_MODEL_IDS,
+  ModelChoiceError,
+  defaultModelId,
+  isReferenceModelId,
+  type LoadedModel,
+} from './models';
+export { SESSION_DEFAULTS } from './defaults';

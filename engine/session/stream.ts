@@ -1,0 +1,149 @@
+// A stream opened by the engine session: ask it, read its cache and text, stop or close it.
+import type { MediaKind } from '../media';
+import type { TextSearchHit } from '../ocr/text-index';
+import type {
+  AskResult,
+  BlockLocation,
+  Evidence,
+  ExternalGenerator,
+  StreamStats,
+  VideoStream,
+} from '../stream';
+import { SESSION_DEFAULTS } from './defaults';
+import type { LoadedModel } from './models';
+import type { ScreenText } from './screen-text';
+
+/** Evidence with whether its block came back from the offloaded tier for this answer. */
+export interface SessionEvidence extends Evidence {
+  retrieved: boolean;
+}
+
+export interface SessionAnswer extends Omit<AskResult, 'evidence'> {
+  evidence: SessionEvidence[];
+  /** True when a remote server generated the answer. */
+  remote: boolean;
+}
+
+export interface SessionAskOptions {
+  maxTokens?: number;
+  signal?: AbortSignal;
+  onToken?: (text: string) => void;
+}
+
+/** How often an ask that came before the first frame looks again. */
+const FIRST_FRAME_POLL_MS = 50;
+
+export class SessionStream {
+  readonly kind: MediaKind | 'live';
+  readonly model: LoadedModel;
+  readonly warnings: string[];
+  /** Aborting it stops encoding; what was encoded stays askable. */
+  private readonly encoding: AbortController;
+  private readonly stream: VideoStream;
+  private readonly screenText?: ScreenText;
+  private readonly generator?: ExternalGenerator;
+
+  constructor(parts: {
+    stream: VideoStream;
+    kind: MediaKind | 'live';
+    model: LoadedModel;
+    screenText?: ScreenText;
+    warnings: string[];
+    generator?: ExternalGenerator;
+    encoding: AbortController;
+  }) {
+    this.encoding = parts.encoding;
+    this.stream = parts.stream;
+    this.kind = parts.kind;
+    this.model = parts.model;
+    this.screenText = parts.screenText;
+    this.warnings = parts.warnings;
+    this.generator = parts.generator;
+  }
+
+  get id(): string {
+    return this.stream.id;
+  }
+
+  /** Resolves when the source is fully ingested (and saved, when persisted). */
+  get ready(): Promise<void> {
+    return this.stream.ready;
+  }
+
+  get reopened(): boolean {
+    return this.stream.reopened;
+  }
+
+  get persistDir(): string | null {
+    return this.stream.persistDir;
+  }
+
+  /** Whether the stream reads on-screen text (and so can be searched). */
+  get hasScreenText(): boolean {
+    return this.screenText !== undefined;
+  }
+
+  /**
+   * Answers from what is encoded so far. An ask sent before the first frame is encoded
+   * waits for it (or for the source to end): an answer from no frames has no evidence.
+   */
+  async ask(question: string, options: SessionAskOptions = {}): Promise<SessionAnswer> {
+    await this.firstFrame(options.signal);
+    const result = await this.stream.ask(question, {
+      maxTokens: options.maxTokens ?? SESSION_DEFAULTS.maxTokens,
+      signal: options.signal,
+      onToken: options.onToken,
+      generator: this.generator,
+    });
+    const broughtBack = new Set(result.context.retrieved);
+    return {
+      ...result,
+      evidence: result.evidence.map((e) => ({ ...e, retrieved: broughtBack.has(e.blockId) })),
+      remote: this.generator !== undefined,
+    };
+  }
+
+  stats(): StreamStats {
+    return this.stream.stats();
+  }
+
+  blocks(): BlockLocation[] {
+    return this.stream.blocks();
+  }
+
+  /** Where and when text appears on screen; needs a stream opened with screen text. */
+  searchText(query: string, limit = 20): TextSearchHit[] {
+    if (!this.screenText)
+      throw new Error(
+        'this stream was opened without on-screen text; open it with screen text on to search it',
+      );
+    return this.screenText.index.search(query, { limit });
+  }
+
+  /** Stops reading the source; the frames encoded so far stay askable (and are not saved). */
+  stopEncoding(): void {
+    this.encoding.abort();
+  }
+
+  get encodingStopped(): boolean {
+    return this.encoding.signal.aborted;
+  }
+
+  async close(): Promise<void> {
+    this.encoding.abort();
+    await this.stream.close();
+  }
+
+  private async firstFrame(signal?: AbortSignal): Promise<void> {
+    let settled = false;
+    const done = this.stream.ready.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled && this.stream.stats().framesEncoded === 0) {
+      signal?.throwIfAborted();
+      await Promise.race([done, new Promise((r) => setTimeout(r, FIRST_FRAME_POLL_MS))]);
+    }
+    signal?.throwIfAborted();
+  }
+}
