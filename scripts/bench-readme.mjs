@@ -1,12 +1,14 @@
-// Writes the benchmark results table into README.md from a `vlm bench` JSON report, so
-// the README's figures are generated, never typed by hand.
-// Usage: node scripts/bench-readme.mjs bench-results/report.json [README.md]
+// Writes the benchmark results table into docs/benchmarks.md from a `vlm bench` JSON
+// report, so the published figures are generated, never typed by hand.
+// Usage: node scripts/bench-readme.mjs bench-results/report.json [docs/benchmarks.md]
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 
-const [reportPath, readmePath = 'README.md'] = process.argv.slice(2);
+const [reportPath, readmePath = 'docs/benchmarks.md'] = process.argv.slice(2);
 if (!reportPath) {
-  console.error('usage: node scripts/bench-readme.mjs REPORT.json [README.md]');
+  console.error('usage: node scripts/bench-readme.mjs REPORT.json [docs/benchmarks.md]');
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
@@ -15,6 +17,11 @@ const END = '<!-- bench:end -->';
 
 const fmt = (v) =>
   v === null || v === undefined ? 'n/a' : typeof v === 'number' ? +v.toPrecision(3) : String(v);
+// Chart links are relative to the page written, so they work from docs/ or the repository root.
+const chartDir = relative(
+  dirname(resolve(readmePath)),
+  fileURLToPath(new URL('../docs/bench', import.meta.url)),
+).replaceAll('\\', '/');
 const m = report.machine;
 const lines = [
   START,
@@ -36,7 +43,7 @@ for (const [id, s] of Object.entries(report.scenarios)) {
   }
   const ratios = Object.entries(s.ratios ?? {}).map(([k, v]) => `${k} ${fmt(v)}`);
   lines.push(`**${s.title}** (\`${id}\`)${ratios.length ? `: ${ratios.join('; ')}` : ''}`, '');
-  for (const chart of s.charts ?? []) lines.push(`![${s.title}](docs/bench/${chart.file})`, '');
+  for (const chart of s.charts ?? []) lines.push(`![${s.title}](${chartDir}/${chart.file})`, '');
 }
 lines.push(END);
 

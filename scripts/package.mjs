@@ -29,7 +29,7 @@ run(process.execPath, [
   '--skip-license',
   '--allow-missing-repository',
   '--allow-star-activation',
-  // The README links to source files by relative path; there is no published repository URL.
+  // The README and docs/ link to source files by relative path; there is no published repository URL.
   '--no-rewrite-relative-links',
 ]);
 

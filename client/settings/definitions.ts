@@ -1,6 +1,6 @@
 // Every `vlm.*` setting, declared once. The manifest's contributes.configuration is
 // generated from this table (scripts/write-manifest.ts) and a unit test keeps the two equal,
-// so the settings editor, the validator and the README table never drift apart.
+// so the settings editor, the validator and the table in docs/configuration.md never drift apart.
 
 export interface SettingDefinition {
   /** The full key, e.g. "vlm.threads". */
@@ -16,7 +16,7 @@ export interface SettingDefinition {
   format?: 'uri';
   /** "window" for settings that only make sense per editor window, e.g. the transport. */
   scope?: 'window' | 'machine' | 'resource';
-  /** An environment variable the engine reads for the same value (README table). */
+  /** An environment variable the engine reads for the same value (docs/configuration.md). */
   env?: string;
 }
 

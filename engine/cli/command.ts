@@ -1,7 +1,7 @@
 // The shape every `vlm` subcommand has. A new subcommand is a new file in commands/
 // plus one line in commands/index.ts.
 
-/** Exit codes, documented in `vlm --help` and the README. */
+/** Exit codes, documented in `vlm --help` and docs/cli.md. */
 export const ExitCode = {
   ok: 0,
   /** The command ran and failed: invalid model, unreadable input, engine error. */

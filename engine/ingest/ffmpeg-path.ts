@@ -1,4 +1,4 @@
-// Finds an ffmpeg binary. The order is documented in the README ("ffmpeg") and the
+// Finds an ffmpeg binary. The order is documented in docs/configuration.md ("ffmpeg") and the
 // error names every place tried, so a user can see which one to fix.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';

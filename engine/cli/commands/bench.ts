@@ -19,7 +19,7 @@ in the same run. Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}.
   --model DIR    model folder (default: reference model, tiny with --quick,
                  smolvlm-256m-shape otherwise, generated into the cache directory)
 
-Update the README table from a report: node scripts/bench-readme.mjs FILE`;
+Update the table in docs/benchmarks.md from a report: node scripts/bench-readme.mjs FILE`;
 
 export const benchCommand: Command = {
   name: 'bench',

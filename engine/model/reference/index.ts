@@ -1,5 +1,5 @@
 // The reference model generator: a SmolVLM-layout ONNX vision-language model with
-// deterministic weights, generated on demand (see README "Reference model").
+// deterministic weights, generated on demand (see docs/model.md, "Reference model").
 export { ensureReferenceModel, referenceModelDir } from './cache';
 export { CHAT_TEMPLATE } from './config-files';
 export { generateReferenceModel, type GenerateOptions, type GeneratedModel } from './generator';
