@@ -152,11 +152,11 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'vlm.gate.threshold',
     type: 'number',
-    default: 0.02,
+    default: 12,
     minimum: 0,
-    maximum: 1,
+    maximum: 255,
     description:
-      'Frame gate: a frame whose mean pixel difference from the last kept frame is below this fraction is skipped as a near-duplicate. 0: the engine’s default.',
+      'Frame gate: a sampled frame is skipped as a near-duplicate unless the mean luma of some 4×4-pixel block changed by more than this many levels (0–255) since the last kept frame; the same unit as `vlm ask --gate`. 0: only identical frames are skipped.',
   },
   {
     key: 'vlm.cacheDir',

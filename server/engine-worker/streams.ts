@@ -402,8 +402,9 @@ export function searchStreamText(params: {
 
 /** vlm.gate.threshold: luma levels (0-255), as the engine's gate reads them; else the default. */
 function gateSetting(threshold: unknown): { threshold: number } | undefined {
-  const value = positive(threshold);
-  return value !== undefined && value <= 255 ? { threshold: value } : undefined;
+  return typeof threshold === 'number' && threshold >= 0 && threshold <= 255
+    ? { threshold }
+    : undefined;
 }
 
 const mib = (value: unknown) => {

@@ -2,7 +2,8 @@
 // --json`), MCP (`ask_video` through the SDK client), the language server (over stdio) and
 // the HTTP endpoint (`vlm serve --http`). All four run the one engine session, so they
 // see the same frames, cite the same evidence times and report the same cache. Each entry
-// point gets a cache directory of its own, so each encodes the file itself.
+// point gets a cache directory of its own, so each encodes the file itself. The language
+// server runs with the editor's default settings (the frame gate's threshold among them).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toServerSettings, validateSettings } from '../../../client/settings/validate';
 import { resolveFfmpeg } from '../../../engine/ingest';
 import { AskRequest, OpenStreamRequest } from '../../../protocol/protocol';
 import { FIXTURES, ROOT, startServer, withTimeout } from './harness';
@@ -213,7 +215,12 @@ describe('parity: one question, four entry points, the same frames and evidence'
         stderr: 'ignore',
       }),
     );
-    lsp = await startServer({}, envFor('lsp'));
+    // The language server gets what the editor sends when the user has set nothing: the
+    // settings' defaults, so this also proves the editor's defaults match the CLI's.
+    lsp = await startServer(
+      toServerSettings(validateSettings(() => undefined).settings),
+      envFor('lsp'),
+    );
     http = await startHttp();
   });
 
