@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver/node';
 import { VlmCommands, type MediaSummary } from '../../protocol/protocol';
 import { toResponseError } from '../errors';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 import { findMediaLinks, type MediaLink } from './media-links';
 
 export function registerFeatures(session: Session): void {
