@@ -1,32 +1,8 @@
 // The one place the server calls the engine. It runs inside the engine worker
 // (worker.ts); every method takes plain params and a CallContext and returns plain data
 // (protocol types), or throws an EngineError with a documented code.
-import type {
-  AnalyzeScreenshotParams,
-  AskParams,
-  AskResult,
-  CacheStats,
-  CacheStatsParams,
-  CloseStreamResult,
-  EngineCapability,
-  ListModelsResult,
-  ListStreamsResult,
-  MediaSummary,
-  MediaSummaryParams,
-  OpenStreamParams,
-  ScreenshotAnalysis,
-  SearchTextParams,
-  SearchTextResult,
-  SelectModelParams,
-  SelectModelResult,
-  StreamIdParams,
-  StreamSummary,
-  ValidateModelParams,
-  ValidateModelResult,
-  VlmSettings,
-} from '../../protocol/protocol';
 import { configure } from './config';
-import type { EngineNotice, JobEvent } from './messages';
+import type { EngineFacade } from './types';
 import { describeMedia, requirePath } from './media';
 import { analyzeImage, onScreenText } from './ocr';
 import { listModels, selectModel, validateModel } from './models';
@@ -40,41 +16,6 @@ import {
   stopEncoding,
   streamCacheStats,
 } from './streams';
-
-export interface CallContext {
-  /** Aborted on cancel or timeout; engine calls stop at their next step boundary. */
-  signal: AbortSignal;
-  /** Reports a token or progress for this call. */
-  emit: (event: JobEvent) => void;
-  /** Reports an unsolicited event (stream status). */
-  notify: (notice: EngineNotice) => void;
-}
-
-/** Each engine method: its params and result. */
-export interface EngineCallMap {
-  capabilities: [void, EngineCapability[]];
-  configure: [VlmSettings, void];
-  analyzeScreenshot: [AnalyzeScreenshotParams, ScreenshotAnalysis];
-  mediaSummary: [MediaSummaryParams, MediaSummary];
-  openStream: [OpenStreamParams, StreamSummary];
-  closeStream: [StreamIdParams, CloseStreamResult];
-  stopEncoding: [StreamIdParams, StreamSummary];
-  closeAll: [void, void];
-  listStreams: [void, ListStreamsResult];
-  ask: [AskParams, AskResult];
-  searchText: [SearchTextParams, SearchTextResult];
-  cacheStats: [CacheStatsParams, CacheStats[]];
-  listModels: [void, ListModelsResult];
-  validateModel: [ValidateModelParams, ValidateModelResult];
-  selectModel: [SelectModelParams, SelectModelResult];
-}
-
-export type EngineFacade = {
-  [M in keyof EngineCallMap]: (
-    params: EngineCallMap[M][0],
-    ctx: CallContext,
-  ) => Promise<EngineCallMap[M][1]>;
-};
 
 export const engineFacade: EngineFacade = {
   async configure(settings) {

@@ -25,7 +25,7 @@ import {
 import { uriToPath } from '../uri';
 import { cacheDir, engineSettings, positive } from './config';
 import { EngineError } from './engine-error';
-import type { CallContext } from './facade';
+import type { CallContext } from './types';
 
 export interface LoadedModel {
   id: string;

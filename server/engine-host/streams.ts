@@ -34,7 +34,7 @@ import {
 import type { ExternalGenerator } from '../../engine/stream';
 import { cacheDir, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from './engine-error';
-import type { CallContext } from './facade';
+import type { CallContext } from './types';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, mediaKind, requirePath } from './media';
 import { currentModel } from './models';

@@ -5,7 +5,7 @@ import type { TextEvidenceSource } from '../../engine/cache/retrieval';
 import { sharedOcrEngine } from '../../engine/ocr/analyze';
 import { buildTextIndex, type TextIndex } from '../../engine/ocr/text-index';
 import type { SearchTextResult } from '../../protocol/protocol';
-import type { CallContext } from './facade';
+import type { CallContext } from './types';
 import { mapEngineError } from './map-engine-error';
 
 interface IndexJob {

@@ -2,8 +2,9 @@
 // with an AbortSignal per call, and posts results, errors, tokens and progress back.
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from './engine-error';
-import { engineFacade, type CallContext } from './facade';
-import type { EngineMethod, HostToWorker, WorkerToHost } from './messages';
+import { engineFacade } from './facade';
+import type { HostToWorker, WorkerToHost } from './messages';
+import type { CallContext, EngineMethod } from './types';
 
 export function runEngineWorker(): void {
   const port = parentPort;
