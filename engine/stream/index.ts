@@ -21,6 +21,7 @@ import { FrameTextIndex } from '../cache/retrieval/text-index';
 import type { QuantBits } from '../cache/quant';
 import { readImageFrame, IMAGE_EXTENSIONS } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
+import type { IngestItem } from './types';
 import { videoFrames } from './video-source';
 import {
   KvStream,
@@ -31,6 +32,7 @@ import {
 } from './stream';
 
 export type { StreamModel, VideoFrame } from './model-port';
+export type { IngestItem } from './types';
 export type {
   AskOptions,
   BlockLocation,
@@ -43,9 +45,6 @@ export type {
 export { StreamLimitError } from './stream';
 export { MemoryBudget } from '../cache/memory-budget';
 export type { Evidence, TextEvidenceSource, TextHit } from '../cache/retrieval';
-
-/** A frame source item: a frame to encode, or a span of frames the gate skipped as unchanged. */
-export type IngestItem = VideoFrame | { skipped: number; lastTimeSec?: number };
 
 export type StreamSource =
   /** A video or image file (images: .png, .jpg, .jpeg, .webp, .gif, .bmp, .tif, .tiff). */
