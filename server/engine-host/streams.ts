@@ -1,3 +1,4 @@
+// long-file: not yet split into smaller modules
 // Open streams (worker side): opening one over a file or a live source with the selected
 // model, following its encoding, asking it questions, reading its cache, closing it.
 import { randomBytes } from 'node:crypto';
