@@ -1,3 +1,4 @@
+// long-file: one typed protocol module by design, shared whole by client and server
 // The one typed protocol between the VS Code client (client/) and the language server
 // (server/): every custom request and notification, with its params and result types, the
 // initialization options, the settings section, and the documented error codes.

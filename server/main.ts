@@ -9,13 +9,9 @@ import {
 } from 'vscode-languageserver/node';
 import { ENGINE_WORKER_ROLE } from './engine-host/host';
 import { runEngineWorker } from './engine-worker/worker';
+import { ExitCode } from '../engine/cli/command';
 import { startSession } from './session';
-import {
-  ArgsError,
-  SERVER_USAGE,
-  parseTransport,
-  type Transport,
-} from '../engine/cli/server-transport';
+import { ArgsError, SERVER_USAGE, parseTransport, type Transport } from './transport/args';
 import { authenticate, writeRefusal } from './transport/socket-auth';
 import { listenForSessions } from './transport/socket-listener';
 
@@ -85,8 +81,10 @@ export function runServer(args: string[]): void {
     transport = parseTransport(args);
   } catch (error) {
     if (!(error instanceof ArgsError)) throw error;
-    process.stderr.write(`vlm server: ${error.message}\n\n${SERVER_USAGE}\n`);
-    process.exit(2);
+    // `vlm serve` passes its flags through to this entry, so the message speaks as it does,
+    // and the exit code is the one `vlm serve` returns for a usage error.
+    process.stderr.write(`vlm serve: ${error.message}\n\n${SERVER_USAGE}\n`);
+    process.exit(ExitCode.usage);
   }
   serve(transport).catch((error: unknown) => {
     process.stderr.write(`vlm server: ${error instanceof Error ? error.message : String(error)}\n`);

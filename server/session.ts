@@ -4,8 +4,6 @@ import {
   MessageType,
   ShowMessageNotification,
   TextDocuments,
-  type RequestType,
-  type RequestType0,
   type CancellationToken,
   type Connection,
   type InitializeParams,
@@ -15,12 +13,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   PROTOCOL_VERSION,
   type EngineCapability,
-  type EngineLimits,
   type VlmServerCapabilities,
   type VlmSettings,
 } from '../protocol/protocol';
 import { EngineHost } from './engine-host/host';
-import type { EngineNotice } from './engine-host/messages';
+import type { EngineNotice } from './engine-host/types';
 import { toResponseError } from './errors';
 import { registerFeatures } from './features/register';
 import { registerAskHandlers } from './handlers/ask';
@@ -30,30 +27,10 @@ import { registerStatsHandlers } from './handlers/stats';
 import { registerStreamHandlers } from './handlers/streams';
 import { JobScheduler } from './jobs/scheduler';
 import { resolveLimits } from './jobs/limits';
+import type { Session } from './session-types';
 import { StatusTracker } from './status';
 
 export const DEFAULT_STATS_INTERVAL_MS = 1000;
-
-export interface Session {
-  connection: Connection;
-  engine: EngineHost;
-  scheduler: JobScheduler;
-  status: StatusTracker;
-  documents: TextDocuments<TextDocument>;
-  limits(): EngineLimits;
-  statsIntervalMs(): number;
-  capabilities(): EngineCapability[];
-  /** Stream ids the client opened and has not closed. */
-  openStreams: Set<string>;
-  /** Handlers for engine notices (stream status), added by the handler modules. */
-  noticeListeners: ((notice: EngineNotice) => void)[];
-  /** Registers a request handler whose failures become documented ResponseErrors. */
-  /** Raw params are `unknown`: each handler validates them (params.ts) before use. */
-  handle<R>(
-    type: RequestType<unknown, R, void> | RequestType0<R, void>,
-    handler: (params: unknown, token: CancellationToken) => Promise<R>,
-  ): void;
-}
 
 export function startSession(connection: Connection): Session {
   let initOptions: VlmSettings = {};

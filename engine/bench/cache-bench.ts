@@ -25,7 +25,7 @@ import type { KvCache, TextModelSpec } from '../model/contract';
 import { ensureReferenceModel } from '../model/reference';
 import { openStream, type StreamModel, type VideoFrame } from '../stream';
 import { adaptModel } from '../stream/model-adapter';
-import { SyntheticModel } from '../stream/synthetic-model';
+import { SyntheticModel } from './support/synthetic-model';
 
 const QUESTION = 'What was on screen when the error dialog appeared?';
 

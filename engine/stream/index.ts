@@ -23,6 +23,7 @@ import { GATE_DEFAULTS, type FrameGateOptions } from '../ingest';
 import { detectMediaKind } from '../media';
 import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
+import type { IngestItem } from './types';
 import { VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
   KvStream,
@@ -33,6 +34,7 @@ import {
 } from './stream';
 
 export type { StreamModel, VideoFrame } from './model-port';
+export type { IngestItem } from './types';
 export type {
   AskOptions,
   BlockLocation,
@@ -45,9 +47,6 @@ export type {
 export { StreamLimitError } from './stream';
 export { MemoryBudget } from '../cache/memory-budget';
 export type { Evidence, TextEvidenceSource, TextHit } from '../cache/retrieval';
-
-/** A frame source item: a frame to encode, or a span of frames the gate skipped as unchanged. */
-export type IngestItem = VideoFrame | { skipped: number; lastTimeSec?: number };
 
 export type StreamSource =
   /** A video or image file; which one is decided from its content (an animated GIF is a video). */

@@ -1,3 +1,4 @@
+// long-file: not yet split into smaller modules
 // One stream: frames -> model -> KV blocks in three tiers, and questions answered over
 // sink + retrieved blocks (time order) + recent window with contiguous positions.
 // Encoding a frame attends to sink + window only, so its cost stays flat however long

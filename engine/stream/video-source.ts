@@ -1,7 +1,7 @@
 // A video file as stream input: decoded by engine/ingest (ffmpeg) at the requested fps,
 // with near-duplicate frames gated out before they cost an encoder pass.
 import { decodeFrames, FrameGate, type DecodedFrame, type FrameGateOptions } from '../ingest';
-import type { IngestItem } from './index';
+import type { IngestItem } from './types';
 
 /**
  * Frames wider or taller than this are scaled down while decoding. The model's processor

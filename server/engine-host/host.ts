@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { EngineError, type EngineErrorShape } from './engine-error';
-import type { EngineCallMap } from './calls';
-import type { EngineNotice, HostToWorker, JobEvent, WorkerToHost } from './messages';
+import type { HostToWorker, WorkerToHost } from './messages';
+import type { EngineCallMap, EngineNotice, JobEvent } from './types';
 
 interface Pending {
   resolve: (value: unknown) => void;

@@ -1,19 +1,6 @@
 // Messages between the server's message loop (host.ts) and the engine worker (worker.ts).
 import type { EngineErrorShape } from './engine-error';
-import type { EngineCallMap } from './calls';
-
-export type EngineMethod = keyof EngineCallMap;
-
-/** Events a running call reports before its result. */
-export type JobEvent =
-  | { kind: 'token'; text: string }
-  | { kind: 'progress'; message?: string; percentage?: number };
-
-/** Unsolicited events from the engine (stream state changes, status). */
-export interface EngineNotice {
-  kind: 'streamStatus' | 'engineState';
-  payload: unknown;
-}
+import type { EngineMethod, EngineNotice, JobEvent } from './types';
 
 export type HostToWorker =
   | { type: 'call'; id: number; method: EngineMethod; params: unknown }

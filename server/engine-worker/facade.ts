@@ -1,7 +1,7 @@
 // The one place the server calls the engine. It runs inside the engine worker
 // (worker.ts); every method takes plain params and a CallContext and returns plain data
 // (protocol types), or throws an EngineError with a documented code.
-import type { CallContext, EngineCallMap } from '../engine-host/calls';
+import type { EngineFacade } from '../engine-host/types';
 import { configure } from './config';
 import { describeMedia, requirePath } from './media';
 import { analyzeImage, onScreenText } from './ocr';
@@ -17,12 +17,6 @@ import {
   streamCacheStats,
 } from './streams';
 
-export type EngineFacade = {
-  [M in keyof EngineCallMap]: (
-    params: EngineCallMap[M][0],
-    ctx: CallContext,
-  ) => Promise<EngineCallMap[M][1]>;
-};
 
 export const engineFacade: EngineFacade = {
   async configure(settings) {

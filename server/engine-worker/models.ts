@@ -21,7 +21,7 @@ import {
 import { uriToPath } from '../uri';
 import { engineSession } from './config';
 import { EngineError } from '../engine-host/engine-error';
-import type { CallContext } from '../engine-host/calls';
+import type { CallContext } from '../engine-host/types';
 
 /** The selected model, loaded on first use; progress goes to the calling request. */
 export async function currentModel(ctx: CallContext, id = engineSession().selectedModel) {

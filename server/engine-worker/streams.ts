@@ -20,7 +20,7 @@ import {
 } from '../../protocol/protocol';
 import { engineSession, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from '../engine-host/engine-error';
-import type { CallContext } from '../engine-host/calls';
+import type { CallContext } from '../engine-host/types';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';

@@ -2,9 +2,9 @@
 // with an AbortSignal per call, and posts results, errors, tokens and progress back.
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../engine-host/engine-error';
-import type { CallContext } from '../engine-host/calls';
+import type { HostToWorker, WorkerToHost } from '../engine-host/messages';
+import type { CallContext, EngineMethod } from '../engine-host/types';
 import { engineFacade } from './facade';
-import type { EngineMethod, HostToWorker, WorkerToHost } from '../engine-host/messages';
 
 export function runEngineWorker(): void {
   const port = parentPort;

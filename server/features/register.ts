@@ -6,7 +6,7 @@ import { detectMediaKind, type MediaKind } from '../../engine/media';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver/node';
 import { VlmCommands, type MediaSummary } from '../../protocol/protocol';
 import { toResponseError } from '../errors';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 import { findMediaLinks, type MediaLink } from './media-links';
 
 export function registerFeatures(session: Session): void {

@@ -3,7 +3,7 @@
 import { AskRequest, AskTokenNotification } from '../../protocol/protocol';
 import { askParams } from '../params';
 import { beginProgress } from '../progress';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 
 export function registerAskHandlers(session: Session): void {
   const { connection, engine, scheduler } = session;

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/protocol';
 import { object, string } from '../params';
 import { beginProgress } from '../progress';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 
 export function registerModelHandlers(session: Session): void {
   const { connection, engine, scheduler, status } = session;

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/protocol';
 import { imageRef, object, optionalNumber, optionalString, string } from '../params';
 import { beginProgress } from '../progress';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 
 export function registerScreenshotHandlers(session: Session): void {
   const { connection, engine, scheduler } = session;

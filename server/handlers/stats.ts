@@ -7,7 +7,7 @@ import {
   type CacheStatsResult,
 } from '../../protocol/protocol';
 import { object, optionalString } from '../params';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 
 export interface StatsTimer {
   /** (Re)starts the periodic notifications with the current statsIntervalMs. */

@@ -13,7 +13,7 @@ import {
 import { limitReached } from '../errors';
 import { openStreamParams, streamId } from '../params';
 import { beginProgress } from '../progress';
-import type { Session } from '../session';
+import type { Session } from '../session-types';
 
 const FINAL_STATES = new Set(['ready', 'ended', 'failed', 'closed']);
 

@@ -1,14 +1,15 @@
 // `vlm serve`: runs the language server. engine/ must not import server/, so this starts
 // the server entry as a child process with the same stdio: dist/server.js when built,
 // else server/main.ts through tsx. For --node-ipc the IPC messages are relayed both ways.
+// The flags go to the server as given (the token excepted) and the server checks them:
+// it prints what is wrong with its usage and exits ExitCode.usage, which is returned here.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { newestTypeScriptMtime } from '../../util/files';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, UsageError, type Command } from '../command';
+import { ExitCode, type Command } from '../command';
 import { SERVE_HTTP_USAGE, serveHttp } from './serve-http';
-import { ArgsError, parseTransportArgs, transportFlags } from '../server-transport';
 
 /** The folder holding this package's package.json (works from sources and from dist/). */
 export function packageRoot(start = __dirname): string {
@@ -39,14 +40,42 @@ export function serverEntry(root = packageRoot()): string[] {
   return ['--import', 'tsx', sources];
 }
 
-/** Checks the flags here, so mistakes get `vlm serve` usage; returns the server's arguments. */
-export function serveArgs(args: string[], env: NodeJS.ProcessEnv = process.env): string[] {
-  try {
-    return transportFlags(parseTransportArgs(args, env));
-  } catch (error) {
-    if (error instanceof ArgsError) throw new UsageError(error.message);
-    throw error;
+/** How `vlm serve` starts the server entry. */
+export interface ServerLaunch {
+  /** The flags for the server, which parses and checks them (server/transport/args.ts). */
+  args: string[];
+  /** The --socket token, passed in VLM_SERVE_TOKEN so it stays out of the process list. */
+  token?: string;
+  /** The server speaks over the Node IPC channel, which is relayed to it. */
+  ipc: boolean;
+}
+
+/**
+ * The server's flags: `args` as given, less `--token TOKEN` when --socket is given (the
+ * server reads the token from VLM_SERVE_TOKEN then). Any other use of --token is left for
+ * the server to refuse.
+ */
+export function serveArgs(args: string[]): ServerLaunch {
+  const { tokens } = parseArgs({
+    args,
+    strict: false,
+    tokens: true,
+    options: { token: { type: 'string' }, socket: { type: 'string' } },
+  });
+  const options = tokens.filter((t) => t.kind === 'option');
+  const ipc = options.some((t) => t.name === 'node-ipc');
+  if (!options.some((t) => t.name === 'socket')) return { args, ipc };
+  let token: string | undefined;
+  const dropped = new Set<number>();
+  for (const t of options) {
+    if (t.name !== 'token' || t.value === undefined) continue;
+    // `--token --x` is ambiguous; the server says so.
+    if (!t.inlineValue && t.value.startsWith('-')) continue;
+    token = t.value;
+    dropped.add(t.index);
+    if (!t.inlineValue) dropped.add(t.index + 1);
   }
+  return { args: args.filter((_, i) => !dropped.has(i)), token, ipc };
 }
 
 export const serveCommand: Command = {
@@ -69,10 +98,7 @@ Options:
 ${SERVE_HTTP_USAGE}`,
   async run(args, io) {
     if (args.includes('--http')) return serveHttp(args, io);
-    const serverArgs = serveArgs(args);
-    const { values } = parseArgs({ args, strict: false, options: { token: { type: 'string' } } });
-    const token = typeof values.token === 'string' ? values.token : undefined;
-    const ipc = serverArgs[0] === '--node-ipc';
+    const { args: serverArgs, token, ipc } = serveArgs(args);
     const stdio: StdioOptions = ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit';
     const child = spawn(process.execPath, [...serverEntry(), ...serverArgs], {
       stdio,
@@ -89,6 +115,7 @@ ${SERVE_HTTP_USAGE}`,
       child.once('exit', (code, signal) => {
         io.signal.removeEventListener('abort', stop);
         if (io.signal.aborted) resolve(ExitCode.interrupted);
+        // Flags the server refused: it printed why and exited ExitCode.usage, returned as is.
         else resolve(code ?? (signal ? ExitCode.interrupted : ExitCode.failed));
       });
     });

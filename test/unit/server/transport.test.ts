@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { parseTransport } from '../../../engine/cli/server-transport';
+import { ArgsError, parseTransport } from '../../../server/transport/args';
 import { authenticate, tokensMatch } from '../../../server/transport/socket-auth';
-import { serveArgs } from '../../../engine/cli/commands/serve';
 
 describe('server transport arguments', () => {
   it('defaults to stdio and parses node-ipc and socket', () => {
@@ -20,29 +19,14 @@ describe('server transport arguments', () => {
     assert.equal(parseTransport(['--socket=7000'], { VLM_SERVE_TOKEN: 'env' }).kind, 'socket');
   });
 
-  it('rejects a socket without a token, a bad port, and two transports', () => {
+  it('rejects a socket without a token, a bad port, two transports, stray flags', () => {
     assert.throws(() => parseTransport(['--socket', '7000'], {}), /needs a token/);
     assert.throws(() => parseTransport(['--socket', 'http', '--token', 't'], {}), /not a port/);
     assert.throws(() => parseTransport(['--stdio', '--node-ipc'], {}), /choose one/);
-  });
-
-  it('vlm serve keeps the token out of the server command line', () => {
-    assert.deepEqual(serveArgs(['--socket', '9000', '--token', 'secret', '--host', '0.0.0.0']), [
-      '--socket',
-      '9000',
-      '--host',
-      '0.0.0.0',
-    ]);
-    assert.deepEqual(serveArgs([], {}), ['--stdio']);
-    assert.deepEqual(serveArgs(['--node-ipc', '--clientProcessId=12'], {}), [
-      '--node-ipc',
-      '--clientProcessId=12',
-    ]);
-    assert.throws(() => serveArgs(['--stdio', '--token', 'x'], {}), /only apply to --socket/);
-    assert.throws(() => serveArgs(['--socket', '9000'], {}), /needs a token/);
+    assert.throws(() => parseTransport(['--stdio', '--token', 'x'], {}), /only apply to --socket/);
     assert.throws(
-      () => serveArgs(['--bogus'], {}),
-      (e: Error) => e.name === 'UsageError',
+      () => parseTransport(['--bogus'], {}),
+      (e: Error) => e instanceof ArgsError && /--bogus/.test(e.message),
     );
   });
 });

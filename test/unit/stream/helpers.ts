@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoFrame } from '../../../engine/stream';
-import { SyntheticModel } from '../../../engine/stream/synthetic-model';
+import { SyntheticModel } from '../../../engine/bench/support/synthetic-model';
 
 /** An 8x8 frame whose colour changes with the index (distinct content per frame). */
 export function colorFrame(index: number, fps = 1): VideoFrame {

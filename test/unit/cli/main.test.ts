@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const bin = join(__dirname, '..', '..', 'bin', 'vlm.js');
+const bin = join(__dirname, '..', '..', '..', 'bin', 'vlm.js');
 const vlm = (...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 

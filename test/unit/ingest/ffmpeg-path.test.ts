@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FfmpegNotFoundError, resolveFfmpeg } from '../../engine/ingest/ffmpeg-path';
+import { FfmpegNotFoundError, resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
 
 function fakeBinary(name: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'vlm-ffmpeg-')), name);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { tempDir } from './helpers';
+import { tempDir } from '../stream/helpers';
 
 const root = join(__dirname, '..', '..', '..');
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
 import { openStream, type OpenStreamOptions } from '../../../engine/stream';
-import { syntheticModel, tempDir } from './helpers';
+import { syntheticModel, tempDir } from '../stream/helpers';
 
 /** A real 12-second test-pattern video (ffmpeg lavfi), changing every frame. */
 function makeVideo(dir: string): string {

@@ -1,5 +1,7 @@
-// The calls the server's message loop sends the engine worker: each method's params and
-// result (protocol types), and what a running call can report back.
+// The engine calls as types: each method's params and result, the context a call runs in,
+// and the events it reports. facade.ts implements them, host.ts calls them, and the modules
+// behind the facade (streams.ts, models.ts, ...) take a CallContext; they all import this
+// file, which imports none of them.
 import type {
   AnalyzeScreenshotParams,
   AskParams,
@@ -24,7 +26,6 @@ import type {
   ValidateModelResult,
   VlmSettings,
 } from '../../protocol/protocol';
-import type { EngineNotice, JobEvent } from './messages';
 
 export interface CallContext {
   /** Aborted on cancel or timeout; engine calls stop at their next step boundary. */
@@ -52,4 +53,24 @@ export interface EngineCallMap {
   listModels: [void, ListModelsResult];
   validateModel: [ValidateModelParams, ValidateModelResult];
   selectModel: [SelectModelParams, SelectModelResult];
+}
+
+export type EngineFacade = {
+  [M in keyof EngineCallMap]: (
+    params: EngineCallMap[M][0],
+    ctx: CallContext,
+  ) => Promise<EngineCallMap[M][1]>;
+};
+
+export type EngineMethod = keyof EngineCallMap;
+
+/** Events a running call reports before its result. */
+export type JobEvent =
+  | { kind: 'token'; text: string }
+  | { kind: 'progress'; message?: string; percentage?: number };
+
+/** Unsolicited events from the engine (stream state changes, status). */
+export interface EngineNotice {
+  kind: 'streamStatus' | 'engineState';
+  payload: unknown;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveProvider, type ProviderReport } from '../../engine/runtime/providers';
+import { resolveProvider, type ProviderReport } from '../../../engine/runtime/providers';
 
 const reports = (cuda: boolean, webgpu: boolean): ProviderReport[] => [
   { name: 'cpu', available: true, detail: 'bundled' },

@@ -1,6 +1,7 @@
-// The language server's transport flags, parsed in one place for the server entry
-// (server/main.ts) and for `vlm serve`, which checks them before starting that entry as a
-// child process (server/ may import engine/, not the reverse).
+// The language server's transport flags, parsed and checked by the server entry
+// (server/main.ts). `vlm serve` starts that entry as a child process and passes its flags
+// through; the entry refuses bad ones with SERVER_USAGE and exit code 2, which `vlm serve`
+// returns as its own usage error.
 import { parseArgs } from 'node:util';
 
 export type Transport =
@@ -8,13 +9,15 @@ export type Transport =
   | { kind: 'node-ipc' }
   | { kind: 'socket'; port: number; host: string; token: string };
 
-export const SERVER_USAGE = `Usage: server [--stdio | --node-ipc | --socket PORT --token TOKEN [--host HOST]]
+export const SERVER_USAGE = `Usage: vlm serve [--stdio | --node-ipc | --socket PORT --token TOKEN [--host HOST]]
 
   --stdio            speak LSP on stdin/stdout (default)
   --node-ipc         speak LSP over the Node IPC channel
   --socket PORT      listen on TCP PORT; each connection must first send the token line
   --token TOKEN      the token socket clients must send (or set VLM_SERVE_TOKEN)
-  --host HOST        address to bind (default 127.0.0.1)`;
+  --host HOST        address to bind (default 127.0.0.1)
+
+Run 'vlm serve --help' for the details and for --http.`;
 
 export class ArgsError extends Error {
   override name = 'ArgsError';
@@ -71,18 +74,4 @@ export function parseTransportArgs(
     return { kind: 'stdio', authenticate: values.authenticate === true };
   };
   return { transport: transport(), ...(clientProcessId ? { clientProcessId } : {}) };
-}
-
-/**
- * The flags that select `transport` again, without its token: a parent passes the token
- * to the server in VLM_SERVE_TOKEN, so it stays out of the process list.
- */
-export function transportFlags({ transport, clientProcessId }: TransportArgs): string[] {
-  const flags =
-    transport.kind === 'node-ipc'
-      ? ['--node-ipc']
-      : transport.kind === 'socket'
-        ? ['--socket', String(transport.port), '--host', transport.host]
-        : ['--stdio', ...(transport.authenticate ? ['--authenticate'] : [])];
-  return clientProcessId ? [...flags, `--clientProcessId=${clientProcessId}`] : flags;
 }

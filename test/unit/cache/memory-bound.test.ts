@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openStream } from '../../../engine/stream';
 import type { KvCache } from '../../../engine/model/contract';
-import { syntheticModel, tempDir } from './helpers';
+import { syntheticModel, tempDir } from '../stream/helpers';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -13,11 +13,11 @@ import {
   readOnnxModel,
   valueInfoShape,
   writeOnnxModel,
-} from '../../../engine/model/onnx/model-io';
-import { exposeNodeOutputs, queryProjectionNodes } from '../../../engine/model/onnx/surgery';
-import { ExternalTensorStore } from '../../../engine/model/onnx/tensor-store';
-import { buildDecoderGraph } from '../../../engine/model/reference/decoder-graph';
-import { referencePreset } from '../../../engine/model/reference/presets';
+} from '../../../../engine/model/onnx/model-io';
+import { exposeNodeOutputs, queryProjectionNodes } from '../../../../engine/model/onnx/surgery';
+import { ExternalTensorStore } from '../../../../engine/model/onnx/tensor-store';
+import { buildDecoderGraph } from '../../../../engine/model/reference/decoder-graph';
+import { referencePreset } from '../../../../engine/model/reference/presets';
 import {
   TINY,
   decode,

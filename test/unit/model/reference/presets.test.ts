@@ -3,24 +3,24 @@
 // SmolVLM-256M's special token ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OnnxModel, OnnxTensor } from '../../../engine/model/onnx/model-io';
-import { valueInfoShape } from '../../../engine/model/onnx/model-io';
-import type { FloatFill, TensorStore } from '../../../engine/model/onnx/tensor-store';
+import type { OnnxModel, OnnxTensor } from '../../../../engine/model/onnx/model-io';
+import { valueInfoShape } from '../../../../engine/model/onnx/model-io';
+import type { FloatFill, TensorStore } from '../../../../engine/model/onnx/tensor-store';
 import {
   configJson,
   preprocessorConfigJson,
   processorConfigJson,
-} from '../../../engine/model/reference/config-files';
-import { buildDecoderGraph } from '../../../engine/model/reference/decoder-graph';
-import { buildEmbedGraph } from '../../../engine/model/reference/embed-graph';
-import { buildVisionGraph } from '../../../engine/model/reference/vision-graph';
+} from '../../../../engine/model/reference/config-files';
+import { buildDecoderGraph } from '../../../../engine/model/reference/decoder-graph';
+import { buildEmbedGraph } from '../../../../engine/model/reference/embed-graph';
+import { buildVisionGraph } from '../../../../engine/model/reference/vision-graph';
 import {
   REFERENCE_PRESETS,
   imageSeqLen,
   kvBytesPerToken,
   referencePreset,
-} from '../../../engine/model/reference/presets';
-import { buildTokenizer } from '../../../engine/model/reference/tokenizer-builder';
+} from '../../../../engine/model/reference/presets';
+import { buildTokenizer } from '../../../../engine/model/reference/tokenizer-builder';
 
 /** Records tensor shapes; never asks for values. */
 class ShapeOnlyStore implements TensorStore {

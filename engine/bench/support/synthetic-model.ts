@@ -1,12 +1,12 @@
 // A small deterministic Llama-style decoder (GQA, RoPE, RMSNorm, SiLU MLP) written in
 // TypeScript, behind the same StreamModel port as the ONNX model. It exists so the cache
-// can be exercised on thousands of frames in seconds (tests, the benchmark) and so the
-// engine has a model when no ONNX runtime model is present. Its answers mean nothing;
-// its attention, positions and KV shapes follow the model contract exactly.
-import type { DecoderOutput, DecoderStep, KvCache, TextModelSpec } from '../model/contract';
-import { formatTime } from '../cache/block';
-import { applyRope } from '../cache/rope';
-import type { StreamModel, VideoFrame } from './model-port';
+// can be exercised on thousands of frames in seconds (the cache benchmark, and the tests).
+// Its answers mean nothing; its attention, positions and KV shapes follow the model
+// contract exactly.
+import type { DecoderOutput, DecoderStep, KvCache, TextModelSpec } from '../../model/contract';
+import { formatTime } from '../../cache/block';
+import { applyRope } from '../../cache/rope';
+import type { StreamModel, VideoFrame } from '../../stream/model-port';
 
 export interface SyntheticModelOptions {
   layers?: number;

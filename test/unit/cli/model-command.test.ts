@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { modelCommand } from '../../../engine/cli/commands/model';
 import { UsageError } from '../../../engine/cli/command';
 import { liveSessionCount } from '../../../engine/runtime/sessions';
-import { tinyModelDir } from './tiny-model';
+import { tinyModelDir } from '../model/tiny-model';
 
 async function run(...args: string[]) {
   let out = '';

@@ -9,8 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { readOnnxModel, writeOnnxModel, type OnnxModel } from '../../../engine/model/onnx/model-io';
-import { exposeNodeOutputs } from '../../../engine/model/onnx/surgery';
+import {
+  readOnnxModel,
+  writeOnnxModel,
+  type OnnxModel,
+} from '../../../../engine/model/onnx/model-io';
+import { exposeNodeOutputs } from '../../../../engine/model/onnx/surgery';
 import {
   TINY,
   decode,

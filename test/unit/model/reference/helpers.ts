@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { generateReferenceModel, type GeneratedModel } from '../../../engine/model/reference';
+import { generateReferenceModel, type GeneratedModel } from '../../../../engine/model/reference';
 
 export const TINY = {
   layers: 2,

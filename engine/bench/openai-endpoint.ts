@@ -1,6 +1,6 @@
 // Benchmark of the HTTP layer (not the model): what our endpoint plus the remote client add
 // to a generation. Prints figures and writes JSON.
-//   node --import tsx engine/openai/bench-endpoint.ts [--out bench-results/openai-endpoint.json]
+//   node --import tsx engine/bench/openai-endpoint.ts [--out bench-results/openai-endpoint.json]
 // 1. streaming throughput: tokens/s of a backend that costs nothing, through SSE and back;
 // 2. time to first token of a text-only request (HTTP + JSON + SSE round trip);
 // 3. keyframe encoding: a 1920x1080 RGB frame to a 1024-px JPEG data URL (ms, bytes);
@@ -12,8 +12,8 @@ import { RemoteChatBackend } from '../remote/client';
 import { resolveRemoteConfig } from '../remote/config';
 import { encodeImageDataUrl } from '../remote/images';
 import { buildKeyframeMessages, keyframeFromFrame } from '../remote/keyframes';
-import type { ChatBackend, ChatRequest, GenerationEvent } from './backend';
-import { startHttpServer } from './server';
+import type { ChatBackend, ChatRequest, GenerationEvent } from '../openai/backend';
+import { startHttpServer } from '../openai/server';
 
 /** Emits `count` one-word tokens as fast as the consumer takes them. */
 class FreeBackend implements ChatBackend {

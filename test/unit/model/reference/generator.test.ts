@@ -23,7 +23,7 @@ import {
   isReferenceModel,
   readReferenceManifest,
   referenceModelDir,
-} from '../../../engine/model/reference';
+} from '../../../../engine/model/reference';
 import { TINY, maxAbsDiff, session, tinyModel } from './helpers';
 
 let model: Awaited<ReturnType<typeof tinyModel>>;
@@ -299,7 +299,7 @@ test('ensureReferenceModel takes over a lock left by a dead process', async () =
 
 /** Runs ensureReferenceModel('tiny', cache) in a separate node process; resolves its stdout. */
 function ensureInChild(cache: string): Promise<string> {
-  const entry = join(__dirname, '../../../engine/model/reference/index.ts');
+  const entry = join(__dirname, '../../../../engine/model/reference/index.ts');
   const code = `require(${JSON.stringify(entry)}).ensureReferenceModel('tiny', process.argv[1]).then((d) => console.log(d))`;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', code, cache], {
