@@ -8,13 +8,7 @@ import { join, resolve } from 'node:path';
 import type { BlockMeta } from '../cache/block';
 import { BlockStore } from '../cache/block-store';
 import { MemoryBudget } from '../cache/memory-budget';
-import {
-  enforceDiskBudget,
-  persistKey,
-  reopenEncodedStream,
-  saveEncodedStream,
-  sourceContentHash,
-} from '../cache/persistence';
+import { persistKey, sourceContentHash } from '../cache/persistence';
 import { policyByName, type PolicyName } from '../cache/policies';
 import type { ScorerName, TextEvidenceSource } from '../cache/retrieval';
 import { FrameTextIndex } from '../cache/retrieval/text-index';
@@ -24,6 +18,7 @@ import { detectMediaKind } from '../media';
 import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
 import type { IngestItem } from './types';
+import { reopenInto, saveInto } from './saved-stream';
 import { VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
   KvStream,
@@ -248,31 +243,7 @@ export async function openStream(
     throw error;
   }
 
-  let reopened = false;
-  if (persistDir) {
-    const saved = reopenEncodedStream(persistDir);
-    if (saved.ok) {
-      engine.restore({
-        sink: saved.sink,
-        recent: saved.recent,
-        nextBlockId: saved.manifest.nextBlockId,
-        framesEncoded: saved.manifest.framesEncoded,
-        framesSkipped: saved.manifest.framesSkipped,
-        streamEndSec: saved.manifest.streamEndSec,
-      });
-      for (const r of saved.retrievable) store.adopt(r.meta, r.path);
-      if (textIndex)
-        for (const b of [...saved.retrievable.map((r) => r.meta), ...saved.recent])
-          if (b.text) textIndex.add(b.frameIndex, b.timeSec, b.text);
-      reopened = true;
-    } else if (!saved.missing) {
-      warn(
-        `the saved stream at ${persistDir} is unusable (${saved.reason}); encoding the source again`,
-      );
-      store.clear(false);
-      rmSync(persistDir, { recursive: true, force: true });
-    }
-  }
+  const reopened = persistDir !== null && reopenInto(persistDir, engine, store, textIndex, warn);
   if (!reopened)
     await engine.init().catch(async (error: unknown) => {
       await engine.close(persistDir !== null); // leave the shared budget as it was
@@ -332,7 +303,14 @@ export async function openStream(
         : Promise.resolve();
   if (persistDir && !reopened) {
     const dir = persistDir;
-    ready = ready.then(() => save(engine, store, dir, filePath!, model, o.diskBudgetBytes, warn));
+    ready = ready.then(() =>
+      saveInto(
+        dir,
+        { engine, store, source: filePath!, model, openDirs: openPersistDirs },
+        o.diskBudgetBytes,
+        warn,
+      ),
+    );
   }
   ready.catch(() => undefined); // observed by whoever awaits `ready`; never an unhandled rejection
 
@@ -359,48 +337,6 @@ export async function openStream(
       if (!persistDir && spillDir) rmSync(spillDir, { recursive: true, force: true });
     },
   };
-}
-
-async function save(
-  engine: KvStream,
-  store: BlockStore,
-  dir: string,
-  source: string,
-  model: StreamModel,
-  diskBudgetBytes: number,
-  warn: (message: string) => void,
-): Promise<void> {
-  try {
-    const state = engine.snapshot();
-    const files = store.flushTo(dir);
-    saveEncodedStream(
-      dir,
-      {
-        key: dir.split(/[\\/]/).pop()!,
-        source,
-        modelIdentity: model.identity,
-        settings: model.settings,
-        framesEncoded: state.framesEncoded,
-        framesSkipped: state.framesSkipped,
-        streamEndSec: state.streamEndSec,
-        nextBlockId: state.nextBlockId,
-      },
-      {
-        sink: state.sink,
-        recent: state.recent,
-        retrievableFiles: files,
-        retrievable: store.metas(),
-      },
-      model.spec,
-    );
-    const removed = enforceDiskBudget(join(dir, '..'), diskBudgetBytes, openPersistDirs);
-    if (removed.length)
-      warn(`disk budget: removed ${removed.length} least recently used saved stream(s)`);
-  } catch (error) {
-    warn(
-      `could not save the encoded stream to ${dir} (${(error as Error).message}); it stays usable in RAM`,
-    );
-  }
 }
 
 /** The cache dir if it can be written (probe file), else null with a warning. */

@@ -17,7 +17,6 @@ import {
   streamCacheStats,
 } from './streams';
 
-
 export const engineFacade: EngineFacade = {
   async configure(settings) {
     configure(settings);

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LiveSourceSpec } from '../../engine/ingest';
 import { SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
 import { StreamLimitError, type StreamStats } from '../../engine/stream';
 import {
@@ -15,7 +14,6 @@ import {
   type CacheStats,
   type OpenStreamParams,
   type SearchTextResult,
-  type StreamSource,
   type StreamSummary,
 } from '../../protocol/protocol';
 import { engineSession, engineSettings, positive } from './config';
@@ -24,6 +22,7 @@ import type { CallContext } from '../engine-host/types';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';
+import { sourceLabel, toIngestSpec } from './sources';
 
 const STATUS_PERIOD_MS = 500;
 
@@ -330,51 +329,6 @@ function encodingProgress(opened: OpenedStream): { message: string; percentage?:
     message: `${s.label}: ${s.framesEncoded} frames encoded, ${s.framesSkipped} unchanged skipped`,
     percentage,
   };
-}
-
-function sourceLabel(source: StreamSource): string {
-  switch (source.kind) {
-    case 'file':
-      return decodeURIComponent(source.uri.split('/').pop() ?? source.uri);
-    case 'url':
-      return source.url;
-    case 'live':
-      return source.input;
-    default:
-      return source.kind;
-  }
-}
-
-function toIngestSpec(source: Exclude<StreamSource, { kind: 'file' }>): LiveSourceSpec {
-  switch (source.kind) {
-    case 'screen':
-      return {
-        kind: 'screen',
-        display: source.display,
-        region: source.region,
-        framerate: source.framerate,
-      };
-    case 'camera':
-      return {
-        kind: 'camera',
-        device: source.device,
-        width: source.width,
-        height: source.height,
-        framerate: source.framerate,
-      };
-    case 'url':
-      return { kind: 'url', url: source.url, rtspTransport: source.rtspTransport };
-    case 'live':
-      if (
-        source.format === 'x11grab' ||
-        source.format === 'gdigrab' ||
-        source.format === 'avfoundation'
-      )
-        return { kind: 'screen', display: source.input };
-      if (source.format === 'v4l2' || source.format === 'dshow')
-        return { kind: 'camera', device: source.input };
-      return { kind: 'url', url: source.input };
-  }
 }
 
 /** vlm/searchText: the text read from the stream's frames as they were encoded. */
