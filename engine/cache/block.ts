@@ -66,6 +66,28 @@ export function sliceCache(
 }
 
 /**
+ * Tokens [start, start + n) of a decoder's present cache as a block of their own, with its
+ * retrieval representatives. keyPosition: where those keys were rotated (default start).
+ */
+export function blockFromCache(
+  cache: KvCache,
+  start: number,
+  n: number,
+  ids: Pick<BlockMeta, 'id' | 'frameIndex' | 'timeSec'>,
+  spec: TextModelSpec,
+  keyPosition = start,
+): KvBlock {
+  const kv = sliceCache(cache, start, n, spec);
+  return {
+    ...ids,
+    tokenCount: n,
+    keyPosition,
+    kv,
+    representatives: representativeKeys(kv, n, keyPosition, spec),
+  };
+}
+
+/**
  * Builds one contiguous cache from spans, placed at positions 0.. in the given order;
  * each span's keys are re-rotated from where they were computed to where they now sit.
  */

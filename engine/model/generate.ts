@@ -1,6 +1,8 @@
 // Text generation: prefill the prompt, then decode one token at a time with the KV cache,
 // choosing each token greedily or by sampling, streaming each token as it comes, and
 // stopping on a stop token, the token limit, the context limit or an aborted signal.
+// The prompt may continue a cache assembled elsewhere (a stream's sink + retrieved +
+// recent context): this is the one decode loop every local answer runs.
 import type { DecoderOutput, DecoderStep, KvCache } from './contract';
 import { createRng, selectToken, type SamplingOptions } from './sampling';
 
@@ -17,9 +19,16 @@ export interface GenerateOptions extends SamplingOptions {
   maxNewTokens?: number;
   /** Default: the tokenizer's and generation_config.json's eos ids. */
   stopTokenIds?: number[];
+  /** Also ends generation on the tokens it accepts (a model port that knows its end tokens by test, not by list). */
+  isStopToken?: (id: number) => boolean;
   onToken?: (token: StreamedToken) => void;
-  /** Checked before every decoder step; generation ends with stopReason 'aborted'. */
+  /**
+   * Checked before every decoder step and after it: a step that returns after the signal
+   * was aborted yields no token. Generation ends with stopReason 'aborted'.
+   */
   signal?: AbortSignal;
+  /** Sees the logits each token is chosen from (before the repetition penalty); index 0 is the prompt's. */
+  onLogits?: (logits: Float32Array, index: number) => void;
 }
 
 export interface GenerationInput {
@@ -109,13 +118,20 @@ export async function generate(
     });
     cache = out.present;
     position += n;
+    if (options.signal?.aborted) {
+      stopReason = 'aborted';
+      break;
+    }
     if (firstTokenAt !== 0) stepsAfterFirst++;
+    options.onLogits?.(out.logits, tokenIds.length);
+    // maxNewTokens 0 still prefills (the cache and the logits are what the caller wants).
+    if (tokenIds.length >= options.maxNewTokens) break;
     const id = selectToken(out.logits, options, rng, history);
     if (firstTokenAt === 0) {
       firstTokenAt = performance.now();
       ttftMs = firstTokenAt - started;
     }
-    if (stops.has(id)) {
+    if (stops.has(id) || options.isStopToken?.(id)) {
       stopReason = 'stop';
       break;
     }

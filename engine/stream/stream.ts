@@ -1,149 +1,47 @@
-// long-file: not yet split into smaller modules
 // One stream: frames -> model -> KV blocks in three tiers, and questions answered over
 // sink + retrieved blocks (time order) + recent window with contiguous positions.
 // Encoding a frame attends to sink + window only, so its cost stays flat however long
 // the stream runs. Nothing is changed until a model call has returned, so a cancelled
-// frame or question leaves the stream as it was.
-import type { DecoderOutput, KvCache, TextModelSpec } from '../model/contract';
+// frame or question leaves the stream as it was. This class orchestrates: the window's
+// eviction and context assembly are engine/cache/kv-window.ts, scoring is
+// engine/cache/retrieval, and answers run engine/model/generate.ts's decode loop.
+import type { KvCache, TextModelSpec } from '../model/contract';
 import {
-  assembleCache,
+  blockFromCache,
+  emptyCache,
   layerKvBytes,
-  representativeKeys,
-  sliceCache,
-  meanOverTokens,
   type BlockMeta,
   type KvBlock,
 } from '../cache/block';
-import { BlockStore, type StoreStats } from '../cache/block-store';
+import { BlockStore } from '../cache/block-store';
+import { KvWindow, type SpacePlan } from '../cache/kv-window';
 import { MemoryBudget } from '../cache/memory-budget';
 import type { CachePolicy } from '../cache/policies';
-import {
-  rankBlocks,
-  type Evidence,
-  type QuestionVectors,
-  type RetrievalOptions,
-} from '../cache/retrieval';
-import { unrotateKeys } from '../cache/rope';
+import type { RetrievalOptions } from '../cache/retrieval';
+import { retrieveForContext } from '../cache/retrieval/retrieve';
+import { abortError, answerElsewhere, answerLocally, type Answered } from './answer';
 import type { StreamModel, VideoFrame } from './model-port';
 import { Mutex } from './mutex';
-import { createSampler, type SamplingOptions } from './sampling';
+import type {
+  AskOptions,
+  AskResult,
+  BlockLocation,
+  EncodedState,
+  StreamBudgets,
+  StreamStats,
+  TierStats,
+} from './types';
 
-export interface StreamBudgets {
-  /** Most tokens the prompt prefix (sink) may take. */
-  sinkTokens: number;
-  /** Blocks (frames) in the full-precision recent window. */
-  recentBlocks: number;
-  /** Blocks retrieved into an answer's context. */
-  retrievedTopK: number;
-  /** Most positions a context may use (at most the model's maxPositions). */
-  maxContextTokens: number;
-  /** Positions kept free for the question and the answer while encoding. */
-  answerReserveTokens: number;
-}
-
-export interface AskOptions {
-  onToken?: (text: string) => void;
-  signal?: AbortSignal;
-  maxTokens?: number;
-  sampling?: SamplingOptions;
-  /** Also return the logits of the first answer token (equivalence tests). */
-  withLogits?: boolean;
-  /** Generate elsewhere (a serving cluster): the stream retrieves, the generator answers. */
-  generator?: ExternalGenerator;
-}
-
-/**
- * Hands generation to another system. It receives the question and the evidence retrieval
- * chose (the blocks the local answer would have attended to, best first), streams the
- * answer through onToken and returns its text. engine/remote builds one that sends the
- * evidence frames to an OpenAI-compatible server.
- */
-export type ExternalGenerator = (request: {
-  question: string;
-  evidence: Evidence[];
-  maxTokens: number;
-  onToken: (text: string) => void;
-  signal?: AbortSignal;
-}) => Promise<string>;
-
-export interface AskTimings {
-  /** Question received -> first token. */
-  ttftMs: number;
-  /** Mean time per output token after the first. */
-  tpotMs: number;
-  totalMs: number;
-  /** Total time spent encoding frames into this stream so far. */
-  encodeMs: number;
-  retrievalMs: number;
-}
-
-export interface TierStats {
-  blocks: number;
-  tokens: number;
-  ramBytes: number;
-  diskBytes: number;
-  hits: number;
-  misses: number;
-  evictions: number;
-}
-
-export interface StreamStats {
-  policy: string;
-  sink: TierStats;
-  recent: TierStats;
-  retrievable: TierStats & Pick<StoreStats, 'poolBlocks' | 'spills' | 'corrupt' | 'budgetedBytes'>;
-  framesEncoded: number;
-  framesSkipped: number;
-  /** Frames whose blocks were dropped (streaming-llm, h2o, or RAM-only beyond budget). */
-  blocksDropped: number;
-  streamEndSec: number;
-  memoryBudget: { limitBytes: number; usedBytes: number };
-  positions: { window: number; max: number };
-  encodeMs: number;
-}
-
-/** Where one frame's block is, for timelines: the sink, the recent window, or offloaded. */
-export interface BlockLocation {
-  blockId: number;
-  frameIndex: number;
-  timeSec: number;
-  tier: 'sink' | 'recent' | 'ram' | 'disk';
-}
-
-export interface AskResult {
-  answer: string;
-  evidence: Evidence[];
-  timings: AskTimings;
-  cache: StreamStats;
-  /** Which blocks the answer's context held (time order). */
-  context: { sinkTokens: number; retrieved: number[]; recent: number[]; questionTokens: number };
-  logits?: Float32Array;
-}
-
-export interface EncodedState {
-  sink: KvBlock;
-  recent: KvBlock[];
-  nextBlockId: number;
-  framesEncoded: number;
-  framesSkipped: number;
-  streamEndSec: number;
-}
+// The stream's types live in types.ts; engine/stream/index.ts takes them from here.
+export type * from './types';
 
 export class StreamLimitError extends Error {
   override name = 'StreamLimitError';
 }
 
-export function abortError(): Error {
-  const error = new Error('The operation was aborted');
-  error.name = 'AbortError';
-  return error;
-}
-
 export class KvStream {
   readonly spec: TextModelSpec;
-  private sink!: KvBlock;
-  private window: KvBlock[] = [];
-  private readonly attention = new Map<number, number>();
+  private readonly window: KvWindow;
   private readonly mutex = new Mutex();
   private nextBlockId = 0;
   private framesEncoded = 0;
@@ -169,6 +67,11 @@ export class KvStream {
       );
     if (budgets.recentBlocks < 1)
       throw new Error(`recentBlocks must be at least 1, got ${budgets.recentBlocks}`);
+    this.window = new KvWindow(this.spec, {
+      maxBlocks: policy.windowBlocks(budgets),
+      maxTokens: budgets.maxContextTokens - budgets.answerReserveTokens,
+      chooseEviction: policy.chooseEviction?.bind(policy),
+    });
   }
 
   /** Encodes the prompt prefix into the sink. */
@@ -183,17 +86,18 @@ export class KvStream {
     const out = await this.model.decode({
       inputsEmbeds: embeds,
       positionIds: range(0, n),
-      past: assembleCache([], this.spec),
+      past: emptyCache(this.spec),
       lastLogitsOnly: true,
     });
-    this.sink = this.blockFrom(out.present, 0, n, { id: -1, frameIndex: -1, timeSec: 0 });
+    this.window.setSink(
+      blockFromCache(out.present, 0, n, { id: -1, frameIndex: -1, timeSec: 0 }, this.spec),
+    );
     this.encodeMs += performance.now() - t0;
   }
 
   /** Restores an encoded state (reopened from disk) instead of init(). */
   restore(state: EncodedState): void {
-    this.sink = state.sink;
-    this.window = state.recent;
+    this.window.restore(state.sink, state.recent);
     this.nextBlockId = state.nextBlockId;
     this.framesEncoded = state.framesEncoded;
     this.framesSkipped = state.framesSkipped;
@@ -202,8 +106,8 @@ export class KvStream {
 
   snapshot(): EncodedState {
     return {
-      sink: this.sink,
-      recent: [...this.window],
+      sink: this.window.sink!,
+      recent: [...this.window.recent],
       nextBlockId: this.nextBlockId,
       framesEncoded: this.framesEncoded,
       framesSkipped: this.framesSkipped,
@@ -219,16 +123,10 @@ export class KvStream {
   /** Adds a block whose KV was computed elsewhere (synthetic streams in tests and benchmarks). */
   pushEncodedBlock(kv: KvCache, frame: { index: number; timeSec: number }): Promise<BlockMeta> {
     return this.mutex.run(async () => {
-      const { kept, evicted } = this.planWindow(kv.length);
-      const at = this.sink.tokenCount + kept.reduce((n, b) => n + b.tokenCount, 0);
-      const block = this.blockFrom(
-        kv,
-        0,
-        kv.length,
-        { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec },
-        at,
-      );
-      this.commit(block, evicted);
+      const plan = this.planSpace(kv.length);
+      const ids = { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec };
+      const block = blockFromCache(kv, 0, kv.length, ids, this.spec, plan.start);
+      this.commit(plan, block);
       return block;
     });
   }
@@ -239,7 +137,7 @@ export class KvStream {
     if (lastTimeSec === undefined) return;
     this.streamEndSec = Math.max(this.streamEndSec, lastTimeSec);
     // The skipped frames repeat the newest encoded frame: it stayed on screen until now.
-    const newest = this.window.at(-1);
+    const newest = this.window.newest;
     if (newest) newest.untilSec = Math.max(newest.untilSec ?? newest.timeSec, lastTimeSec);
   }
 
@@ -257,15 +155,16 @@ export class KvStream {
     });
     const stored = this.store.locations().map(({ meta, where }) => at(meta, where));
     stored.sort((a, b) => a.timeSec - b.timeSec || a.blockId - b.blockId);
+    const sink = this.window.sink;
     return [
-      ...(this.sink ? [at(this.sink, 'sink')] : []),
+      ...(sink ? [at(sink, 'sink')] : []),
       ...stored,
-      ...this.window.map((b) => at(b, 'recent')),
+      ...this.window.recent.map((b) => at(b, 'recent')),
     ];
   }
 
   stats(): StreamStats {
-    const tier = (blocks: KvBlock[]): TierStats => ({
+    const tier = (blocks: readonly KvBlock[]): TierStats => ({
       blocks: blocks.length,
       tokens: blocks.reduce((n, b) => n + b.tokenCount, 0),
       ramBytes: blocks.reduce((n, b) => n + layerKvBytes(b.kv), 0),
@@ -275,11 +174,12 @@ export class KvStream {
       evictions: 0,
     });
     const s = this.store.stats();
-    const recent = tier(this.window);
+    const recent = tier(this.window.recent);
     recent.evictions = this.framesEncoded > recent.blocks ? this.framesEncoded - recent.blocks : 0;
+    const sink = this.window.sink;
     return {
       policy: this.policy.name,
-      sink: tier(this.sink ? [this.sink] : []),
+      sink: tier(sink ? [sink] : []),
       recent,
       retrievable: {
         blocks: s.blocks,
@@ -302,7 +202,7 @@ export class KvStream {
         limitBytes: this.memoryBudget.limitBytes,
         usedBytes: this.memoryBudget.usedBytes(),
       },
-      positions: { window: this.windowTokens(), max: this.budgets.maxContextTokens },
+      positions: { window: this.window.tokens, max: this.budgets.maxContextTokens },
       encodeMs: this.encodeMs,
     };
   }
@@ -313,7 +213,7 @@ export class KvStream {
       if (this.closed) return;
       this.closed = true;
       this.store.close(!keepFiles);
-      this.window = [];
+      this.window.clear();
     });
   }
 
@@ -327,8 +227,8 @@ export class KvStream {
     const t0 = performance.now();
     const embeds = await this.model.embedFrame(frame, this.still);
     const n = embeds.length / this.spec.hiddenSize;
-    const { kept, evicted } = this.planWindow(n);
-    const past = assembleCache([this.sink, ...kept], this.spec);
+    const plan = this.planSpace(n);
+    const past = this.window.assemble({ recent: plan.kept }).cache;
     if (signal?.aborted) throw abortError();
     const out = await this.model.decode({
       inputsEmbeds: embeds,
@@ -338,95 +238,40 @@ export class KvStream {
       withQueries: this.policy.tracksAttention && this.model.supportsQueries,
     });
     if (signal?.aborted) throw abortError();
-    const block = this.blockFrom(out.present, past.length, n, {
-      id: this.nextBlockId,
-      frameIndex: frame.index,
-      timeSec: frame.timeSec,
-    });
-    if (out.queries) this.accumulateAttention(out.queries, n, kept);
-    this.commit(block, evicted);
+    const ids = { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec };
+    const block = blockFromCache(out.present, past.length, n, ids, this.spec);
+    if (out.queries) this.window.recordAttention(out.queries, n, plan.kept);
+    this.commit(plan, block);
     this.encodeMs += performance.now() - t0;
     return block;
   }
 
-  /** Which window blocks stay for a new frame of n tokens (count and position limits). */
-  private planWindow(n: number): { kept: KvBlock[]; evicted: KvBlock[] } {
-    const limit = this.budgets.maxContextTokens - this.budgets.answerReserveTokens;
-    const maxBlocks = this.policy.windowBlocks(this.budgets);
-    const kept = [...this.window];
-    const evicted: KvBlock[] = [];
-    const tokens = () => this.sink.tokenCount + kept.reduce((s, b) => s + b.tokenCount, 0) + n;
-    while (kept.length > 0 && (kept.length >= maxBlocks || tokens() > limit)) {
-      if (maxBlocks === Infinity)
-        throw new StreamLimitError(
-          `the '${this.policy.name}' policy keeps every frame, and frame ${this.framesEncoded + 1} would need ${tokens()} positions; ` +
-            `the limit is ${limit} (maxContextTokens ${this.budgets.maxContextTokens} minus ${this.budgets.answerReserveTokens} reserved for the answer). Use the rekv policy for long streams.`,
-        );
-      const i = this.policy.chooseEviction ? this.policy.chooseEviction(kept, this.attention) : 0;
-      evicted.push(...kept.splice(i, 1));
-    }
-    if (tokens() > limit)
+  /** The window's plan for a new frame of n tokens, refused when it cannot make room. */
+  private planSpace(n: number): SpacePlan {
+    const plan = this.window.planSpace(n);
+    if (plan.fits) return plan;
+    const { maxContextTokens, answerReserveTokens } = this.budgets;
+    const limit = maxContextTokens - answerReserveTokens;
+    if (this.window.limits.maxBlocks === Infinity && plan.kept.length > 0)
       throw new StreamLimitError(
-        `one frame of ${n} tokens plus the sink does not fit in ${limit} positions`,
+        `the '${this.policy.name}' policy keeps every frame, and frame ${this.framesEncoded + 1} would need ${plan.tokens} positions; ` +
+          `the limit is ${limit} (maxContextTokens ${maxContextTokens} minus ${answerReserveTokens} reserved for the answer). Use the rekv policy for long streams.`,
       );
-    return { kept, evicted };
+    throw new StreamLimitError(
+      `one frame of ${n} tokens plus the sink does not fit in ${limit} positions`,
+    );
   }
 
-  private commit(block: KvBlock, evicted: KvBlock[]): void {
-    for (const old of evicted) {
-      this.attention.delete(old.id);
+  /** The model call returned: evicted blocks are offloaded (or dropped), the new one joins. */
+  private commit(plan: SpacePlan, block: KvBlock): void {
+    for (const old of this.window.evict(plan)) {
       if (this.policy.evicted === 'store') this.store.put(old);
       else this.blocksDropped++;
     }
-    this.window = [...this.window.filter((b) => !evicted.includes(b)), block];
+    this.window.append(block);
     this.nextBlockId++;
     this.framesEncoded++;
     this.streamEndSec = Math.max(this.streamEndSec, block.timeSec);
-  }
-
-  private blockFrom(
-    cache: KvCache,
-    start: number,
-    n: number,
-    ids: { id: number; frameIndex: number; timeSec: number },
-    keyPosition = start,
-  ): KvBlock {
-    const kv = sliceCache(cache, start, n, this.spec);
-    return {
-      ...ids,
-      tokenCount: n,
-      keyPosition,
-      kv,
-      representatives: representativeKeys(kv, n, keyPosition, this.spec),
-    };
-  }
-
-  /** H2O-like bookkeeping: how much the new frame's queries attend each window block. */
-  private accumulateAttention(queries: Float32Array[], n: number, window: KvBlock[]): void {
-    if (window.length === 0) return;
-    const { numHeads, numKvHeads, headDim } = this.spec;
-    const group = numHeads / numKvHeads;
-    queries.forEach((q, layer) => {
-      const mean = meanOverTokens(q, numHeads, n, headDim);
-      const logits = window.map((b) => {
-        const rep = b.representatives[layer];
-        let s = 0;
-        for (let h = 0; h < numHeads; h++)
-          for (let d = 0; d < headDim; d++)
-            s += mean[h * headDim + d] * rep[Math.floor(h / group) * headDim + d];
-        return s / Math.sqrt(headDim);
-      });
-      const top = Math.max(...logits);
-      const weights = logits.map((x) => Math.exp(x - top));
-      const sum = weights.reduce((a, b) => a + b, 0);
-      window.forEach((b, i) =>
-        this.attention.set(b.id, (this.attention.get(b.id) ?? 0) + weights[i] / sum),
-      );
-    });
-  }
-
-  private windowTokens(): number {
-    return (this.sink?.tokenCount ?? 0) + this.window.reduce((n, b) => n + b.tokenCount, 0);
   }
 
   private assertOpen(): void {
@@ -435,15 +280,14 @@ export class KvStream {
 
   private async answer(question: string, options: AskOptions): Promise<AskResult> {
     this.assertOpen();
-    const signal = options.signal;
     const check = () => {
-      if (signal?.aborted) throw abortError();
+      if (options.signal?.aborted) throw abortError();
     };
     check();
     const t0 = performance.now();
     const qEmbeds = await this.model.embedQuestion(question);
     const qLen = qEmbeds.length / this.spec.hiddenSize;
-    const base = this.windowTokens();
+    const base = this.window.tokens;
     const free = this.budgets.maxContextTokens - base - qLen;
     if (free < 1)
       throw new StreamLimitError(
@@ -451,199 +295,61 @@ export class KvStream {
       );
     const maxTokens = Math.min(options.maxTokens ?? 128, free);
     check();
-    const { evidence, retrieved } = await this.retrieve(question, qEmbeds, free - maxTokens, check);
+    const topK = this.policy.retrievedBlocks(this.budgets);
+    const { evidence, blocks: retrieved } = await retrieveForContext(
+      {
+        question,
+        questionEmbeds: qEmbeds,
+        model: this.model,
+        sinkContext: () => this.window.assemble({ recent: [] }).cache,
+        stored: topK > 0 ? this.store.metas() : [],
+        inContext: this.window.recent,
+        load: (id) => this.store.get(id),
+        topK,
+        tokenRoom: free - maxTokens,
+        streamEndSec: this.streamEndSec,
+        check,
+      },
+      this.retrieval,
+    );
     const retrievalMs = performance.now() - t0;
     check();
     const context = {
-      sinkTokens: this.sink.tokenCount,
+      sinkTokens: this.window.sink!.tokenCount,
       retrieved: retrieved.map((b) => b.id),
-      recent: this.window.map((b) => b.id),
+      recent: this.window.recent.map((b) => b.id),
       questionTokens: qLen,
     };
-    if (options.generator) {
-      const answered = await this.generateElsewhere(options.generator, question, evidence, {
-        ...options,
-        maxTokens,
-      });
-      return {
-        answer: answered.text.trim(),
-        evidence,
-        timings: { ...answered.timings(t0), encodeMs: this.encodeMs, retrievalMs },
-        cache: this.stats(),
-        context,
-      };
-    }
-    const past = assembleCache([this.sink, ...retrieved, ...this.window], this.spec);
-    const sample = createSampler(options.sampling);
-    let out: DecoderOutput = await this.model.decode({
-      inputsEmbeds: qEmbeds,
-      positionIds: range(past.length, qLen),
-      past,
-      lastLogitsOnly: true,
-    });
-    check();
-    const logits = options.withLogits ? lastRow(out.logits, this.spec.vocabSize) : undefined;
-    const ids: number[] = [];
-    let text = '';
-    let ttftMs = 0;
-    let firstAt = 0;
-    for (let step = 0; step < maxTokens; step++) {
-      const id = sample(lastRow(out.logits, this.spec.vocabSize));
-      if (step === 0) {
-        firstAt = performance.now();
-        ttftMs = firstAt - t0;
-      }
-      if (this.model.isEndToken(id)) break;
-      ids.push(id);
-      const next = this.model.decodeText(ids);
-      if (next.length > text.length && !next.endsWith('\uFFFD')) {
-        options.onToken?.(next.slice(text.length));
-        text = next;
-      }
-      if (step === maxTokens - 1) break;
-      check();
-      const position = out.present.length;
-      out = await this.model.decode({
-        inputsEmbeds: await this.model.embedTokens([id]),
-        positionIds: [position],
-        past: out.present,
-        lastLogitsOnly: true,
-      });
-    }
+    const started = performance.now();
+    const answered: Answered = options.generator
+      ? await answerElsewhere(options.generator, question, evidence, maxTokens, options)
+      : await answerLocally(
+          this.model,
+          this.budgets.maxContextTokens,
+          qEmbeds,
+          this.window.assemble({ retrieved }).cache,
+          maxTokens,
+          options,
+        );
     const end = performance.now();
-    const finalText = this.model.decodeText(ids);
-    if (finalText.length > text.length) options.onToken?.(finalText.slice(text.length));
     return {
-      answer: finalText.trim(),
+      answer: answered.text.trim(),
       evidence,
       timings: {
-        ttftMs,
-        tpotMs: ids.length > 1 ? (end - firstAt) / (ids.length - 1) : 0,
+        ttftMs: started - t0 + answered.ttftMs,
+        tpotMs: answered.tpotMs,
         totalMs: end - t0,
         encodeMs: this.encodeMs,
         retrievalMs,
       },
       cache: this.stats(),
       context,
-      logits,
-    };
-  }
-
-  /** Runs an external generator, timing its first chunk and the chunks after it. */
-  private async generateElsewhere(
-    generator: ExternalGenerator,
-    question: string,
-    evidence: Evidence[],
-    options: AskOptions & { maxTokens: number },
-  ) {
-    let firstAt = 0;
-    let chunks = 0;
-    const text = await generator({
-      question,
-      evidence,
-      maxTokens: options.maxTokens,
-      signal: options.signal,
-      onToken: (chunk) => {
-        if (chunks++ === 0) firstAt = performance.now();
-        options.onToken?.(chunk);
-      },
-    });
-    const end = performance.now();
-    return {
-      text,
-      timings: (t0: number) => ({
-        ttftMs: (firstAt || end) - t0,
-        tpotMs: chunks > 1 ? (end - firstAt) / (chunks - 1) : 0,
-        totalMs: end - t0,
-      }),
-    };
-  }
-
-  /**
-   * Scores stored and window blocks for the question; returns the evidence (blocks in the
-   * answer's context, best first) and the stored blocks to bring back, in time order.
-   */
-  private async retrieve(
-    question: string,
-    qEmbeds: Float32Array,
-    tokenRoom: number,
-    check: () => void,
-  ): Promise<{ evidence: Evidence[]; retrieved: KvBlock[] }> {
-    const stored = this.policy.retrievedBlocks(this.budgets) > 0 ? this.store.metas() : [];
-    const candidates: BlockMeta[] = [...stored, ...this.window];
-    if (candidates.length === 0) return { evidence: [], retrieved: [] };
-    const primary = this.retrieval.primary;
-    const needsVectors = primary === 'queries' || primary === 'keys';
-    const vectors = needsVectors ? await this.questionVectors(qEmbeds, primary === 'queries') : {};
-    check();
-    // A model without query outputs falls back to question keys.
-    const scorer = vectors.queries ? 'queries' : vectors.keys ? 'keys' : primary;
-    const ranked = await rankBlocks(
-      {
-        question,
-        vectors,
-        candidates,
-        spec: this.spec,
-        topK: this.policy.retrievedBlocks(this.budgets),
-        streamEndSec: this.streamEndSec,
-      },
-      { ...this.retrieval, primary: scorer },
-    );
-    const windowIds = new Set(this.window.map((b) => b.id));
-    const storedById = new Map(stored.map((m) => [m.id, m]));
-    const chosen: KvBlock[] = [];
-    let room = tokenRoom;
-    for (const e of ranked) {
-      if (chosen.length >= this.policy.retrievedBlocks(this.budgets)) break;
-      if (windowIds.has(e.blockId)) continue;
-      const meta = storedById.get(e.blockId)!;
-      if (meta.tokenCount > room) continue;
-      const block = this.store.get(e.blockId);
-      if (!block) continue;
-      chosen.push(block);
-      room -= block.tokenCount;
-    }
-    chosen.sort((a, b) => a.timeSec - b.timeSec || a.id - b.id);
-    const inContext = new Set([...chosen.map((b) => b.id), ...windowIds]);
-    return { evidence: ranked.filter((e) => inContext.has(e.blockId)), retrieved: chosen };
-  }
-
-  /** The question's mean pre-RoPE queries (or keys) per layer, from a pass over sink + question. */
-  private async questionVectors(
-    qEmbeds: Float32Array,
-    wantQueries: boolean,
-  ): Promise<QuestionVectors> {
-    const { numHeads, numKvHeads, headDim, rope } = this.spec;
-    const past = assembleCache([this.sink], this.spec);
-    const n = qEmbeds.length / this.spec.hiddenSize;
-    const useQueries = wantQueries && this.model.supportsQueries;
-    const out = await this.model.decode({
-      inputsEmbeds: qEmbeds,
-      positionIds: range(past.length, n),
-      past,
-      lastLogitsOnly: true,
-      withQueries: useQueries,
-    });
-    if (useQueries && out.queries)
-      return { queries: out.queries.map((q) => meanOverTokens(q, numHeads, n, headDim)) };
-    const own = sliceCache(out.present, past.length, n, this.spec);
-    return {
-      keys: own.map((l) =>
-        meanOverTokens(
-          unrotateKeys(l.key, numKvHeads, n, headDim, rope, past.length),
-          numKvHeads,
-          n,
-          headDim,
-        ),
-      ),
+      // Only a local answer has logits to give.
+      ...(options.generator ? {} : { logits: answered.logits }),
     };
   }
 }
 
 function range(start: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => start + i);
-}
-
-function lastRow(logits: Float32Array, vocab: number): Float32Array {
-  return logits.subarray(logits.length - vocab);
 }

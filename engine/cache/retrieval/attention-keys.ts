@@ -24,6 +24,7 @@ function headCosines(k: Float32Array, rep: Float32Array, heads: number, headDim:
 
 export const attentionKeyScorer: BlockScorer = {
   name: 'keys',
+  needs: { keys: true },
   score({ vectors, candidates, spec }: ScoringRequest): Float32Array {
     if (!vectors.keys) throw new Error('the keys scorer needs question key vectors');
     const keys = vectors.keys;

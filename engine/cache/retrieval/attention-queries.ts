@@ -1,6 +1,7 @@
 // Attention-based retrieval with real query vectors (ReKV): the question's mean pre-RoPE
 // query per head against each block's mean pre-RoPE key of the head's KV group, per layer;
 // layers are z-scored and averaged so no single layer's scale dominates.
+import { attentionKeyScorer } from './attention-keys';
 import { zScores } from './normalize';
 import type { BlockScorer, ScoringRequest } from './types';
 
@@ -23,6 +24,9 @@ function queryScore(
 
 export const attentionQueryScorer: BlockScorer = {
   name: 'queries',
+  needs: { queries: true },
+  // Question keys against block keys: the nearest thing a model without query outputs gives.
+  fallback: attentionKeyScorer,
   score({ vectors, candidates, spec }: ScoringRequest): Float32Array {
     if (!vectors.queries)
       throw new Error('the queries scorer needs question query vectors (decode withQueries)');

@@ -3,13 +3,15 @@
 import type { BlockMeta } from '../block';
 import { attentionKeyScorer } from './attention-keys';
 import { attentionQueryScorer } from './attention-queries';
+import { usableScorer } from './question-vectors';
 import { recencyScorer } from './recency';
 import { scoreText, type TextEvidenceSource } from './text-evidence';
 import { timeHintScorer } from './time-hints';
 import type { BlockScorer, Evidence, ScoringRequest } from './types';
 import { uniformScorer } from './uniform';
 
-export type { BlockScorer, Evidence, QuestionVectors, ScoringRequest } from './types';
+export type { BlockScorer, Evidence, QuestionVectors, ScoringRequest, VectorNeeds } from './types';
+export { questionVectors, usableScorer, type QuestionPass } from './question-vectors';
 export type { TextEvidenceSource, TextHit } from './text-evidence';
 export { FrameTextIndex } from './text-index';
 export { parseTimeHint } from './time-hints';
@@ -57,14 +59,18 @@ function clip(text: string | undefined): string | undefined {
   return `${text.slice(0, EVIDENCE_TEXT_CHARS - 1)}…`;
 }
 
-/** Scores every candidate and returns all of them as evidence, best first. */
+/**
+ * Scores every candidate and returns all of them as evidence, best first. The primary
+ * scorer gives way to its fallback when request.vectors lacks what it needs.
+ */
 export async function rankBlocks(
   request: ScoringRequest,
   options: RetrievalOptions,
 ): Promise<Evidence[]> {
   const { candidates } = request;
   const parts: { name: string; weight: number; values: Float32Array }[] = [];
-  const primary = scorerByName(options.primary);
+  const named = scorerByName(options.primary);
+  const primary = usableScorer(named, request.vectors) ?? named;
   const raw = await primary.score(request);
   parts.push({ name: primary.name, weight: 1, values: minMax(raw) });
   let matchedText: (string | undefined)[] = [];

@@ -57,6 +57,7 @@ export async function scoreText(
 export function textEvidenceScorer(source: TextEvidenceSource): BlockScorer {
   return {
     name: 'text',
+    needs: {},
     async score({ question, candidates }: ScoringRequest): Promise<Float32Array> {
       return (await scoreText(source, question, candidates)).scores;
     },

@@ -48,6 +48,7 @@ export function parseTimeHint(question: string, streamEndSec: number): TimeHint 
 
 export const timeHintScorer: BlockScorer = {
   name: 'time',
+  needs: {},
   score({ question, candidates, streamEndSec }: ScoringRequest): Float32Array {
     const hint = parseTimeHint(question, streamEndSec);
     const out = new Float32Array(candidates.length);

@@ -22,8 +22,23 @@ export interface ScoringRequest {
   streamEndSec: number;
 }
 
+/**
+ * Which question-side vectors a scorer reads. The stream computes only these (one pass of
+ * the question over the sink, none when nothing is needed).
+ */
+export interface VectorNeeds {
+  /** QuestionVectors.queries: needs a model that returns pre-RoPE queries. */
+  queries?: true;
+  /** QuestionVectors.keys: any model can give these. */
+  keys?: true;
+}
+
 export interface BlockScorer {
   readonly name: string;
+  /** The question vectors score() reads; {} for none. */
+  readonly needs: VectorNeeds;
+  /** Scores instead when this scorer's vectors cannot be had (a model without query outputs). */
+  readonly fallback?: BlockScorer;
   /** One score per candidate, same order; higher is better. Zeros mean "no opinion". */
   score(request: ScoringRequest): Float32Array | Promise<Float32Array>;
 }

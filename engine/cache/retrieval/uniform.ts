@@ -3,6 +3,7 @@ import type { BlockScorer, ScoringRequest } from './types';
 
 export const uniformScorer: BlockScorer = {
   name: 'uniform',
+  needs: {},
   score({ candidates, topK }: ScoringRequest): Float32Array {
     const n = candidates.length;
     const out = new Float32Array(n);

@@ -8,6 +8,8 @@ import {
   type PreparedPrompt,
   type VisionLanguageModel,
 } from '../../../engine/model';
+import { generate } from '../../../engine/model/generate';
+import { argmax } from '../../../engine/model/sampling';
 import { smoothImage, tinyModelDir } from './tiny-model';
 
 let model: VisionLanguageModel;
@@ -101,6 +103,87 @@ test('the context limit ends generation instead of running past max positions', 
   );
   assert.equal(result.stopReason, 'context');
   assert.equal(result.tokenIds.length, 3);
+});
+
+test('a pre-filled cache: the rest of the prompt continues it as if the whole prompt were fed', async () => {
+  const { hiddenSize, numLayers } = model.spec;
+  const split = Math.floor(prompt.ids.length / 2);
+  const head = await model.decode({
+    inputsEmbeds: prompt.embeds.slice(0, split * hiddenSize),
+    positionIds: [...Array(split).keys()],
+    past: emptyKvCache(numLayers),
+    lastLogitsOnly: true,
+  });
+  const whole = await model.generate(input(), { maxNewTokens: 6, stopTokenIds: [] });
+  const rest = await model.generate(
+    { embeds: prompt.embeds.slice(split * hiddenSize), past: head.present },
+    { maxNewTokens: 6, stopTokenIds: [] },
+  );
+  assert.equal(rest.promptTokens, prompt.ids.length - split);
+  assert.deepEqual(rest.tokenIds, whole.tokenIds);
+  assert.equal(rest.nextPosition, whole.nextPosition);
+});
+
+test('onLogits sees each step before its token is chosen; isStopToken stops like a listed stop id', async () => {
+  const rows: { index: number; logits: Float32Array }[] = [];
+  const free = await model.generate(input(), {
+    maxNewTokens: 5,
+    stopTokenIds: [],
+    onLogits: (logits, index) => rows.push({ index, logits: logits.slice() }),
+  });
+  assert.deepEqual(
+    rows.map((r) => r.index),
+    [0, 1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    rows.map((r) => argmax(r.logits)),
+    free.tokenIds,
+    'greedy picks the argmax of what onLogits saw',
+  );
+  const stopAt = free.tokenIds[2];
+  const stopped = await model.generate(input(), {
+    maxNewTokens: 5,
+    stopTokenIds: [],
+    isStopToken: (id) => id === stopAt,
+  });
+  assert.equal(stopped.stopReason, 'stop');
+  assert.deepEqual(stopped.tokenIds, free.tokenIds.slice(0, free.tokenIds.indexOf(stopAt)));
+});
+
+test('maxNewTokens 0 prefills only: the cache and the first logits, no token', async () => {
+  let seen = 0;
+  const result = await model.generate(input(), {
+    maxNewTokens: 0,
+    stopTokenIds: [],
+    onLogits: () => seen++,
+    onToken: () => assert.fail('no token is emitted'),
+  });
+  assert.deepEqual(
+    [result.stopReason, result.tokenIds.length, result.cache.length, seen],
+    ['length', 0, prompt.ids.length, 1],
+  );
+});
+
+test('a step that returns after the signal was aborted yields no token', async () => {
+  const controller = new AbortController();
+  let steps = 0;
+  const result = await generate(
+    {
+      ...model.spec,
+      embedTokens: (ids) => model.embedTokens(ids),
+      decode: async (step) => {
+        const out = await model.decode(step);
+        if (++steps === 3) controller.abort(); // cancelled while the third step ran
+        return out;
+      },
+      decodeText: (ids) => model.tokenizer.decode(ids),
+    },
+    input(),
+    { maxNewTokens: 10, stopTokenIds: [], signal: controller.signal, onToken: () => {} },
+    () => emptyKvCache(model.spec.numLayers),
+  );
+  assert.equal(result.stopReason, 'aborted');
+  assert.equal(result.tokenIds.length, 2);
 });
 
 test('queries come out before RoPE: [heads, n, headDim], independent of position at layer 0', async () => {
