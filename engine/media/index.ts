@@ -1,0 +1,3 @@
+// Media kinds: whether a file is a still image or a video (from its bytes), and the file
+// extensions pickers and link detection offer.
+export { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, MEDIA_EXTENSIONS, isMediaPath } from './extensions';
