@@ -148,6 +148,20 @@ export function probeInputOptions(source: SourceSpec): string[] {
 }
 
 /**
+ * Sample k is the frame on screen k/fps after the video's first frame. The fps filter's
+ * default rounding (`near`) gave tick k the last frame before (k + 1/2)/fps, so the first
+ * frame was never delivered and each sample showed a frame up to half a sample later than
+ * its time. `round=up` gives tick k the last frame at or before k/fps; `setpts` first makes
+ * the video start at 0, or a video starting after the file does (a camera clip's, 0.008 s
+ * after its audio) would round its first frame up to tick 1 and lose tick 0 instead. Also
+ * without fps, so sampled and unsampled decodes time frames alike.
+ */
+function samplingFilters(fps: number | undefined): string[] {
+  const fromFirstFrame = 'setpts=PTS-STARTPTS';
+  return fps ? [fromFirstFrame, `fps=fps=${fps}:round=up`] : [fromFirstFrame];
+}
+
+/**
  * The filter chain. Scaling uses one factor for both sides, so the aspect ratio is kept,
  * and rounds down to even sizes; frames that already fit pass through unscaled.
  */
@@ -161,7 +175,7 @@ export function filterChain(
     const r = source.region;
     filters.push(`crop=${r.width}:${r.height}:${r.x}:${r.y}`);
   }
-  if (output.fps) filters.push(`fps=fps=${output.fps}`);
+  filters.push(...samplingFilters(output.fps));
   if (output.maxWidth || output.maxHeight) {
     const maxW = output.maxWidth ?? 1e6;
     const maxH = output.maxHeight ?? 1e6;

@@ -1,18 +1,58 @@
-// Looks at a file's bytes to tell apart what ffmpeg reports with one message ("Invalid
-// data found"): a file that is not media at all, one that was cut short, or one that is
-// damaged.
+// The one table of media signatures in the engine: which format a file's first bytes
+// claim. Used to tell apart what ffmpeg reports with one message ("Invalid data found"):
+// a file that is not media at all, one that was cut short, or one that is damaged; and by
+// engine/media to decide from the content whether a file is a still image or a video.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** First bytes of common media containers and images. */
-const MEDIA_SIGNATURES: Array<[string, (head: Buffer) => boolean]> = [
-  ['MP4/MOV', (h) => h.subarray(4, 8).toString('latin1') === 'ftyp'],
-  ['Matroska/WebM', (h) => h.readUInt32BE(0) === 0x1a45dfa3],
-  ['AVI', (h) => h.subarray(0, 4).toString('latin1') === 'RIFF'],
-  ['GIF', (h) => h.subarray(0, 4).toString('latin1') === 'GIF8'],
-  ['PNG', (h) => h.readUInt32BE(0) === 0x89504e47],
-  ['JPEG', (h) => h[0] === 0xff && h[1] === 0xd8],
-  ['MPEG-TS', (h) => h[0] === 0x47 && h[188] === 0x47],
+export type SniffedFormat =
+  | 'mp4'
+  | 'matroska'
+  | 'avi'
+  | 'mpeg-ts'
+  | 'gif'
+  | 'png'
+  | 'webp'
+  | 'jpeg'
+  | 'bmp'
+  | 'tiff';
+
+/** Bytes sniffFormat looks at: an MPEG-TS packet is 188 bytes, the next one's sync byte tells. */
+export const SNIFF_BYTES = 189;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** BITMAPINFOHEADER sizes of the BMP versions (core, OS/2 2, v1-v5). */
+const BMP_INFO_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
+
+const ascii = (head: Buffer, at: number, text: string) =>
+  head.toString('latin1', at, at + text.length) === text;
+
+/** "BM", then at byte 14 the size of a known BMP info header (24+ bytes seen). */
+function isBmp(head: Buffer): boolean {
+  return head.length >= 26 && ascii(head, 0, 'BM') && BMP_INFO_SIZES.has(head.readUInt32LE(14));
+}
+
+/** Each format with the name messages use and its test on the first bytes. */
+const SIGNATURES: Array<[SniffedFormat, string, (head: Buffer) => boolean]> = [
+  ['mp4', 'MP4/MOV', (h) => ascii(h, 4, 'ftyp')],
+  ['matroska', 'Matroska/WebM', (h) => h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3],
+  ['avi', 'AVI', (h) => ascii(h, 0, 'RIFF') && ascii(h, 8, 'AVI ')],
+  ['webp', 'WebP', (h) => ascii(h, 0, 'RIFF') && ascii(h, 8, 'WEBP')],
+  ['gif', 'GIF', (h) => ascii(h, 0, 'GIF87a') || ascii(h, 0, 'GIF89a')],
+  ['png', 'PNG', (h) => h.subarray(0, 8).equals(PNG_SIGNATURE)],
+  ['jpeg', 'JPEG', (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff],
+  ['bmp', 'BMP', isBmp],
+  ['tiff', 'TIFF', (h) => ascii(h, 0, 'II*\0') || ascii(h, 0, 'MM\0*')],
+  ['mpeg-ts', 'MPEG-TS', (h) => h[0] === 0x47 && h[188] === 0x47],
 ];
+
+/** The format the first bytes of a file claim (give SNIFF_BYTES of them), or undefined. */
+export function sniffFormat(head: Buffer): SniffedFormat | undefined {
+  return signatureOf(head)?.[0];
+}
+
+function signatureOf(head: Buffer) {
+  return SIGNATURES.find(([, , matches]) => matches(head));
+}
 
 function readAt(path: string, position: number, length: number): Buffer {
   const fd = openSync(path, 'r');
@@ -25,12 +65,12 @@ function readAt(path: string, position: number, length: number): Buffer {
   }
 }
 
-/** The container a file's first bytes claim, or undefined. */
+/** The name, for messages, of the container a file's first bytes claim, or undefined. */
 export function sniffContainer(path: string): string | undefined {
   try {
-    const head = readAt(path, 0, 189);
+    const head = readAt(path, 0, SNIFF_BYTES);
     if (head.length < 8) return undefined;
-    return MEDIA_SIGNATURES.find(([, matches]) => matches(head))?.[0];
+    return signatureOf(head)?.[1];
   } catch {
     return undefined;
   }

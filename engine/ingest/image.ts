@@ -10,6 +10,7 @@ import { IngestError } from './errors';
 import { asLocalFile } from './ffmpeg-args';
 import { findFfmpeg } from './ffmpeg-process';
 import { runFfmpeg } from './ffmpeg-run';
+import { sniffFormat } from './file-sniff';
 import { DEFAULT_MAX_PIXELS } from './limits';
 
 /** Packed 8-bit RGB, row-major; compatible with engine/model's RgbImage ({ data, width, height }). */
@@ -34,10 +35,6 @@ export interface LoadImageOptions {
 
 function describe(input: string | Buffer): string {
   return typeof input === 'string' ? input : `image buffer (${input.length} bytes)`;
-}
-
-function isBmp(head: Buffer): boolean {
-  return head.length >= 26 && head[0] === 0x42 && head[1] === 0x4d;
 }
 
 function checkInput(input: string | Buffer): void {
@@ -178,7 +175,9 @@ export async function loadImage(
 ): Promise<LoadedImage> {
   checkInput(input);
   const head = await readHead(input);
-  return isBmp(head) ? loadBmp(input, head, options) : loadWithSharp(input, options);
+  return sniffFormat(head) === 'bmp'
+    ? loadBmp(input, head, options)
+    : loadWithSharp(input, options);
 }
 
 /** Loads a pasted image sent as base64, with or without a `data:image/...;base64,` prefix. */

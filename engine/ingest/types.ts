@@ -5,7 +5,7 @@
 export interface DecodedFrame {
   /** 0-based position among the frames this stream delivered (after fps sampling). */
   index: number;
-  /** Presentation time in seconds from the start of the source (start offset included). */
+  /** Presentation time in seconds from the video stream's first frame (start offset included). */
   timeSec: number;
   width: number;
   height: number;

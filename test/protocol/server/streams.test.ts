@@ -320,7 +320,9 @@ describe('request timeout', () => {
         server.connection.sendRequest(AskRequest, {
           askId: 'slow',
           streamId,
-          question: 'Describe everything.',
+          // The reference model's random answer must outlast the limit; its length depends on
+          // the question and the frame: this one runs past 1000 tokens on the clip's first frame.
+          question: 'Describe every frame in detail.',
           maxTokens: 8000,
         }),
         (error: { code: number; message: string }) =>
