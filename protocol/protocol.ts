@@ -137,6 +137,12 @@ export type EngineCapability = 'ingest' | 'ocr' | 'model' | 'stream';
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * Extensions of the media the engine reads, for file pickers and link detection only: the
+ * engine decides from a file's content whether it is a still image or a video.
+ */
+export { IMAGE_EXTENSIONS, MEDIA_EXTENSIONS, VIDEO_EXTENSIONS } from '../engine/media/extensions';
+
 // ---------------------------------------------------------------------------------------
 // Socket transport authentication (`vlm serve --socket PORT --token TOKEN`).
 // The first bytes the client sends on the TCP connection are the token followed by '\n'

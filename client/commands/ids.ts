@@ -1,5 +1,9 @@
 // Command ids and titles, declared once: the manifest is generated from this list and
 // client/commands/register.ts registers a handler for each id. No vscode import.
+import {
+  IMAGE_EXTENSIONS as PROTOCOL_IMAGE_EXTENSIONS,
+  VIDEO_EXTENSIONS as PROTOCOL_VIDEO_EXTENSIONS,
+} from '../../protocol/protocol';
 
 export interface CommandDefinition {
   id: string;
@@ -32,8 +36,10 @@ export const COMMANDS = {
   showOutput: { id: 'vlm.showOutput', title: 'Show Output' },
 } as const satisfies Record<string, CommandDefinition>;
 
-export const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mkv', 'mov', 'avi', 'm4v', 'gif'] as const;
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif'] as const;
+/** The engine's media extensions without the dot, as file dialogs and `when` clauses take them. */
+const bare = (extensions: readonly string[]) => extensions.map((e) => e.slice(1));
+export const VIDEO_EXTENSIONS = bare(PROTOCOL_VIDEO_EXTENSIONS);
+export const IMAGE_EXTENSIONS = bare(PROTOCOL_IMAGE_EXTENSIONS);
 
 /** A `when` clause matching files with one of the extensions (case-insensitive). */
 export function extensionWhen(extensions: readonly string[]): string {

@@ -11,7 +11,13 @@ type Handler = (...args: unknown[]) => unknown;
 
 // Explorer menus call a command with (uri, selectedUris); tests and other extensions may
 // pass (uri, question). Only a string counts as a question.
-const asUri = (value: unknown) => (value instanceof vscode.Uri ? value : undefined);
+/** A command's file argument: a Uri from menus, or a URI string from the server's code lenses and hover links. */
+const asUri = (value: unknown) =>
+  value instanceof vscode.Uri
+    ? value
+    : typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value)
+      ? vscode.Uri.parse(value, true)
+      : undefined;
 const asText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function registerCommands(ctx: VlmContext): vscode.Disposable[] {

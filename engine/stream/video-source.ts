@@ -1,6 +1,9 @@
 // A video file as stream input: decoded by engine/ingest (ffmpeg) at the requested fps,
 // with near-duplicate frames gated out before they cost an encoder pass.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { decodeFrames, FrameGate, type DecodedFrame, type FrameGateOptions } from '../ingest';
+import { decodeAnimatedWebp } from '../ingest/animated-webp';
+import { SNIFF_BYTES, sniffFormat } from '../ingest/file-sniff';
 import type { IngestItem } from './types';
 
 /**
@@ -13,13 +16,30 @@ export async function* videoFrames(
   path: string,
   options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
 ): AsyncIterable<IngestItem> {
-  const frames = decodeFrames(path, {
-    fps: options.fps,
-    signal: options.signal,
-    maxWidth: VIDEO_MAX_EDGE,
-    maxHeight: VIDEO_MAX_EDGE,
-  });
+  const frames = isWebp(path)
+    ? decodeAnimatedWebp(path, {
+        fps: options.fps,
+        maxEdge: VIDEO_MAX_EDGE,
+        signal: options.signal,
+      })
+    : decodeFrames(path, {
+        fps: options.fps,
+        signal: options.signal,
+        maxWidth: VIDEO_MAX_EDGE,
+        maxHeight: VIDEO_MAX_EDGE,
+      });
   yield* gatedItems(frames, options.gate);
+}
+
+/** An animated WebP: ffmpeg cannot decode it, sharp can. */
+function isWebp(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    return sniffFormat(head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0))) === 'webp';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Frames the gate passes, and a skipped item for each near-duplicate it holds back. */

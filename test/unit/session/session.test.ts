@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import { EngineSession } from '../../../engine/session';
 import { tinyModelDir } from '../model/tiny-model';
 
@@ -41,6 +42,30 @@ describe('engine session', () => {
     const { kind, stats } = await encode(GIF, { maxFrames: 3, persist: false });
     assert.equal(kind, 'video');
     assert.equal(stats.framesEncoded, 3);
+  });
+
+  it('reads an animated WebP (which ffmpeg cannot decode) frame by frame at its delays', async () => {
+    const colours = [
+      { r: 200, g: 0, b: 0 },
+      { r: 0, g: 200, b: 0 },
+      { r: 0, g: 0, b: 200 },
+    ];
+    const pages = await Promise.all(
+      colours.map((background) =>
+        sharp({ create: { width: 64, height: 48, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const path = join(cacheDir, 'three-colours.webp');
+    await sharp(pages, { join: { animated: true } })
+      .webp({ delay: [1000, 2000, 500], loop: 0 })
+      .toFile(path);
+    const { kind, stats } = await encode(path, { persist: false });
+    assert.equal(kind, 'video');
+    // Samples at 0, 1, 2 and 3 s show red, green, green (unchanged: skipped) and blue.
+    assert.equal(stats.framesEncoded, 3);
+    assert.equal(stats.framesSkipped, 1);
   });
 
   it('never reopens a preview (maxFrames) as the whole video', async () => {
