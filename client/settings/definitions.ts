@@ -60,7 +60,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'vlm.budget.sinkTokens',
     type: 'integer',
-    default: 128,
+    default: 512,
     minimum: 0,
     maximum: 4096,
     description:
@@ -77,7 +77,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'vlm.budget.topK',
     type: 'integer',
-    default: 4,
+    default: 8,
     minimum: 0,
     maximum: 256,
     description: 'Older frames retrieved into the context for each question.',

@@ -1,20 +1,10 @@
 // A single image as a one-frame stream: decoded to raw RGB with sharp.
 import sharp from 'sharp';
+import { DEFAULT_MAX_PIXELS } from '../ingest';
 import type { VideoFrame } from './model-port';
 
-export const IMAGE_EXTENSIONS = new Set([
-  '.png',
-  '.jpg',
-  '.jpeg',
-  '.webp',
-  '.gif',
-  '.bmp',
-  '.tif',
-  '.tiff',
-]);
-
-/** Refuse images beyond this many pixels with a clear error instead of exhausting memory. */
-const MAX_PIXELS = 64 * 1024 * 1024;
+/** Refuse images beyond this many pixels (the ingest limit) before decoding them. */
+const MAX_PIXELS = DEFAULT_MAX_PIXELS;
 
 export async function readImageFrame(path: string): Promise<VideoFrame> {
   let decoded;

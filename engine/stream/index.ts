@@ -135,7 +135,8 @@ export interface VideoStream {
   readonly engine: KvStream;
 }
 
-const DEFAULTS = {
+/** The stream's defaults; the editor's settings default to the same values (a test checks). */
+export const STREAM_DEFAULTS = {
   policy: 'rekv' as PolicyName,
   sinkTokens: 512,
   recentBlocks: 8,
@@ -161,7 +162,7 @@ export async function openStream(
   source: StreamSource,
   options: OpenStreamOptions,
 ): Promise<VideoStream> {
-  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  const o = { ...STREAM_DEFAULTS, ...stripUndefined(options) };
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
