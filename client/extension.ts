@@ -31,11 +31,11 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   const ctx = {} as VlmContext;
   const answers = new AnswersView(extension.extensionUri, history, {
     showFrame: (entry, index) =>
-      showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeS ?? 0),
+      showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeSec ?? 0),
     selectModel: () => vscode.commands.executeCommand('vlm.selectModel') as Promise<void>,
   });
   const panel = new DiagnosticsPanel(extension.extensionUri, {
-    showFrame: (streamId, timeS) => showFrame(history.stream(streamId)?.mediaPath, timeS),
+    showFrame: (streamId, timeSec) => showFrame(history.stream(streamId)?.mediaPath, timeSec),
     refresh: () => refreshStats(ctx),
   });
   Object.assign(ctx, { extension, connection, history, answers, panel, streams, output });

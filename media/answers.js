@@ -61,10 +61,10 @@
         if (thumb) {
           const img = el('img', 'thumb');
           img.src = thumb;
-          img.alt = 'frame at ' + timestamp(e.timeS);
+          img.alt = 'frame at ' + timestamp(e.timeSec);
           item.appendChild(img);
         }
-        const link = el('a', 'timestamp', timestamp(e.timeS));
+        const link = el('a', 'timestamp', timestamp(e.timeSec));
         link.href = '#';
         link.title = 'Show this frame';
         link.addEventListener('click', (event) => {

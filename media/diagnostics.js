@@ -190,10 +190,10 @@
         'recent',
         'Recent',
         s.recent.blocks,
-        b.recentFrames,
+        b.recentBlocks,
         s.recent.blocks +
           ' / ' +
-          b.recentFrames +
+          b.recentBlocks +
           ' frames · ' +
           tokens(s.recent.tokens) +
           ' · ' +
@@ -266,7 +266,7 @@
     if (Array.isArray(s.blocks)) {
       return s.blocks.map((b) => ({
         frameIndex: b.frameIndex,
-        timeS: b.timeS,
+        timeSec: b.timeSec,
         kind: b.tier === 'ram' ? 'offloaded' : b.tier === 'recent' ? 'resident' : b.tier,
       }));
     }
@@ -292,7 +292,7 @@
     const blocks = timelineBlocks(s);
     const count = (kind) => blocks.filter((b) => b.kind === kind).length;
     const total = blocks.length;
-    const endS = stream ? Math.max(stream.encodedUntilS, 0.001) : Math.max(total, 1);
+    const endS = stream ? Math.max(stream.encodedUntilSec, 0.001) : Math.max(total, 1);
     const retrieved = lastRetrievedFor(state.selected);
     const width = 600;
     const height = 64;
@@ -312,8 +312,8 @@
     const blockWidth = total > 0 ? width / total : width;
     // Exact blocks sit at their times; counted ones (older servers) are spread evenly.
     const xOf = (b, i) =>
-      b.timeS !== undefined
-        ? Math.min(width - blockWidth, (b.timeS / endS) * width)
+      b.timeSec !== undefined
+        ? Math.min(width - blockWidth, (b.timeSec / endS) * width)
         : i * blockWidth;
     blocks.forEach((b, i) => {
       const rect = svg('rect', {
@@ -329,14 +329,14 @@
           : b.kind +
             ' block, frame ' +
             b.frameIndex +
-            (b.timeS !== undefined ? ' at ' + seconds(b.timeS) : '');
+            (b.timeSec !== undefined ? ' at ' + seconds(b.timeSec) : '');
       chart.appendChild(rect);
     });
     const maxScore = retrieved.reduce((m, r) => Math.max(m, r.score), 0) || 1;
     retrieved.forEach((r) => {
       const x =
         Array.isArray(s.blocks) || total === 0
-          ? (r.timeS / endS) * width
+          ? (r.timeSec / endS) * width
           : (r.frameIndex + 0.5) * blockWidth;
       const marker = svg('rect', {
         x: (x - Math.max(2, blockWidth / 2)).toFixed(2),
@@ -347,7 +347,7 @@
       });
       marker.setAttribute('opacity', (0.45 + 0.55 * (r.score / maxScore)).toFixed(2));
       marker.appendChild(svg('title', {})).textContent =
-        'retrieved at ' + seconds(r.timeS) + ', score ' + r.score.toFixed(3);
+        'retrieved at ' + seconds(r.timeSec) + ', score ' + r.score.toFixed(3);
       chart.appendChild(marker);
       const label = svg('text', {
         x: x.toFixed(2),
@@ -381,11 +381,11 @@
     const list = el('ol', 'retrieved-list');
     retrieved.forEach((r) => {
       const li = el('li');
-      const link = el('a', 'timestamp', seconds(r.timeS));
+      const link = el('a', 'timestamp', seconds(r.timeSec));
       link.href = '#';
       link.addEventListener('click', (event) => {
         event.preventDefault();
-        vscode.postMessage({ type: 'showFrame', streamId: state.selected, timeS: r.timeS });
+        vscode.postMessage({ type: 'showFrame', streamId: state.selected, timeSec: r.timeSec });
       });
       li.appendChild(link);
       li.appendChild(

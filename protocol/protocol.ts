@@ -104,7 +104,7 @@ export interface VlmSettings {
   /** onnxruntime intra-op threads; 0 or absent: onnxruntime's default. */
   threads?: number;
   /** KV cache budgets of new streams. */
-  budget?: { sinkTokens?: number; recentFrames?: number; topK?: number; maxContextTokens?: number };
+  budget?: { sinkTokens?: number; recentBlocks?: number; topK?: number; maxContextTokens?: number };
   /** Frames per second sampled from videos (default 1); vlm/openStream's sampleFps overrides it. */
   sampling?: { fps?: number };
   /** Near-duplicate frame gate: mean luma change (0-255) a block needs to count as changed. */
@@ -203,7 +203,7 @@ export interface MediaInfo {
   uri: string;
   kind: 'video' | 'image' | 'live';
   /** Seconds; absent for images and live sources. */
-  durationS?: number;
+  durationSec?: number;
   width?: number;
   height?: number;
   fps?: number;
@@ -240,7 +240,7 @@ export interface StreamSummary {
   /** Frames skipped as near-duplicates by the frame gate. */
   framesSkipped: number;
   /** Latest encoded frame time, seconds. */
-  encodedUntilS: number;
+  encodedUntilSec: number;
   /** Set when state is 'failed'. */
   error?: string;
   /** Frames encoded per second of encoding time, while encoding. */
@@ -285,7 +285,7 @@ export interface AskParams extends WorkDoneParams {
   /** Longest answer in tokens; default from the engine. */
   maxTokens?: number;
   /** Restrict retrieval to this time range of the stream. */
-  timeRange?: { fromS?: number; toS?: number };
+  timeRange?: { fromSec?: number; toSec?: number };
 }
 
 /** One streamed chunk of an answer, in order; `index` counts from 0. */
@@ -297,7 +297,7 @@ export interface AskTokenParams {
 
 export interface Evidence {
   /** Frame time in seconds. */
-  timeS: number;
+  timeSec: number;
   frameIndex?: number;
   /** Retrieval score of this block (higher is more relevant). */
   score?: number;
@@ -386,9 +386,9 @@ export interface SearchTextParams {
 
 export interface TextHit {
   /** When the text first appears. */
-  timeS: number;
-  /** When it was last seen (it stays on screen from timeS to lastSeenS). */
-  lastSeenS?: number;
+  timeSec: number;
+  /** When it was last seen (it stays on screen from timeSec to lastSeenSec). */
+  lastSeenSec?: number;
   frameIndex?: number;
   text: string;
   box?: Box;
@@ -417,7 +417,7 @@ export interface CacheStats {
   /** Older blocks, quantized, in RAM or spilled to disk. */
   retrievable: CacheTierStats & { inRamBytes: number; onDiskBytes: number };
   /** Blocks brought back for the last question. */
-  lastRetrieved?: { frameIndex: number; timeS: number; score: number }[];
+  lastRetrieved?: { frameIndex: number; timeSec: number; score: number }[];
   /**
    * The stream's blocks in time order with their tier, for the diagnostics timeline: the
    * sink, the recent window, or offloaded (quantized in RAM, or spilled to disk). At most
@@ -433,7 +433,7 @@ export interface CacheStats {
 
 export interface TimelineBlock {
   frameIndex: number;
-  timeS: number;
+  timeSec: number;
   tier: 'sink' | 'recent' | 'ram' | 'disk';
 }
 

@@ -118,8 +118,8 @@ export function askParams(value: unknown): AskParams {
   if (p.timeRange !== undefined) {
     const range = object(p.timeRange, 'timeRange');
     params.timeRange = {
-      fromS: optionalNumber(range, 'fromS', 0, Number.MAX_SAFE_INTEGER),
-      toS: optionalNumber(range, 'toS', 0, Number.MAX_SAFE_INTEGER),
+      fromSec: optionalNumber(range, 'fromSec', 0, Number.MAX_SAFE_INTEGER),
+      toSec: optionalNumber(range, 'toSec', 0, Number.MAX_SAFE_INTEGER),
     };
   }
   if (!params.streamId && !params.image) throw invalidParams('streamId', "or 'image' is required");

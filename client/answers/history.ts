@@ -85,7 +85,7 @@ export class AnswerHistory {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     entry.text = result.answer;
-    entry.evidence = [...result.evidence].sort((a, b) => a.timeS - b.timeS);
+    entry.evidence = [...result.evidence].sort((a, b) => a.timeSec - b.timeSec);
     entry.state = 'done';
     entry.truncated = result.truncated;
     entry.totalMs = result.timings.totalMs;
@@ -133,7 +133,7 @@ export function answerAsMarkdown(entry: AnswerEntry, formatTime: (s: number) => 
     lines.push('', 'Evidence:');
     for (const e of entry.evidence) {
       const score = e.score !== undefined ? ` (score ${e.score.toFixed(2)})` : '';
-      lines.push(`- ${formatTime(e.timeS)}${score}${e.text ? `: ${e.text}` : ''}`);
+      lines.push(`- ${formatTime(e.timeSec)}${score}${e.text ? `: ${e.text}` : ''}`);
     }
   }
   return lines.join('\n');

@@ -129,7 +129,7 @@ async function addThumbnails(ctx: VlmContext, entry: AnswerEntry): Promise<void>
   const mediaPath = ctx.history.stream(entry.streamKey)?.mediaPath;
   if (!mediaPath) return;
   for (const [index, e] of entry.evidence.slice(0, MAX_THUMBNAILS).entries()) {
-    const dataUri = await thumbnailDataUri(mediaPath, e.timeS);
+    const dataUri = await thumbnailDataUri(mediaPath, e.timeSec);
     if (dataUri) ctx.answers.thumbnail(entry.id, index, dataUri);
   }
 }

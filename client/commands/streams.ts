@@ -93,13 +93,13 @@ export async function findTextInVideo(ctx: VlmContext, uri?: vscode.Uri): Promis
     });
     if (hits.length === 0) {
       void vscode.window.showInformationMessage(
-        `VLM: "${query}" was not found in ${stream.label} (encoded up to ${stream.encodedUntilS.toFixed(1)} s).`,
+        `VLM: "${query}" was not found in ${stream.label} (encoded up to ${stream.encodedUntilSec.toFixed(1)} s).`,
       );
       return;
     }
     const picked = await vscode.window.showQuickPick(
       hits.map((h) => ({
-        label: formatTimestamp(h.timeS * 1000),
+        label: formatTimestamp(h.timeSec * 1000),
         description: `score ${h.score.toFixed(2)}`,
         detail: h.text,
         hit: h,
@@ -112,7 +112,7 @@ export async function findTextInVideo(ctx: VlmContext, uri?: vscode.Uri): Promis
     if (picked) {
       const mediaPath =
         stream.source.kind === 'file' ? vscode.Uri.parse(stream.source.uri).fsPath : undefined;
-      await showFrame(mediaPath, picked.hit.timeS);
+      await showFrame(mediaPath, picked.hit.timeSec);
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`VLM: search failed: ${errorText(error)}`);

@@ -48,14 +48,14 @@ export function askSample(
     // Servers that say so mark what came back from the offloaded tier; for older ones,
     // everything with a frame that recency did not pick counts as retrieved.
     .filter((e) => e.frameIndex !== undefined && (e.retrieved ?? e.reason !== 'recent'))
-    .map((e) => ({ frameIndex: e.frameIndex!, timeS: e.timeS, score: e.score ?? 0 }));
+    .map((e) => ({ frameIndex: e.frameIndex!, timeSec: e.timeSec, score: e.score ?? 0 }));
   return { streamId, ttftMs, tpotMs, tokens, retrieved };
 }
 
 export function budgetsFromSettings(s: VlmSettings): PanelBudgets {
   return {
     sinkTokens: s.budget.sinkTokens,
-    recentFrames: s.budget.recentFrames,
+    recentBlocks: s.budget.recentBlocks,
     topK: s.budget.topK,
     maxContextTokens: s.budget.maxContextTokens,
     memoryBytes: s.limits.memoryBudgetMb * 2 ** 20,

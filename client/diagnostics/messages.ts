@@ -5,7 +5,7 @@ import type { CacheStatsResult, EngineStatus, StreamSummary } from '../../protoc
 /** Budgets the bars are drawn against (from the validated settings). */
 export interface PanelBudgets {
   sinkTokens: number;
-  recentFrames: number;
+  recentBlocks: number;
   topK: number;
   maxContextTokens: number;
   memoryBytes: number;
@@ -18,7 +18,7 @@ export interface AskSample {
   ttftMs: number;
   tpotMs?: number;
   tokens: number;
-  retrieved: { frameIndex: number; timeS: number; score: number }[];
+  retrieved: { frameIndex: number; timeSec: number; score: number }[];
 }
 
 export type PanelMessage =
@@ -32,7 +32,7 @@ export type PanelMessage =
 /** Webview -> host. */
 export type PanelRequest =
   | { type: 'ready' }
-  | { type: 'showFrame'; streamId: string; timeS: number };
+  | { type: 'showFrame'; streamId: string; timeSec: number };
 
 /**
  * Keeps what a fresh webview needs to draw the current picture: the latest budgets, engine

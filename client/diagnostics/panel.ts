@@ -7,7 +7,7 @@ import { PanelFeed, type PanelMessage, type PanelRequest } from './messages';
 import { DIAGNOSTICS_VIEW_TYPE } from '../manifest/contributes';
 
 export interface PanelHooks {
-  showFrame(streamId: string, timeS: number): Promise<void>;
+  showFrame(streamId: string, timeSec: number): Promise<void>;
   /** Asks the server for fresh statistics (when the panel opens). */
   refresh(): void;
 }
@@ -78,7 +78,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
     });
     panel.webview.onDidReceiveMessage((m: PanelRequest) => {
       if (m.type === 'ready') void panel.webview.postMessage(this.feed.replay());
-      else if (m.type === 'showFrame') void this.hooks.showFrame(m.streamId, m.timeS);
+      else if (m.type === 'showFrame') void this.hooks.showFrame(m.streamId, m.timeSec);
     });
     panel.onDidChangeViewState(() => {
       if (panel.visible) void panel.webview.postMessage(this.feed.replay());

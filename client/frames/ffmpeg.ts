@@ -20,12 +20,12 @@ export function findFfmpeg(setting: string, env: NodeJS.ProcessEnv = process.env
 export interface FrameRequest {
   ffmpeg: string;
   video: string;
-  timeS: number;
+  timeSec: number;
   /** Output width in pixels; height keeps the aspect ratio. Omit for full size. */
   width?: number;
 }
 
-/** The frame at timeS as JPEG bytes; rejects with ffmpeg's last error line. */
+/** The frame at timeSec as JPEG bytes; rejects with ffmpeg's last error line. */
 export function extractFrame(req: FrameRequest, timeoutMs = 15_000): Promise<Buffer> {
   const scale = req.width ? ['-vf', `scale=${Math.round(req.width)}:-2`] : [];
   const args = [
@@ -33,7 +33,7 @@ export function extractFrame(req: FrameRequest, timeoutMs = 15_000): Promise<Buf
     '-loglevel',
     'error',
     '-ss',
-    Math.max(0, req.timeS).toFixed(3),
+    Math.max(0, req.timeSec).toFixed(3),
     '-i',
     req.video,
     '-frames:v',
@@ -58,7 +58,7 @@ export function extractFrame(req: FrameRequest, timeoutMs = 15_000): Promise<Buf
             stderr.toString().trim().split('\n').pop() || error?.message || 'no frame at that time';
           reject(
             new Error(
-              `cannot extract the frame at ${req.timeS.toFixed(2)} s of ${req.video}: ${detail}`,
+              `cannot extract the frame at ${req.timeSec.toFixed(2)} s of ${req.video}: ${detail}`,
             ),
           );
           return;

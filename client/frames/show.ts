@@ -8,7 +8,7 @@ import { extractFrame, findFfmpeg } from './ffmpeg';
 import { readSettings } from '../settings/read';
 import { framesDir } from '../settings/paths';
 
-export async function showFrame(mediaPath: string | undefined, timeS: number): Promise<void> {
+export async function showFrame(mediaPath: string | undefined, timeSec: number): Promise<void> {
   if (!mediaPath) {
     void vscode.window.showInformationMessage(
       'Frames of live sources are not kept; only file streams can show a frame.',
@@ -17,14 +17,14 @@ export async function showFrame(mediaPath: string | undefined, timeS: number): P
   }
   const { settings } = readSettings();
   const dir = framesDir(settings);
-  const name = `${createHash('sha256').update(mediaPath).digest('hex').slice(0, 12)}-${timeS.toFixed(2)}s.jpg`;
+  const name = `${createHash('sha256').update(mediaPath).digest('hex').slice(0, 12)}-${timeSec.toFixed(2)}s.jpg`;
   const file = join(dir, name);
   try {
     if (!existsSync(file)) {
       const jpeg = await extractFrame({
         ffmpeg: findFfmpeg(settings.ffmpegPath),
         video: mediaPath,
-        timeS,
+        timeSec,
       });
       mkdirSync(dir, { recursive: true });
       writeFileSync(`${file}.tmp`, jpeg);
@@ -42,14 +42,14 @@ export async function showFrame(mediaPath: string | undefined, timeS: number): P
 /** A small JPEG of the frame as a data: URI, or undefined when it cannot be extracted. */
 export async function thumbnailDataUri(
   mediaPath: string,
-  timeS: number,
+  timeSec: number,
 ): Promise<string | undefined> {
   try {
     const { settings } = readSettings();
     const jpeg = await extractFrame({
       ffmpeg: findFfmpeg(settings.ffmpegPath),
       video: mediaPath,
-      timeS,
+      timeSec,
       width: 192,
     });
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;

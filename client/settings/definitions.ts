@@ -67,7 +67,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
       'Attention-sink tokens kept forever at the start of the cache (the prompt prefix).',
   },
   {
-    key: 'vlm.budget.recentFrames',
+    key: 'vlm.budget.recentBlocks',
     type: 'integer',
     default: 8,
     minimum: 1,

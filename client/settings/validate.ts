@@ -9,7 +9,7 @@ export interface VlmSettings {
   threads: number;
   budget: {
     sinkTokens: number;
-    recentFrames: number;
+    recentBlocks: number;
     topK: number;
     maxContextTokens: number;
   };

@@ -43,7 +43,7 @@ export function describeStream(s: StreamSummary): {
       : '';
   return {
     label: s.label || liveLabel(s.source),
-    description: `${s.state} · ${s.framesEncoded} frames encoded to ${s.encodedUntilS.toFixed(1)} s${skipped}`,
+    description: `${s.state} · ${s.framesEncoded} frames encoded to ${s.encodedUntilSec.toFixed(1)} s${skipped}`,
     detail: s.error,
   };
 }

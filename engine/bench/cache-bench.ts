@@ -85,7 +85,7 @@ async function filledStream(
       model,
       policy,
       recentBlocks: 8,
-      retrievedTopK: 8,
+      topK: 8,
       memoryBudget: 256 * 1024 ** 2,
       answerReserveTokens: 64,
       cacheDir,
@@ -241,7 +241,7 @@ async function needleRecall(
       });
       const stream = await openStream(
         { kind: 'live' },
-        { model: asking, scorer, recentBlocks: 4, retrievedTopK: 5, memoryBudget: 1e9 },
+        { model: asking, scorer, recentBlocks: 4, topK: 5, memoryBudget: 1e9 },
       );
       for (let i = 0; i < frames; i++) await stream.pushFrame(noiseFrame(i, trial));
       const r = await stream.ask('which frame?', { maxTokens: 1 });

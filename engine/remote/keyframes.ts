@@ -14,7 +14,7 @@ import { RemoteChatBackend } from './client';
 
 export interface Keyframe {
   /** Seconds from the start of the stream. */
-  timeSeconds: number;
+  timeSec: number;
   /**
    * Decoded pixels (RGB or RGBA, as the decoder hands them over), or an image file's path.
    * Absent when a live stream no longer keeps the still: the time and text are sent alone.
@@ -35,7 +35,7 @@ export interface RgbFrame {
 /** A stream frame (plus its on-screen text, if known) as a keyframe for the remote server. */
 export function keyframeFromFrame(frame: RgbFrame, text?: string): Keyframe {
   return {
-    timeSeconds: frame.timeSec,
+    timeSec: frame.timeSec,
     image: { kind: 'raw', data: frame.rgb, width: frame.width, height: frame.height, channels: 3 },
     text,
   };
@@ -92,8 +92,8 @@ export async function buildKeyframeMessages(
 ): Promise<ChatMessage[]> {
   if (!question.trim()) throw new Error('the question is empty');
   const parts: ChatPart[] = [];
-  for (const frame of [...keyframes].sort((a, b) => a.timeSeconds - b.timeSeconds)) {
-    const time = formatTimestamp(frame.timeSeconds);
+  for (const frame of [...keyframes].sort((a, b) => a.timeSec - b.timeSec)) {
+    const time = formatTimestamp(frame.timeSec);
     if (frame.image) {
       parts.push({ type: 'text', text: `Frame at ${time}:` });
       parts.push({ type: 'image', image: await loadImage(frame.image) });

@@ -59,7 +59,7 @@ export class StillStore {
         best = still;
     if (!best || Math.abs(best.timeSec - timeSec) > toleranceSec) return undefined;
     return {
-      timeSeconds: best.timeSec,
+      timeSec: best.timeSec,
       image: { kind: 'encoded', bytes: best.bytes, mediaType: 'image/jpeg' },
     };
   }

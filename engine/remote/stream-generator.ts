@@ -35,7 +35,7 @@ export function remoteGenerator(options: RemoteGeneratorOptions): ExternalGenera
       source.kind === 'stills'
         ? keptStills(source.store, chosen)
         : source.kind === 'image'
-          ? [{ timeSeconds: 0, image: source.path, text: chosen[0]?.text }]
+          ? [{ timeSec: 0, image: source.path, text: chosen[0]?.text }]
           : await extractKeyframes(
               source.path,
               chosen.map((e) => e.timeSec),
@@ -65,7 +65,7 @@ export function remoteGenerator(options: RemoteGeneratorOptions): ExternalGenera
  */
 function keptStills(store: StillStore, chosen: { timeSec: number; text?: string }[]): Keyframe[] {
   const keyframes: Keyframe[] = chosen.map((e) => ({
-    timeSeconds: e.timeSec,
+    timeSec: e.timeSec,
     image: store.near(e.timeSec, STILL_TOLERANCE_SEC)?.image,
     text: e.text,
   }));

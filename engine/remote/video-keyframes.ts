@@ -29,7 +29,7 @@ export async function extractKeyframes(
       throw new Error(`keyframe time ${time} is not a non-negative number of seconds`);
     const png = await stillAt(ffmpeg, videoPath, time, maxSide, options.signal);
     keyframes.push({
-      timeSeconds: time,
+      timeSec: time,
       image: { kind: 'encoded', bytes: png, mediaType: 'image/png' },
       text: options.texts?.[i],
     });

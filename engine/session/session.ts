@@ -164,7 +164,7 @@ export class EngineSession {
         scorer: options.scorer,
         sinkTokens: options.sinkTokens,
         recentBlocks: options.recentBlocks,
-        retrievedTopK: options.topK,
+        topK: options.topK,
         maxContextTokens: options.maxContextTokens,
         quantBits: options.quantBits,
         diskBudgetBytes: options.diskBudgetBytes,

@@ -66,7 +66,7 @@ export interface OpenStreamOptions {
   policy?: PolicyName;
   sinkTokens?: number;
   recentBlocks?: number;
-  retrievedTopK?: number;
+  topK?: number;
   /** Defaults to the model's maxPositions; may not exceed it. */
   maxContextTokens?: number;
   answerReserveTokens?: number;
@@ -140,7 +140,7 @@ export const STREAM_DEFAULTS = {
   policy: 'rekv' as PolicyName,
   sinkTokens: 512,
   recentBlocks: 8,
-  retrievedTopK: 8,
+  topK: 8,
   answerReserveTokens: 256,
   quantBits: 8 as QuantBits,
   poolBlocks: 16,
@@ -173,7 +173,7 @@ export async function openStream(
   const budgets = {
     sinkTokens: o.sinkTokens,
     recentBlocks: o.recentBlocks,
-    retrievedTopK: o.retrievedTopK,
+    topK: o.topK,
     maxContextTokens: o.maxContextTokens ?? model.spec.maxPositions,
     answerReserveTokens: o.answerReserveTokens,
   };

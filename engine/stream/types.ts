@@ -16,7 +16,7 @@ export interface StreamBudgets {
   /** Blocks (frames) in the full-precision recent window. */
   recentBlocks: number;
   /** Blocks retrieved into an answer's context. */
-  retrievedTopK: number;
+  topK: number;
   /** Most positions a context may use (at most the model's maxPositions). */
   maxContextTokens: number;
   /** Positions kept free for the question and the answer while encoding. */

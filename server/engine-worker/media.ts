@@ -57,7 +57,7 @@ export async function describeMedia(uriOrPath: string, signal?: AbortSignal): Pr
     return {
       uri,
       kind,
-      durationS: meta.durationSec,
+      durationSec: meta.durationSec,
       width: meta.width,
       height: meta.height,
       fps: meta.fps,

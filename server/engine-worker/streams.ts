@@ -73,7 +73,7 @@ export async function openVideoStream(
         gate: gateSetting(settings.gate?.threshold),
         maxFrames: params.maxFrames,
         sinkTokens: positive(settings.budget?.sinkTokens),
-        recentBlocks: positive(settings.budget?.recentFrames),
+        recentBlocks: positive(settings.budget?.recentBlocks),
         topK: positive(settings.budget?.topK),
         maxContextTokens: positive(settings.budget?.maxContextTokens),
         diskBudgetBytes: mib(settings.cache?.diskBudgetMB),
@@ -89,7 +89,9 @@ export async function openVideoStream(
   const opened: OpenedStream = {
     stream,
     framesEstimate:
-      media?.durationS !== undefined ? Math.max(1, Math.round(media.durationS * fps)) : undefined,
+      media?.durationSec !== undefined
+        ? Math.max(1, Math.round(media.durationSec * fps))
+        : undefined,
     summary: {
       streamId,
       label: params.label ?? sourceLabel(source),
@@ -99,7 +101,7 @@ export async function openVideoStream(
       framesDecoded: 0,
       framesEncoded: 0,
       framesSkipped: 0,
-      encodedUntilS: 0,
+      encodedUntilSec: 0,
     },
     timer: setInterval(() => refresh(opened, ctx), STATUS_PERIOD_MS),
   };
@@ -185,12 +187,12 @@ async function askOpened(
     });
   opened.lastRetrieved = result.evidence
     .filter((e) => e.retrieved)
-    .map((e) => ({ frameIndex: e.frameIndex, timeS: e.timeSec, score: e.score }));
+    .map((e) => ({ frameIndex: e.frameIndex, timeSec: e.timeSec, score: e.score }));
   return {
     askId: params.askId,
     answer: result.answer,
     evidence: result.evidence.map((e) => ({
-      timeS: e.timeSec,
+      timeSec: e.timeSec,
       frameIndex: e.frameIndex,
       score: e.score,
       text: e.text,
@@ -258,7 +260,7 @@ function timeline(opened: OpenedStream): Pick<CacheStats, 'blocks' | 'blocksTota
   const blocks = [];
   for (let i = 0; i < all.length; i += step) {
     const b = all[Math.floor(i)];
-    blocks.push({ frameIndex: b.frameIndex, timeS: b.timeSec, tier: b.tier });
+    blocks.push({ frameIndex: b.frameIndex, timeSec: b.timeSec, tier: b.tier });
   }
   return { blocks, blocksTotal: all.length };
 }
@@ -297,7 +299,7 @@ function refresh(opened: OpenedStream, ctx: CallContext): void {
   s.framesEncoded = stats.framesEncoded;
   s.framesSkipped = stats.framesSkipped;
   s.framesDecoded = stats.framesEncoded + stats.framesSkipped;
-  s.encodedUntilS = stats.streamEndSec;
+  s.encodedUntilSec = stats.streamEndSec;
   s.encodeFps = toCacheStats(s.streamId, stats).encodeFps;
   s.percentage = encodingProgress(opened).percentage;
   if (changed) ctx.notify({ kind: 'streamStatus', payload: { ...s } });
@@ -344,9 +346,9 @@ export function searchStreamText(params: {
   return {
     streamId: params.streamId,
     hits: hits.map((h) => ({
-      timeS: h.timeSec,
+      timeSec: h.timeSec,
       frameIndex: h.frameIndex,
-      lastSeenS: h.lastSeenSec,
+      lastSeenSec: h.lastSeenSec,
       text: h.text,
       box: { x: h.box.x, y: h.box.y, width: h.box.w, height: h.box.h },
       score: h.score,

@@ -75,7 +75,7 @@ function describe(link: MediaLink, summary: MediaSummary): string {
   const { media } = summary;
   const facts = [
     media.kind,
-    media.durationS !== undefined ? `${media.durationS.toFixed(1)} s` : undefined,
+    media.durationSec !== undefined ? `${media.durationSec.toFixed(1)} s` : undefined,
     media.width && media.height ? `${media.width}×${media.height}` : undefined,
     media.fps ? `${media.fps.toFixed(1)} fps` : undefined,
     media.bytes !== undefined ? formatBytes(media.bytes) : undefined,

@@ -87,7 +87,7 @@ async function recallFor(
         model: asking,
         scorer,
         recentBlocks: 4,
-        retrievedTopK: 5,
+        topK: 5,
         memoryBudget: 1e9,
         cacheDir: null,
       },

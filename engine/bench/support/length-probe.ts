@@ -84,7 +84,7 @@ function openFor(bench: BenchModel, request: LengthProbeRequest, spill: string |
       model: bench.port,
       policy: streaming ? 'rekv' : 'full',
       recentBlocks: 8,
-      retrievedTopK: 8,
+      topK: 8,
       answerReserveTokens: 64,
       memoryBudget: streaming ? request.memoryBudget : 16 * 1024 ** 3,
       cacheDir: spill,

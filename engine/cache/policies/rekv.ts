@@ -8,5 +8,5 @@ export const rekvPolicy: CachePolicy = {
     'sink + recent + retrieved top-k (ReKV); older frames offloaded and retrieved per question',
   windowBlocks: (b) => b.recentBlocks,
   evicted: 'store',
-  retrievedBlocks: (b) => b.retrievedTopK,
+  retrievedBlocks: (b) => b.topK,
 };

@@ -7,7 +7,7 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface PolicyBudgets {
   recentBlocks: number;
-  retrievedTopK: number;
+  topK: number;
 }
 
 export interface CachePolicy {

@@ -38,7 +38,7 @@ const options = {
   policy: { type: 'string' },
   fps: { type: 'string' },
   scorer: { type: 'string' },
-  recent: { type: 'string' },
+  'recent-blocks': { type: 'string' },
   'top-k': { type: 'string' },
   'max-tokens': { type: 'string' },
   quant: { type: 'string' },
@@ -93,7 +93,7 @@ Options:
   --no-gate          encode every sampled frame
   --max-frames N     stop after N encoded frames (a preview)
   --scorer NAME      retrieval scorer: ${SCORER_NAMES.join(' | ')} (default keys)
-  --recent N         frames in the full-precision recent window (default 8)
+  --recent-blocks N  frames (blocks) in the full-precision recent window (default 8)
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default ${SESSION_DEFAULTS.maxTokens})
   --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
@@ -122,8 +122,8 @@ Options:
     const policy = oneOf<PolicyName>('policy', values.policy, POLICY_NAMES);
     const scorer = oneOf<ScorerName>('scorer', values.scorer, SCORER_NAMES);
     const fps = positive('fps', values.fps, false);
-    const recentBlocks = positive('recent', values.recent, true);
-    const retrievedTopK = positive('top-k', values['top-k'], true);
+    const recentBlocks = positive('recent-blocks', values['recent-blocks'], true);
+    const topK = positive('top-k', values['top-k'], true);
     const maxTokens = positive('max-tokens', values['max-tokens'], true);
     const quant = oneOf('quant', values.quant, ['8', '4', '32'] as const);
 
@@ -149,7 +149,7 @@ Options:
           gate,
           maxFrames,
           recentBlocks,
-          topK: retrievedTopK,
+          topK,
           screenText: !values['no-ocr'],
           quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
           signal: io.signal,

@@ -70,8 +70,8 @@ test('tokens stream in, evidence shows timestamps and thumbnails, actions post b
     askId: 'a1',
     answer: 'A menu opens with Nuke working tree.',
     evidence: [
-      { timeS: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieval', text: 'Nuke working tree' },
-      { timeS: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieval' },
+      { timeSec: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieval', text: 'Nuke working tree' },
+      { timeSec: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieval' },
     ],
     timings: { totalMs: 1550, tokens: 24 },
   })!;

@@ -37,7 +37,7 @@ function readSession(file: string): Recorded[] {
 }
 const budgets: PanelBudgets = {
   sinkTokens: 128,
-  recentFrames: 8,
+  recentBlocks: 8,
   topK: 4,
   maxContextTokens: 8192,
   memoryBytes: 4096 * 2 ** 20,
@@ -134,7 +134,7 @@ test('the recorded session draws tiers, timeline, latency charts, gate and memor
   // Clicking a retrieved timestamp asks the host to show that frame.
   await page.locator('a.timestamp').first().click();
   const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-  assert.deepEqual(posted.at(-1), { type: 'showFrame', streamId: 's1', timeS: 4.8 });
+  assert.deepEqual(posted.at(-1), { type: 'showFrame', streamId: 's1', timeSec: 4.8 });
 
   assert.deepEqual(
     await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),

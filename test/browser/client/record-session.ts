@@ -21,7 +21,7 @@ const RECORDED = [
 async function main() {
   const cacheDir = mkdtempSync(join(tmpdir(), 'vlm-record-'));
   const server = await startServer(
-    { cacheDir, statsIntervalMs: 250, budget: { recentFrames: 3, topK: 2 } },
+    { cacheDir, statsIntervalMs: 250, budget: { recentBlocks: 3, topK: 2 } },
     { VLM_CACHE_DIR: cacheDir },
   );
   const started = Date.now();

@@ -37,8 +37,8 @@ interface Seen {
 }
 
 const round = (t: number) => Math.round(t * 1000) / 1000;
-const times = (evidence: { timeSec?: number; timeS?: number }[]) =>
-  evidence.map((e) => round(e.timeSec ?? e.timeS!)).sort((a, b) => a - b);
+const times = (evidence: { timeSec: number }[]) =>
+  evidence.map((e) => round(e.timeSec)).sort((a, b) => a - b);
 
 const scratch = mkdtempSync(join(tmpdir(), 'vlm-parity-'));
 const cacheFor = (entry: string) => join(scratch, `cache-${entry}`);

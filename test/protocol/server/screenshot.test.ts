@@ -91,7 +91,7 @@ describe('vlm/analyzeScreenshot and vlm/searchText', () => {
     );
     assert.equal(result.streamId, streamId);
     assert.match(result.hits[0].text, /gc-signals/);
-    assert.equal(result.hits[0].timeS, 0);
+    assert.equal(result.hits[0].timeSec, 0);
     assert.equal(result.hits[0].score, 1);
   });
 });

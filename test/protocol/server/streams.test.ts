@@ -202,7 +202,7 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
         maxTokens: 4,
       });
       assert.ok(tokens.some((t) => t.askId === result.askId));
-      assert.equal(result.evidence[0]?.timeS, 0);
+      assert.equal(result.evidence[0]?.timeSec, 0);
     }
     const { streams } = await server.connection.sendRequest(ListStreamsRequest);
     assert.deepEqual(

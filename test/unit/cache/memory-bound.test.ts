@@ -32,7 +32,7 @@ test('2,000 frames with small budgets: resident KV stays within budget and RSS s
     {
       model,
       recentBlocks,
-      retrievedTopK: 4,
+      topK: 4,
       memoryBudget: budgetBytes,
       poolBlocks: 4,
       cacheDir: tempDir(t),

@@ -32,7 +32,7 @@ function options(cacheDir: string, warnings: string[] = []): OpenStreamOptions {
   return {
     model: syntheticModel(),
     recentBlocks: 3,
-    retrievedTopK: 4,
+    topK: 4,
     memoryBudget: 1e9,
     cacheDir,
     onWarning: (m) => warnings.push(m),
@@ -91,7 +91,7 @@ test('a corrupted or truncated block file is reported and left out, never used s
   truncateSync(join(streamDir, blocks[1]), 50);
 
   const warnings: string[] = [];
-  const s = await openStream(video, { ...options(cacheDir, warnings), retrievedTopK: 64 });
+  const s = await openStream(video, { ...options(cacheDir, warnings), topK: 64 });
   assert.equal(s.reopened, true);
   const r = await s.ask(question, { maxTokens: 2 });
   assert.equal(warnings.filter((w) => /integrity check/.test(w)).length, 2, warnings.join('\n'));

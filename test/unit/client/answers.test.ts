@@ -11,8 +11,8 @@ const result: AskResult = {
   askId: 'a',
   answer: 'The menu opens.',
   evidence: [
-    { timeS: 4.8, frameIndex: 4, score: 0.74, reason: 'retrieval', text: 'Nuke working tree' },
-    { timeS: 2.4, frameIndex: 2, score: 0.58, reason: 'retrieval' },
+    { timeSec: 4.8, frameIndex: 4, score: 0.74, reason: 'retrieval', text: 'Nuke working tree' },
+    { timeSec: 2.4, frameIndex: 2, score: 0.58, reason: 'retrieval' },
   ],
   timings: { totalMs: 1200, tokens: 5 },
 };
@@ -27,7 +27,7 @@ test('tokens are placed by index, the result replaces them, evidence is in time 
   const done = h.finish('a', result)!;
   assert.equal(done.text, 'The menu opens.');
   assert.deepEqual(
-    done.evidence.map((e) => e.timeS),
+    done.evidence.map((e) => e.timeSec),
     [2.4, 4.8],
   );
   assert.equal(h.token('a', 2, 'late'), undefined, 'tokens after the end are ignored');
@@ -84,7 +84,7 @@ test('the stream registry finds a file stream, forgets closed ones, and describe
     framesDecoded: 10,
     framesEncoded: 7,
     framesSkipped: 3,
-    encodedUntilS: 4.5,
+    encodedUntilSec: 4.5,
   };
   r.update(s);
   assert.equal(r.forFile('file:///c.mp4')?.streamId, 's1');
@@ -107,13 +107,13 @@ test('the panel feed replays budgets, status, open streams and a bounded history
     framesDecoded: 0,
     framesEncoded: 0,
     framesSkipped: 0,
-    encodedUntilS: 0,
+    encodedUntilSec: 0,
   };
   feed.record({
     type: 'budgets',
     budgets: {
       sinkTokens: 1,
-      recentFrames: 1,
+      recentBlocks: 1,
       topK: 1,
       maxContextTokens: 1,
       memoryBytes: 1,

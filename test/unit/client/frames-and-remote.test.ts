@@ -10,7 +10,7 @@ import { connectRemote } from '../../../client/connection/remote';
 const video = 'test/fixtures/real/lazygit-nuke-working-tree.mp4';
 
 test('extracts a JPEG thumbnail of the requested width at a timestamp', async () => {
-  const jpeg = await extractFrame({ ffmpeg: findFfmpeg(''), video, timeS: 2.4, width: 192 });
+  const jpeg = await extractFrame({ ffmpeg: findFfmpeg(''), video, timeSec: 2.4, width: 192 });
   assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8], 'JPEG magic');
   // SOF0 marker holds the height then the width.
   const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
@@ -20,7 +20,7 @@ test('extracts a JPEG thumbnail of the requested width at a timestamp', async ()
 
 test('a missing video gives an error that names the file', async () => {
   await assert.rejects(
-    extractFrame({ ffmpeg: findFfmpeg(''), video: '/nonexistent/clip.mp4', timeS: 1 }),
+    extractFrame({ ffmpeg: findFfmpeg(''), video: '/nonexistent/clip.mp4', timeSec: 1 }),
     /cannot extract the frame at 1\.00 s of \/nonexistent\/clip\.mp4/,
   );
 });

@@ -89,8 +89,8 @@ test('ask samples use the measured first-token time, else the server timings; bu
     askId: 'a',
     answer: '',
     evidence: [
-      { timeS: 1, frameIndex: 1, score: 0.5, reason: 'retrieval' },
-      { timeS: 9, reason: 'recent' },
+      { timeSec: 1, frameIndex: 1, score: 0.5, reason: 'retrieval' },
+      { timeSec: 9, reason: 'recent' },
     ],
     timings: {
       totalMs: 900,
@@ -106,7 +106,7 @@ test('ask samples use the measured first-token time, else the server timings; bu
     ttftMs: 250,
     tpotMs: 50,
     tokens: 11,
-    retrieved: [{ frameIndex: 1, timeS: 1, score: 0.5 }],
+    retrieved: [{ frameIndex: 1, timeSec: 1, score: 0.5 }],
   });
   assert.equal(askSample(result, 's').ttftMs, 330);
   const budgets = budgetsFromSettings(validateSettings(() => undefined).settings);

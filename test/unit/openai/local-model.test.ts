@@ -18,7 +18,7 @@ test('the tiny reference model answers through the endpoint, streamed, with an i
     const tokens: string[] = [];
     const answer = await askRemoteWithKeyframes({
       question: 'What is on the screen?',
-      keyframes: [{ timeSeconds: 3, image: { kind: 'raw', channels: 3, ...smoothImage(96, 64) } }],
+      keyframes: [{ timeSec: 3, image: { kind: 'raw', channels: 3, ...smoothImage(96, 64) } }],
       config,
       onToken: (t) => tokens.push(t),
       temperature: 0,
@@ -31,7 +31,7 @@ test('the tiny reference model answers through the endpoint, streamed, with an i
     // Greedy decoding is deterministic: a plain non-streaming request gives the same text.
     const again = await askRemoteWithKeyframes({
       question: 'What is on the screen?',
-      keyframes: [{ timeSeconds: 3, image: { kind: 'raw', channels: 3, ...smoothImage(96, 64) } }],
+      keyframes: [{ timeSec: 3, image: { kind: 'raw', channels: 3, ...smoothImage(96, 64) } }],
       config,
       temperature: 0,
     });

@@ -198,7 +198,7 @@ test('image too large: over the endpoint size limit gives a clear image-too-larg
         question: 'what is this?',
         keyframes: [
           {
-            timeSeconds: 1,
+            timeSec: 1,
             image: { kind: 'raw', data: noise, width: 400, height: 400, channels: 3 },
           },
         ],

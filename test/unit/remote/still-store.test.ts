@@ -51,7 +51,7 @@ test('the store keeps JPEG stills no larger than maxSide and finds the one neare
   for (const frame of frames) await store.add(frame);
   assert.equal(store.stats.stills, 4);
   const still = store.near(frames[2].timeSec + 0.1, 0.25);
-  assert.equal(still?.timeSeconds, frames[2].timeSec);
+  assert.equal(still?.timeSec, frames[2].timeSec);
   assert.ok(still?.image && typeof still.image !== 'string' && still.image.kind === 'encoded');
   assert.equal(still.image.mediaType, 'image/jpeg');
   const meta = await sharp(still.image.bytes).metadata();

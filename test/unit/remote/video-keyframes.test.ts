@@ -31,7 +31,7 @@ test('extractKeyframes gives one downscaled still per time, and names a time pas
       texts: ['a', undefined],
     });
     assert.deepEqual(
-      frames.map((f) => [f.timeSeconds, f.text]),
+      frames.map((f) => [f.timeSec, f.text]),
       [
         [0.2, 'a'],
         [1.5, undefined],

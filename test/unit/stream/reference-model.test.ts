@@ -62,7 +62,7 @@ test('equivalence on the ONNX model: budgets larger than the stream give the ful
   );
   const rekv = await openStream(
     { kind: 'live', frames: colorFrames(6) },
-    { model: port, recentBlocks: 32, retrievedTopK: 32, memoryBudget: 1e9 },
+    { model: port, recentBlocks: 32, topK: 32, memoryBudget: 1e9 },
   );
   await Promise.all([full.ready, rekv.ready]);
   const a = await full.ask('What is shown?', { withLogits: true, maxTokens: 3 });
@@ -79,7 +79,7 @@ for (const scorer of ['queries', 'keys'] as const)
   test(`retrieval on the ONNX model (${scorer} scorer) brings offloaded frames back`, async () => {
     const s = await openStream(
       { kind: 'live', frames: colorFrames(10) },
-      { model: port, scorer, recentBlocks: 2, retrievedTopK: 3, memoryBudget: 1e9 },
+      { model: port, scorer, recentBlocks: 2, topK: 3, memoryBudget: 1e9 },
     );
     await s.ready;
     const r = await s.ask('What happened at 0:04?', { maxTokens: 3 });

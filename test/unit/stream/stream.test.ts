@@ -13,7 +13,7 @@ test('equivalence: with budgets larger than the stream, answer logits equal the 
   );
   const rekv = await openStream(
     { kind: 'live', frames: colorFrames(12) },
-    { model, policy: 'rekv', recentBlocks: 64, retrievedTopK: 64, memoryBudget: 1e9 },
+    { model, policy: 'rekv', recentBlocks: 64, topK: 64, memoryBudget: 1e9 },
   );
   await Promise.all([full.ready, rekv.ready]);
   const a = await full.ask(question, { withLogits: true, maxTokens: 4 });
@@ -32,7 +32,7 @@ test('int8 offloaded blocks give answers close to fp32 ones', async () => {
   const frames = 10;
   const retrieved = await openStream(
     { kind: 'live', frames: colorFrames(frames) },
-    { model, recentBlocks: 3, retrievedTopK: 64, quantBits: 32, memoryBudget: 1e9 },
+    { model, recentBlocks: 3, topK: 64, quantBits: 32, memoryBudget: 1e9 },
   );
   await retrieved.ready;
   const r = await retrieved.ask(question, { withLogits: true, maxTokens: 1 });
@@ -40,7 +40,7 @@ test('int8 offloaded blocks give answers close to fp32 ones', async () => {
   assert.equal(r.evidence.length, frames);
   const int8 = await openStream(
     { kind: 'live', frames: colorFrames(frames) },
-    { model, recentBlocks: 3, retrievedTopK: 64, quantBits: 8, memoryBudget: 1e9 },
+    { model, recentBlocks: 3, topK: 64, quantBits: 8, memoryBudget: 1e9 },
   );
   await int8.ready;
   const q = await int8.ask(question, { withLogits: true, maxTokens: 1 });
@@ -94,7 +94,7 @@ test('answers stream token by token and report timings, evidence and per-tier ca
   const model = syntheticModel();
   const s = await openStream(
     { kind: 'live', frames: colorFrames(20) },
-    { model, recentBlocks: 4, retrievedTopK: 3, memoryBudget: 1e9 },
+    { model, recentBlocks: 4, topK: 3, memoryBudget: 1e9 },
   );
   await s.ready;
   const pieces: string[] = [];
@@ -164,7 +164,7 @@ test('frameText (OCR) attaches on-screen text to blocks and retrieves by it, wit
     {
       model: syntheticModel(),
       recentBlocks: 3,
-      retrievedTopK: 2,
+      topK: 2,
       memoryBudget: 1e9,
       frameText: async (frame) => screenText(frame.index),
     },
@@ -194,7 +194,7 @@ test('every frame is prefilled against sink + recent only, and answers see conti
   const recentBlocks = 4;
   const s = await openStream(
     { kind: 'live', frames: colorFrames(120) },
-    { model, recentBlocks, retrievedTopK: 5, memoryBudget: 1e9 },
+    { model, recentBlocks, topK: 5, memoryBudget: 1e9 },
   );
   await s.ready;
   const sink = s.stats().sink.tokens;
@@ -253,7 +253,7 @@ test('frames the gate skipped extend the time span of the frame they repeat, for
   }
   const s = await openStream(
     { kind: 'live', frames: gated() },
-    { model: syntheticModel(), recentBlocks: 2, retrievedTopK: 1, memoryBudget: 1e9 },
+    { model: syntheticModel(), recentBlocks: 2, topK: 1, memoryBudget: 1e9 },
   );
   await s.ready;
   const r = await s.ask('What is on screen at 0:30?', { maxTokens: 1 });
