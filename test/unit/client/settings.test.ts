@@ -7,6 +7,9 @@ import { SETTINGS } from '../../../client/settings/definitions';
 import { validateSettings } from '../../../client/settings/validate';
 import { activationEvents, contributes } from '../../../client/manifest/contributes';
 import { COMMANDS } from '../../../client/commands/ids';
+import { GATE_DEFAULTS } from '../../../engine/ingest';
+import { SESSION_DEFAULTS } from '../../../engine/session';
+import { STREAM_DEFAULTS } from '../../../engine/stream';
 
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -14,7 +17,7 @@ test('unset settings give the defaults and no problems', () => {
   const { settings, problems } = validateSettings(reader({}));
   assert.deepEqual(problems, []);
   assert.equal(settings.executionProvider, 'auto');
-  assert.equal(settings.budget.topK, 4);
+  assert.equal(settings.budget.topK, 8);
   assert.equal(settings.server.transport, 'local');
   assert.equal(settings.trace.server, 'off');
   assert.equal(settings.limits.maxStreams, 4);
@@ -101,4 +104,14 @@ test('the settings table in docs/configuration.md lists every setting', () => {
   const doc = readFileSync('docs/configuration.md', 'utf8');
   const missing = SETTINGS.filter((s) => !doc.includes(`\`${s.key}\``)).map((s) => s.key);
   assert.deepEqual(missing, []);
+});
+
+test("the editor's defaults are the engine's: one default per setting, in one unit", () => {
+  const editor = (key: string) => SETTINGS.find((s) => s.key === key)!.default;
+  assert.equal(editor('vlm.sampling.fps'), SESSION_DEFAULTS.fps);
+  assert.equal(editor('vlm.gate.threshold'), GATE_DEFAULTS.threshold);
+  assert.equal(editor('vlm.budget.sinkTokens'), STREAM_DEFAULTS.sinkTokens);
+  assert.equal(editor('vlm.budget.recentBlocks'), STREAM_DEFAULTS.recentBlocks);
+  assert.equal(editor('vlm.budget.topK'), STREAM_DEFAULTS.topK);
+  assert.equal(Number(editor('vlm.cache.diskBudgetMB')) * 2 ** 20, STREAM_DEFAULTS.diskBudgetBytes);
 });
