@@ -129,9 +129,15 @@ export class SessionStream {
     return this.encoding.signal.aborted;
   }
 
+  /**
+   * Stops encoding, closes the stream and waits until its ingest has stopped, so that no
+   * model or OCR run of this stream is still going when the caller moves on (a worker
+   * thread terminated in the middle of a native run can take the process down with it).
+   */
   async close(): Promise<void> {
     this.encoding.abort();
     await this.stream.close();
+    await this.stream.ready.catch(() => undefined);
   }
 
   private async firstFrame(signal?: AbortSignal): Promise<void> {

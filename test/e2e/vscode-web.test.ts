@@ -19,6 +19,8 @@ import {
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
 const SCREENSHOT = 'tabby-ssh-session.png';
+/** A Markdown file linking both, for the code lenses. */
+const NOTES = 'bug-report.md';
 const artifacts = 'test-artifacts';
 
 let server: CodeServer;
@@ -29,7 +31,11 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await startCodeServer(
     ensureVsix(),
-    [`test/fixtures/real/${VIDEO}`, `test/fixtures/real/${SCREENSHOT}`],
+    [
+      `test/fixtures/real/${VIDEO}`,
+      `test/fixtures/real/${SCREENSHOT}`,
+      `test/fixtures/e2e/${NOTES}`,
+    ],
     {},
   );
   browser = await launchChromium();
@@ -213,5 +219,32 @@ test(
     // vscode.lm.registerTool exists in VS Code 1.99, so the agent tool is registered.
     assert.match(text, /language-model tool vlm_analyze_screenshot registered/);
     await page.screenshot({ path: `${artifacts}/e2e-output.png` });
+  },
+);
+
+test(
+  "the code lens on a video link in Markdown asks about that video, not a file picker's choice",
+  { timeout: 240_000 },
+  async () => {
+    await page.keyboard.press('Escape');
+    const explorer = page.locator('.activitybar .action-item a[aria-label^="Explorer"]');
+    if (!(await page.locator('.explorer-folders-view').isVisible())) await explorer.click();
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: NOTES }).click();
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Ask about this video' });
+    await waitOrExplain(page, 'the code lens on the video link', () =>
+      lens.first().waitFor({ timeout: 60_000 }),
+    );
+    assert.ok(
+      (await page.locator('.codelens-decoration a', { hasText: 'Analyze screenshot' }).count()) > 0,
+      'the PNG link has the screenshot lens',
+    );
+    await lens.first().click();
+    // The lens names its file: the next step is the question about it, with no file picker.
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await waitOrExplain(page, 'the question box for the linked video', () =>
+      title.filter({ hasText: `Ask about ${VIDEO}` }).waitFor({ timeout: 150_000 }),
+    );
+    await page.screenshot({ path: `${artifacts}/e2e-code-lens.png` });
+    await page.keyboard.press('Escape');
   },
 );
