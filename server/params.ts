@@ -7,13 +7,13 @@ import type {
   OpenStreamParams,
   StreamSource,
 } from '../protocol/protocol';
+import { SESSION_LIMITS } from '../engine/session';
 import { invalidParams } from './errors';
 
 export type Fields = Record<string, unknown>;
 
 /** Largest base64 image accepted (characters), about 48 MiB of bytes. */
 export const MAX_BASE64_CHARS = 64 * 2 ** 20;
-export const MAX_QUESTION_CHARS = 8000;
 
 export function object(value: unknown, field = 'params'): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -109,7 +109,7 @@ export function askParams(value: unknown): AskParams {
   const p = object(value);
   const params: AskParams = {
     askId: string(p, 'askId', 200),
-    question: string(p, 'question', MAX_QUESTION_CHARS),
+    question: string(p, 'question', SESSION_LIMITS.questionChars),
     streamId: optionalString(p, 'streamId'),
     image: p.image === undefined ? undefined : imageRef(p.image),
     maxTokens: optionalNumber(p, 'maxTokens', 1, 8192),

@@ -8,3 +8,12 @@ export const SESSION_DEFAULTS = {
   /** Read the on-screen text of each encoded frame (search, evidence text, retrieval). */
   screenText: true,
 } as const;
+
+/** Limits every entry point enforces the same way, through the session. */
+export const SESSION_LIMITS = {
+  /**
+   * Longest question, in characters. Far longer ones only waste the context, and past
+   * about 25,000 characters the tokenizer's native code overflows its stack.
+   */
+  questionChars: 8000,
+} as const;

@@ -19,4 +19,4 @@ export {
   isReferenceModelId,
   type LoadedModel,
 } from './models';
-export { SESSION_DEFAULTS } from './defaults';
+export { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';

@@ -1,6 +1,7 @@
 // A stream opened by the engine session: ask it, read its cache and text, stop or close it.
 import type { MediaKind } from '../media';
 import type { TextSearchHit } from '../ocr/text-index';
+import { StreamLimitError } from '../stream';
 import type {
   AskResult,
   BlockLocation,
@@ -9,7 +10,7 @@ import type {
   StreamStats,
   VideoStream,
 } from '../stream';
-import { SESSION_DEFAULTS } from './defaults';
+import { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';
 import type { LoadedModel } from './models';
 import type { ScreenText } from './screen-text';
 
@@ -88,6 +89,7 @@ export class SessionStream {
    * waits for it (or for the source to end): an answer from no frames has no evidence.
    */
   async ask(question: string, options: SessionAskOptions = {}): Promise<SessionAnswer> {
+    checkQuestion(question);
     await this.firstFrame(options.signal);
     const result = await this.stream.ask(question, {
       maxTokens: options.maxTokens ?? SESSION_DEFAULTS.maxTokens,
@@ -152,4 +154,14 @@ export class SessionStream {
     }
     signal?.throwIfAborted();
   }
+}
+
+/** The question's own limits, checked before anything is tokenized. */
+function checkQuestion(question: string): void {
+  if (!question.trim()) throw new StreamLimitError('the question is empty');
+  const max = SESSION_LIMITS.questionChars;
+  if (question.length > max)
+    throw new StreamLimitError(
+      `the question is ${question.length} characters long; the limit is ${max}`,
+    );
 }

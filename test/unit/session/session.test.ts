@@ -94,6 +94,25 @@ describe('engine session', () => {
     assert.equal(ungated.stats.framesSkipped, 0);
   });
 
+  it('refuses an over-long question with the limit, before tokenizing it', async () => {
+    const stream = await session.open(
+      { kind: 'file', path: join(FIXTURES, 'tabby-ssh-session.png') },
+      { screenText: false, persist: false },
+    );
+    try {
+      await stream.ready;
+      await assert.rejects(
+        stream.ask('why? '.repeat(6000)),
+        /30000 characters long; the limit is 8000/,
+      );
+      await assert.rejects(stream.ask('   '), /the question is empty/);
+      const answer = await stream.ask('What is on the screen?', { maxTokens: 2 });
+      assert.equal(answer.evidence.length, 1, 'the stream still answers');
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('searches the text read while encoding, without reading the file again', async () => {
     const copy = join(cacheDir, 'recording.mp4');
     copyFileSync(RECORDING, copy);
