@@ -2,24 +2,18 @@
 // engine session, wait for it to be ingested, ask or search, and close. The encoded
 // stream (and its on-screen text) is saved in the cache, so the next call about the same
 // file reuses it.
-import type { EngineSession, SessionStream } from '../session';
+import {
+  summarizeAnswer,
+  type AnswerSummary,
+  type EngineSession,
+  type SessionStream,
+} from '../session';
 import type { TextSearchHit } from '../ocr/text-index';
 
-export interface AskVideoResult {
+export interface AskVideoResult extends AnswerSummary {
   answer: string;
-  model: string;
   /** True when no model is configured and the generated reference model answered. */
   referenceModel: boolean;
-  evidence: {
-    timeSec: number;
-    frameIndex: number;
-    score: number;
-    text?: string;
-    retrieved: boolean;
-  }[];
-  frames: { encoded: number; skipped: number };
-  /** Blocks in each cache tier when the answer was given. */
-  blocks: { sink: number; recent: number; retrievable: number };
   timings: { ttftMs: number; totalMs: number };
   warnings: string[];
 }
@@ -49,21 +43,8 @@ export function askVideo(
     const result = await stream.ask(question, options);
     return {
       answer: result.answer,
-      model: stream.model.id,
+      ...summarizeAnswer(result, stream.model.id),
       referenceModel: stream.model.reference,
-      evidence: result.evidence.map((e) => ({
-        timeSec: e.timeSec,
-        frameIndex: e.frameIndex,
-        score: e.score,
-        text: e.text,
-        retrieved: e.retrieved,
-      })),
-      frames: { encoded: result.cache.framesEncoded, skipped: result.cache.framesSkipped },
-      blocks: {
-        sink: result.cache.sink.blocks,
-        recent: result.cache.recent.blocks,
-        retrievable: result.cache.retrievable.blocks,
-      },
       timings: { ttftMs: result.timings.ttftMs, totalMs: result.timings.totalMs },
       warnings: stream.warnings,
     };

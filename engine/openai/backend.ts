@@ -1,6 +1,7 @@
 // What a generation backend is, seen from the HTTP layer: messages with text and images
 // in, text deltas out. The local model runtime and the remote client both implement it,
 // so our endpoint can serve either, and the remote client can be tested against our endpoint.
+import type { AnswerSummary } from '../session/summary';
 
 /** An image already encoded as a file (PNG, JPEG, WebP...): what a data URL carries. */
 export interface EncodedImage {
@@ -52,18 +53,7 @@ export interface GenerationUsage {
 }
 
 /** What the engine saw to answer about a video or image: the `vlm` field of a completion. */
-export interface AnswerEvidence {
-  model: string;
-  evidence: {
-    timeSec: number;
-    frameIndex: number;
-    score: number;
-    text?: string;
-    retrieved: boolean;
-  }[];
-  frames: { encoded: number; skipped: number };
-  cache: { sinkBlocks: number; recentBlocks: number; retrievableBlocks: number };
-}
+export type AnswerEvidence = AnswerSummary;
 
 export type GenerationEvent =
   | { type: 'text'; text: string }

@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineSession, SessionAnswer } from '../session';
+import { summarizeAnswer, type EngineSession } from '../session';
 import type {
-  AnswerEvidence,
   ChatBackend,
   ChatImage,
   ChatMessage,
@@ -74,7 +73,7 @@ export class SessionChatBackend implements ChatBackend {
             out.push({ type: 'text', text });
           },
         });
-        out.push({ type: 'evidence', evidence: toEvidence(result, stream.model.id) });
+        out.push({ type: 'evidence', evidence: summarizeAnswer(result, stream.model.id) });
         out.push({
           type: 'done',
           finishReason: tokens >= (request.maxTokens ?? Infinity) ? 'length' : 'stop',
@@ -115,23 +114,4 @@ function mediaFile(media: ChatVideo): { path: string; remove: () => void } {
   const path = join(tmpdir(), `vlm-http-${randomBytes(6).toString('hex')}`);
   writeFileSync(path, media.bytes);
   return { path, remove: () => rmSync(path, { force: true }) };
-}
-
-function toEvidence(result: SessionAnswer, model: string): AnswerEvidence {
-  return {
-    model,
-    evidence: result.evidence.map((e) => ({
-      timeSec: e.timeSec,
-      frameIndex: e.frameIndex,
-      score: e.score,
-      ...(e.text ? { text: e.text } : {}),
-      retrieved: e.retrieved,
-    })),
-    frames: { encoded: result.cache.framesEncoded, skipped: result.cache.framesSkipped },
-    cache: {
-      sinkBlocks: result.cache.sink.blocks,
-      recentBlocks: result.cache.recent.blocks,
-      retrievableBlocks: result.cache.retrievable.blocks,
-    },
-  };
 }

@@ -20,3 +20,4 @@ export {
   type LoadedModel,
 } from './models';
 export { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';
+export { summarizeAnswer, type AnswerSummary } from './summary';

@@ -8,7 +8,7 @@ import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { resolveRemoteConfig } from '../../remote';
 import { EngineSession, SESSION_DEFAULTS, type SessionAnswer } from '../../session';
-import type { StreamStats } from '../../stream';
+import type { StreamStats, TierStats } from '../../stream';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
 import { printable } from '../printable';
@@ -201,15 +201,7 @@ Options:
   },
 };
 
-function tierJson(t: {
-  blocks: number;
-  tokens: number;
-  ramBytes: number;
-  diskBytes: number;
-  hits: number;
-  misses: number;
-  evictions: number;
-}) {
+function tierJson(t: TierStats) {
   return {
     blocks: t.blocks,
     tokens: t.tokens,
@@ -297,18 +289,7 @@ function formatReport(r: SessionAnswer, reopened: boolean): string {
 }
 
 export function formatTiers(c: StreamStats): string[] {
-  const row = (
-    name: string,
-    t: {
-      blocks: number;
-      tokens: number;
-      ramBytes: number;
-      diskBytes: number;
-      hits: number;
-      misses: number;
-      evictions: number;
-    },
-  ) =>
+  const row = (name: string, t: TierStats) =>
     `  ${name.padEnd(12)} ${String(t.blocks).padStart(5)} blocks ${String(t.tokens).padStart(7)} tokens  RAM ${formatBytes(t.ramBytes).padStart(9)}  disk ${formatBytes(t.diskBytes).padStart(9)}  hits ${t.hits} misses ${t.misses} evictions ${t.evictions}`;
   return [
     row('sink', c.sink),

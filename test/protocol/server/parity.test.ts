@@ -166,11 +166,7 @@ async function viaHttp(file: string): Promise<Seen> {
     framesEncoded: json.vlm.frames.encoded,
     framesSkipped: json.vlm.frames.skipped,
     evidenceTimes: times(json.vlm.evidence),
-    blocks: {
-      sink: json.vlm.cache.sinkBlocks,
-      recent: json.vlm.cache.recentBlocks,
-      retrievable: json.vlm.cache.retrievableBlocks,
-    },
+    blocks: json.vlm.blocks,
   };
 }
 
