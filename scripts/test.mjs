@@ -55,8 +55,9 @@ function packageUnavailable() {
     platformPackages(t).every(({ name, version }) => existsSync(tarballPath(name, version))),
   );
   if (cached) return null;
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const ping = spawnSync(npm, ['ping', '--fetch-retries=0', '--fetch-timeout=15000']);
+  const ping = spawnSync('npm', ['ping', '--fetch-retries=0', '--fetch-timeout=15000'], {
+    shell: process.platform === 'win32',
+  });
   if (ping.status === 0) return null;
   return 'the npm registry is unreachable and .cache/platform-packages lacks the platform tarballs';
 }

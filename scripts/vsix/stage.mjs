@@ -39,8 +39,10 @@ export const tarballPath = (name, version) =>
 const NPM_ONLY = ['private', 'bin', 'files', 'scripts', 'devDependencies', 'allowScripts'];
 
 function npm(args, options = {}) {
-  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+  // Windows runs npm.cmd only through a shell.
+  const r = spawnSync('npm', args, {
     encoding: 'utf8',
+    shell: process.platform === 'win32',
     ...options,
   });
   return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
