@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (dist/cli.js) when it is at least as new as the TypeScript sources,
 // else the sources through tsx. So `npx vlm` works straight after `npm ci` in a clone, and
-// a developer who edited engine/ never runs a stale bundle.
+// a developer who edited engine/ never runs a stale bundle. An installed package (the npm
+// tarball) has no sources and always runs dist/cli.js.
 'use strict';
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
@@ -29,6 +30,9 @@ function bundleIsFresh() {
 let cli;
 if (bundleIsFresh()) {
   cli = require(bundled);
+} else if (!existsSync(sources)) {
+  process.stderr.write(`vlm: ${bundled} is missing; reinstall the package\n`);
+  process.exit(1);
 } else {
   require('tsx/cjs');
   cli = require(join(root, 'engine', 'cli', 'main.ts'));

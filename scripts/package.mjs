@@ -1,48 +1,87 @@
-// `npm run package`: builds production bundles and packages a platform-specific .vsix for
-// linux-x64 with vsce. .vscodeignore is an allowlist: dist/client.js, dist/server.js,
-// media/, and only the run-time native modules with their linux-x64 binaries. Prints the
-// .vsix path, its size, and the largest entries, so size regressions are visible.
+// `npm run package`: one platform-specific .vsix per target, all built on this machine.
+//   npm run package                     the target of this machine (VSCE_TARGET overrides)
+//   npm run package -- --target win32-arm64 [--target ...]
+//   npm run package -- --all            every supported target (scripts/vsix/targets.mjs)
+//   options: --out-dir DIR (where the .vsix files go; default .), --work-dir DIR (where the
+//   staging folders go; default out/package), --keep-staging (keep <work-dir>/<target>/)
+// Per target: stages a folder with the production bundle and only that target's native files
+// (scripts/vsix/stage.mjs; platform packages come from the npm registry, integrity-checked),
+// runs `vsce package --target` there, then checks the .vsix (scripts/check-vsix.mjs) and
+// prints its size against the target's budget, where the space goes and each native file.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkVsix, formatReport } from './check-vsix.mjs';
+import { stageTarget } from './vsix/stage.mjs';
+import { TARGETS, UNSUPPORTED, vsixName } from './vsix/targets.mjs';
 
-const target = process.env.VSCE_TARGET || 'linux-x64';
-const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
-const out = `${name}-${target}-${version}.vsix`;
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+process.chdir(root);
 
-function run(command, args) {
-  const r = spawnSync(command, args, { stdio: 'inherit' });
+const { values } = parseArgs({
+  options: {
+    target: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    'out-dir': { type: 'string', default: '.' },
+    'work-dir': { type: 'string', default: join('out', 'package') },
+    'keep-staging': { type: 'boolean' },
+  },
+});
+const host = process.env.VSCE_TARGET || `${process.platform}-${process.arch}`;
+const targets = values.all ? Object.keys(TARGETS) : (values.target ?? [host]);
+for (const target of targets) {
+  if (TARGETS[target]) continue;
+  const why = UNSUPPORTED[target] ?? 'not a target vsce knows';
+  console.error(
+    `package: ${target} is not supported: ${why}. Supported: ${Object.keys(TARGETS).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+function run(command, args, cwd = root) {
+  const r = spawnSync(command, args, { stdio: 'inherit', cwd });
   if (r.status !== 0) {
     console.error(`package: ${command} ${args.join(' ')} failed (exit ${r.status})`);
     process.exit(r.status ?? 1);
   }
 }
 
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+const outDir = resolve(values['out-dir']);
+mkdirSync(outDir, { recursive: true });
 run(process.execPath, ['scripts/bundle.mjs', '--production']);
-run(process.execPath, [
-  join('node_modules', '@vscode', 'vsce', 'vsce'),
-  'package',
-  '--target',
-  target,
-  '--out',
-  out,
-  '--skip-license',
-  '--allow-missing-repository',
-  '--allow-star-activation',
-  // The README and docs/ link to source files by relative path; there is no published repository URL.
-  '--no-rewrite-relative-links',
-]);
 
-const bytes = statSync(out).size;
-console.log(`package: ${out} ${(bytes / 2 ** 20).toFixed(1)} MiB (${bytes} bytes)`);
-const listing = spawnSync('unzip', ['-l', out], { encoding: 'utf8' });
-if (listing.status === 0) {
-  const biggest = listing.stdout
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => cols.length >= 4 && /^\d+$/.test(cols[0]) && cols[3].startsWith('extension/'))
-    .sort((a, b) => Number(b[0]) - Number(a[0]))
-    .slice(0, 8);
-  for (const cols of biggest)
-    console.log(`  ${(Number(cols[0]) / 2 ** 20).toFixed(1).padStart(6)} MiB  ${cols[3]}`);
+let failed = false;
+for (const target of targets) {
+  const staging = resolve(values['work-dir'], target);
+  const out = join(outDir, vsixName(target, manifest));
+  console.log(`package: ${target}: staging in ${staging}`);
+  try {
+    stageTarget(target, staging);
+  } catch (error) {
+    console.error(`package: ${target}: ${error.message}`);
+    process.exit(1);
+  }
+  run(
+    process.execPath,
+    [
+      join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--target',
+      target,
+      '--out',
+      out,
+      // No public repository URL exists; the Marketplace page links nothing relative.
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+    ],
+    staging,
+  );
+  const report = await checkVsix(out, target);
+  console.log(formatReport(report));
+  failed ||= report.problems.length > 0;
+  if (!values['keep-staging']) rmSync(staging, { recursive: true, force: true });
 }
+process.exit(failed ? 1 : 0);

@@ -5,12 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { tarballPath } from './vsix/stage.mjs';
+import { TARGETS, platformPackages } from './vsix/targets.mjs';
 
 /** A suite is a folder under test/; `unavailable()` returns why it cannot run here, or null. */
 const suites = [
   { name: 'unit', unavailable: () => null },
   { name: 'protocol', unavailable: () => null },
   { name: 'bench', unavailable: () => null },
+  { name: 'package', unavailable: packageUnavailable },
   { name: 'browser', unavailable: browserUnavailable },
   { name: 'editor', unavailable: editorUnavailable },
   { name: 'e2e', unavailable: e2eUnavailable },
@@ -41,6 +44,22 @@ function e2eUnavailable() {
     return `code-server not installed at ${codeServer}; run scripts/setup-e2e.sh`;
   if (!existsSync(chromium)) return `Chromium not found at ${chromium}; run scripts/setup-e2e.sh`;
   return null;
+}
+
+// The package suite builds every target's .vsix from registry tarballs (kept in
+// .cache/platform-packages once verified) and installs the npm tarball of the CLI, so it needs
+// the npm registry unless those tarballs are cached.
+function packageUnavailable() {
+  if (spawnSync('tar', ['--version']).status !== 0) return 'tar not found on PATH';
+  const cached = Object.keys(TARGETS).every((t) =>
+    platformPackages(t).every(({ name, version }) => existsSync(tarballPath(name, version))),
+  );
+  if (cached) return null;
+  const ping = spawnSync('npm', ['ping', '--fetch-retries=0', '--fetch-timeout=15000'], {
+    shell: process.platform === 'win32',
+  });
+  if (ping.status === 0) return null;
+  return 'the npm registry is unreachable and .cache/platform-packages lacks the platform tarballs';
 }
 
 function browserUnavailable() {

@@ -32,14 +32,22 @@ export interface DoctorReport {
   cache: { dir: string; exists: boolean; bytes: number };
 }
 
-/** Reads the installed version from package.json directly: many packages do not export it. */
+/** Set by scripts/bundle.mjs in dist/: the versions of the packages built into the bundle. */
+declare const VLM_BUNDLED_VERSIONS: Record<string, string> | undefined;
+
+/**
+ * Reads the installed version from package.json directly (many packages do not export it);
+ * a package built into the bundle (an installed `vlm` has no copy in node_modules) is
+ * reported with its bundled version.
+ */
 function packageVersion(name: string): string | null {
   for (const dir of require.resolve.paths(name) ?? []) {
     const manifest = join(dir, name, 'package.json');
     if (existsSync(manifest))
       return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   }
-  return null;
+  const bundled = typeof VLM_BUNDLED_VERSIONS === 'undefined' ? undefined : VLM_BUNDLED_VERSIONS;
+  return bundled?.[name] ? `${bundled[name]} (bundled)` : null;
 }
 
 export async function collectDoctorReport(
