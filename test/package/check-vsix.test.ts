@@ -7,37 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkVsix } from '../../scripts/check-vsix.mjs';
+import { elf, macho } from './headers';
 import { writeZip } from './zip.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'vlm-check-vsix-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function elf(machine: number): Buffer {
-  const b = Buffer.alloc(64);
-  b.writeUInt32BE(0x7f454c46, 0);
-  b[4] = 2;
-  b[5] = 1;
-  b.writeUInt16LE(machine, 18);
-  return b;
-}
-
-function machoArm64(loads: string[], rpath: string): Buffer {
-  const command = (cmd: number, text: string) => {
-    const size = Math.ceil((12 + text.length + 1) / 8) * 8;
-    const c = Buffer.alloc(size);
-    c.writeUInt32LE(cmd, 0);
-    c.writeUInt32LE(size, 4);
-    c.writeUInt32LE(12, 8);
-    c.write(text, 12, 'utf8');
-    return c;
-  };
-  const cmds = [command(0x8000001c, rpath), ...loads.map((l) => command(0xc, l))];
-  const header = Buffer.alloc(32);
-  header.writeUInt32LE(0xfeedfacf, 0);
-  header.writeUInt32LE(0x0100000c, 4);
-  header.writeUInt32LE(cmds.length, 16);
-  return Buffer.concat([header, ...cmds]);
-}
 
 const manifest = (target: string) =>
   `<PackageManifest><Metadata><Identity Id="vlm-stream" TargetPlatform="${target}"/></Metadata></PackageManifest>`;
@@ -137,20 +111,21 @@ test('a Mach-O @rpath library must resolve, through LC_RPATH, to a file in the p
     { name: 'extension.vsixmanifest', data: manifest('darwin-arm64') },
     {
       name: 'extension/node_modules/@img/sharp-darwin-arm64/lib/sharp-darwin-arm64-0.35.5.node',
-      data: machoArm64([], '@loader_path'),
+      data: macho(0x0100000c, [], '@loader_path'),
     },
     {
       name: 'extension/node_modules/@img/sharp-libvips-darwin-arm64/lib/libvips-cpp.8.18.7.dylib',
-      data: machoArm64([], '@loader_path'),
+      data: macho(0x0100000c, [], '@loader_path'),
     },
     {
       name: 'extension/node_modules/@ffmpeg-installer/darwin-arm64/ffmpeg',
-      data: machoArm64(['/usr/lib/libSystem.B.dylib'], '@loader_path'),
+      data: macho(0x0100000c, ['/usr/lib/libSystem.B.dylib'], '@loader_path'),
       mode: 0o100755,
     },
     {
       name: `${dir}/onnxruntime_binding.node`,
-      data: machoArm64(
+      data: macho(
+        0x0100000c,
         ['@rpath/libonnxruntime.1.dylib', '/usr/lib/libc++.1.dylib'],
         '@loader_path',
       ),
@@ -162,7 +137,10 @@ test('a Mach-O @rpath library must resolve, through LC_RPATH, to a file in the p
   ]);
   const present = await check(
     'rpath-ok.vsix',
-    [...base, { name: `${dir}/libonnxruntime.1.dylib`, data: machoArm64([], '@loader_path') }],
+    [
+      ...base,
+      { name: `${dir}/libonnxruntime.1.dylib`, data: macho(0x0100000c, [], '@loader_path') },
+    ],
     'darwin-arm64',
   );
   assert.deepEqual(present.problems, []);

@@ -5,49 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, nativeFormat } from '../../scripts/vsix/native.mjs';
+import { elf, macho, pe } from './headers';
 
 const root = join(__dirname, '..', '..');
-
-function elf(machine: number): Buffer {
-  const b = Buffer.alloc(64);
-  b.writeUInt32BE(0x7f454c46, 0);
-  b[4] = 2; // 64-bit
-  b[5] = 1; // little-endian
-  b.writeUInt16LE(machine, 18);
-  return b;
-}
-
-function pe(machine: number, at = 0x80): Buffer {
-  const b = Buffer.alloc(at + 24);
-  b.write('MZ', 0, 'latin1');
-  b.writeUInt32LE(at, 0x3c);
-  b.write('PE\0\0', at, 'latin1');
-  b.writeUInt16LE(machine, at + 4);
-  return b;
-}
-
-/** A 64-bit Mach-O with one LC_RPATH and one LC_LOAD_DYLIB. */
-function macho(cpu: number, load: string, rpath: string): Buffer {
-  const command = (cmd: number, text: string) => {
-    const size = Math.ceil((12 + text.length + 1) / 8) * 8;
-    const c = Buffer.alloc(size);
-    c.writeUInt32LE(cmd, 0);
-    c.writeUInt32LE(size, 4);
-    c.writeUInt32LE(12, 8);
-    c.write(text, 12, 'utf8');
-    return c;
-  };
-  const cmds = [command(0x8000001c, rpath), command(0xc, load)];
-  const header = Buffer.alloc(32);
-  header.writeUInt32LE(0xfeedfacf, 0);
-  header.writeUInt32LE(cpu, 4);
-  header.writeUInt32LE(cmds.length, 16);
-  header.writeUInt32LE(
-    cmds.reduce((s, c) => s + c.length, 0),
-    20,
-  );
-  return Buffer.concat([header, ...cmds]);
-}
 
 function fat(cpus: number[]): Buffer {
   const b = Buffer.alloc(8 + cpus.length * 20);
@@ -72,12 +32,12 @@ test('PE: MZ, e_lfanew, PE\\0\\0, Machine 0x8664 is x64 and 0xAA64 is ARM64', ()
 });
 
 test('Mach-O: cputype 0x0100000C is arm64, with its load commands; fat files list slices', () => {
-  const thin = nativeFormat(macho(0x0100000c, '@rpath/libonnxruntime.1.dylib', '@loader_path'))!;
+  const thin = nativeFormat(macho(0x0100000c, ['@rpath/libonnxruntime.1.dylib'], '@loader_path'))!;
   assert.equal(describe(thin), 'Mach-O arm64');
   assert.deepEqual(thin.loads, ['@rpath/libonnxruntime.1.dylib']);
   assert.deepEqual(thin.rpaths, ['@loader_path']);
   assert.equal(thin.truncated, false);
-  assert.equal(describe(nativeFormat(macho(0x01000007, 'x', 'y'))!), 'Mach-O x86_64');
+  assert.equal(describe(nativeFormat(macho(0x01000007, ['x'], 'y'))!), 'Mach-O x86_64');
   const universal = nativeFormat(fat([0x01000007, 0x0100000c]))!;
   assert.equal(describe(universal), 'Mach-O fat x86_64+arm64');
   assert.deepEqual(universal.archs, ['x86_64', 'arm64']);
