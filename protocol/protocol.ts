@@ -109,6 +109,8 @@ export interface VlmSettings {
   sampling?: { fps?: number };
   /** Near-duplicate frame gate: mean luma change (0-255) a block needs to count as changed. */
   gate?: { threshold?: number };
+  /** Read each encoded frame's on-screen text (OCR) for retrieval, evidence and search (default true). */
+  screenText?: { enabled?: boolean };
   /** Disk budget for saved encoded streams under the cache directory. */
   cache?: { diskBudgetMB?: number };
   /**

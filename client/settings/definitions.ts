@@ -159,6 +159,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
       'Frame gate: a sampled frame is skipped as a near-duplicate unless the mean luma of some 4×4-pixel block changed by more than this many levels (0–255) since the last kept frame; the same unit as `vlm ask --gate`. 0: only identical frames are skipped.',
   },
   {
+    key: 'vlm.screenText.enabled',
+    type: 'boolean',
+    default: true,
+    description:
+      'Read the on-screen text (OCR) of every encoded frame: it is searched for questions, shown in the evidence and searched by Find Text in Video. Off: encoding is faster (OCR takes about 0.3–2 s per kept frame on a laptop CPU) and text search is unavailable. The same switch as `vlm ask --no-ocr`.',
+  },
+  {
     key: 'vlm.cacheDir',
     type: 'string',
     default: '',

@@ -23,6 +23,7 @@ export interface VlmSettings {
   statsIntervalMs: number;
   sampling: { fps: number };
   gate: { threshold: number };
+  screenText: { enabled: boolean };
   cacheDir: string;
   cache: { diskBudgetMB: number };
   ffmpegPath: string;
@@ -146,6 +147,7 @@ export function toServerSettings(s: VlmSettings): Record<string, unknown> {
     budget: { ...s.budget },
     sampling: { ...s.sampling },
     gate: { ...s.gate },
+    screenText: { ...s.screenText },
     cache: { ...s.cache },
     remote: { baseUrl: drop(s.remote.baseUrl), model: drop(s.remote.model) },
   };

@@ -71,6 +71,7 @@ export async function openVideoStream(
         model: loaded.id,
         fps,
         gate: gateSetting(settings.gate?.threshold),
+        screenText: settings.screenText?.enabled,
         maxFrames: params.maxFrames,
         sinkTokens: positive(settings.budget?.sinkTokens),
         recentBlocks: positive(settings.budget?.recentBlocks),

@@ -110,6 +110,7 @@ test("the editor's defaults are the engine's: one default per setting, in one un
   const editor = (key: string) => SETTINGS.find((s) => s.key === key)!.default;
   assert.equal(editor('vlm.sampling.fps'), SESSION_DEFAULTS.fps);
   assert.equal(editor('vlm.gate.threshold'), GATE_DEFAULTS.threshold);
+  assert.equal(editor('vlm.screenText.enabled'), SESSION_DEFAULTS.screenText);
   assert.equal(editor('vlm.budget.sinkTokens'), STREAM_DEFAULTS.sinkTokens);
   assert.equal(editor('vlm.budget.recentBlocks'), STREAM_DEFAULTS.recentBlocks);
   assert.equal(editor('vlm.budget.topK'), STREAM_DEFAULTS.topK);
