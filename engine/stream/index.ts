@@ -19,7 +19,7 @@ import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
 import type { IngestItem } from './types';
 import { reopenInto, saveInto } from './saved-stream';
-import { VIDEO_MAX_EDGE, videoFrames } from './video-source';
+import { VIDEO_DECODER, VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
   KvStream,
   type AskOptions,
@@ -48,18 +48,6 @@ export type StreamSource =
   | string
   /** Frames pushed with pushFrame() (live sources, tests); `frames` are ingested in the background. */
   | { kind: 'live'; id?: string; frames?: AsyncIterable<IngestItem> };
-
-/** Decodes a video file into frames (engine/ingest provides it; injectable for tests). */
-export type FrameDecoder = (
-  path: string,
-  options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
-) => AsyncIterable<IngestItem>;
-
-/** A decoder other than engine/ingest's, with the name that keys its saved streams. */
-export interface CustomDecoder {
-  id: string;
-  decode: FrameDecoder;
-}
 
 export interface OpenStreamOptions {
   model: StreamModel;
@@ -101,8 +89,6 @@ export interface OpenStreamOptions {
   persist?: boolean;
   /** Disk budget for <cacheDir>/streams, least recently used streams removed first. */
   diskBudgetBytes?: number;
-  /** Video decoding; default: engine/ingest (ffmpeg) with the frame gate above. */
-  decoder?: CustomDecoder;
   onWarning?: (message: string) => void;
   /** Called after each frame is encoded or skipped while the source is ingested. */
   onProgress?: (progress: IngestProgress) => void;
@@ -197,7 +183,7 @@ export async function openStream(
         ingest: still
           ? { still: true }
           : {
-              decoder: options.decoder?.id ?? 'ffmpeg',
+              decoder: VIDEO_DECODER,
               maxEdge: VIDEO_MAX_EDGE,
               fps: o.fps,
               gate,
@@ -295,8 +281,7 @@ export async function openStream(
   else if (filePath && still)
     ready = readImageFrame(filePath).then((frame) => encode(frame).then(() => undefined));
   else if (filePath) {
-    const decode = options.decoder?.decode ?? videoFrames;
-    ready = ingest(capped(decode(filePath, { fps: o.fps, gate, signal: options.signal })));
+    ready = ingest(capped(videoFrames(filePath, { fps: o.fps, gate, signal: options.signal })));
   } else
     ready =
       typeof source === 'object' && source.frames

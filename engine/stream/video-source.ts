@@ -12,6 +12,9 @@ import type { IngestItem } from './types';
  */
 export const VIDEO_MAX_EDGE = 1920;
 
+/** Names how files are decoded (ffmpeg; sharp for animated WebP): part of a saved stream's key. */
+export const VIDEO_DECODER = 'ingest-v2';
+
 export async function* videoFrames(
   path: string,
   options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
