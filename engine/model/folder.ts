@@ -21,6 +21,11 @@ const SUFFIXES: Record<ModelDtype, { suffix: string; io: 'float32' | 'float16' }
   ],
 };
 
+/** The file-name suffixes of one dtype, in the order the loader tries them (shared with the Hub pull). */
+export function dtypeFileSuffixes(dtype: ModelDtype): readonly { suffix: string; io: 'float32' | 'float16' }[] {
+  return SUFFIXES[dtype];
+}
+
 export interface ChosenOnnxFile {
   /** Absolute path of the .onnx file. */
   path: string;

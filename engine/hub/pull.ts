@@ -1,0 +1,236 @@
+// `pullModel`: the files one dtype of a Hub repository needs, into the Hugging Face cache.
+// The commit comes from the model-info route and the file list with hashes from the tree
+// route (both through @huggingface/hub); each missing blob is downloaded, verified and
+// linked into snapshots/<commit>/, so the folder is the one huggingface_hub would write.
+import { listFiles, modelInfo, type ListFileEntry } from '@huggingface/hub';
+import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { formatBytes } from '../util/files';
+import {
+  blobPath,
+  findCachedModel,
+  isCommitSha,
+  linkBlob,
+  snapshotDir,
+  writeRef,
+  type CachedModel,
+} from './cache-layout';
+import { downloadBlob } from './download';
+import { selectFiles, type PullDtype } from './dtype-files';
+import { HubError, hubRequestError } from './errors';
+import { hubFetch, isTransientNetworkError } from './hub-fetch';
+import { parseModelRef } from './model-ref';
+import { CONNECT_TIMEOUT_MS, hubSettings } from './settings';
+
+export interface PullProgress {
+  /** The file being fetched. */
+  file: string;
+  /** Bytes of the whole pull so far (resumed partial files count)… */
+  bytes: number;
+  /** …of this many. */
+  totalBytes: number;
+}
+
+export interface PullOptions {
+  repo: string;
+  /** Branch, tag or commit (default main). */
+  revision?: string;
+  dtype: PullDtype;
+  /** Default: HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
+  cacheDir?: string;
+  /** Default: HF_ENDPOINT, else https://huggingface.co. */
+  endpoint?: string;
+  /** Default: HF_TOKEN. */
+  token?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: PullProgress) => void;
+  /** Called once per file when it is in place (`downloaded` false: it was already there). */
+  onFile?: (f: { file: string; size: number; downloaded: boolean }) => void;
+  /** Use the cache only (default: HF_HUB_OFFLINE). */
+  offline?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Free bytes to assume instead of asking the file system (tests). */
+  freeBytes?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface PullResult extends CachedModel {
+  /** Bytes this pull downloaded (0 when everything was cached). */
+  downloadedBytes: number;
+}
+
+const ATTEMPTS = 4;
+
+interface Plan {
+  entry: ListFileEntry;
+  pointer: string;
+  blob: string;
+}
+
+function freeBytesAt(dir: string): number {
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const stats = statfsSync(probe);
+  return Number(stats.bavail) * Number(stats.bsize);
+}
+
+function checkDisk(cacheDir: string, needed: number, free: number): void {
+  if (needed <= free) return;
+  throw new HubError(
+    'disk',
+    `not enough free disk space in ${cacheDir}: the download needs ${formatBytes(needed)} ` +
+      `(${needed} bytes) and ${formatBytes(free)} (${free} bytes) are free`,
+  );
+}
+
+function fileUrl(endpoint: string, repo: string, sha: string, path: string): string {
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  return `${endpoint}/${repo}/resolve/${sha}/${encoded}`;
+}
+
+function offlineResult(
+  cached: CachedModel | undefined,
+  what: string,
+  cacheDir: string,
+  why: string,
+) {
+  if (cached) return { ...cached, downloadedBytes: 0 };
+  throw new HubError(
+    'offline',
+    `${what} is not in the Hugging Face cache (${cacheDir}) and ${why}`,
+  );
+}
+
+export async function pullModel(options: PullOptions): Promise<PullResult> {
+  const settings = hubSettings(options.env);
+  const { repo, revision } = parseModelRef(
+    options.revision ? `${options.repo}@${options.revision}` : options.repo,
+  );
+  const cacheDir = options.cacheDir ?? settings.cacheDir;
+  const endpoint = (options.endpoint ?? settings.endpoint).replace(/\/+$/, '');
+  const token = options.token ?? settings.token;
+  const what = `${repo}@${revision}`;
+  const cached = () => findCachedModel(cacheDir, repo, revision, options.dtype);
+  if (options.offline ?? settings.offline)
+    return offlineResult(
+      cached(),
+      what,
+      cacheDir,
+      'offline mode is on (HF_HUB_OFFLINE or --offline)',
+    );
+  const fetchFn = hubFetch({
+    endpoint,
+    connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    signal: options.signal,
+  });
+  const hub = { hubUrl: endpoint, accessToken: token, fetch: fetchFn };
+  let sha: string;
+  let tree: ListFileEntry[];
+  try {
+    sha = (await modelInfo({ ...hub, name: repo, revision, additionalFields: ['sha'] })).sha;
+    if (!isCommitSha(sha)) throw new HubError('layout', `${what}: the Hub gave no commit for it`);
+    tree = [];
+    for await (const entry of listFiles({ ...hub, repo, revision: sha, recursive: true }))
+      if (entry.type === 'file') tree.push(entry);
+  } catch (error) {
+    if (error instanceof HubError && error.kind === 'unreachable')
+      return offlineResult(cached(), what, cacheDir, error.message);
+    throw hubRequestError(error, what, endpoint, token);
+  }
+  const chosen = selectFiles(tree, options.dtype, what);
+  writeRef(cacheDir, repo, revision, sha);
+  const dir = snapshotDir(cacheDir, repo, sha);
+  mkdirSync(dir, { recursive: true });
+  const plans = chosen.files.map((entry) => ({
+    entry,
+    pointer: join(dir, entry.path),
+    blob: blobPath(cacheDir, repo, entry.lfs?.oid ?? entry.oid ?? entry.xetHash ?? sha),
+  }));
+  const downloadedBytes = await fetchMissing(plans, {
+    ...options,
+    endpoint,
+    token,
+    cacheDir,
+    repo,
+    sha,
+    fetchFn,
+  });
+  return {
+    dir,
+    repo,
+    revision: sha,
+    files: plans.map((p) => p.entry.path),
+    bytes: plans.reduce((sum, p) => sum + p.entry.size, 0),
+    dtype: chosen.dtype,
+    downloadedBytes,
+  };
+}
+
+async function fetchMissing(
+  plans: Plan[],
+  o: PullOptions & {
+    endpoint: string;
+    cacheDir: string;
+    repo: string;
+    sha: string;
+    fetchFn: typeof fetch;
+  },
+): Promise<number> {
+  const missing: Plan[] = [];
+  for (const plan of plans) {
+    if (existsSync(plan.pointer))
+      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
+    else if (existsSync(plan.blob)) {
+      linkBlob(plan.blob, plan.pointer);
+      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
+    } else missing.push(plan);
+  }
+  const totalBytes = missing.reduce((sum, p) => sum + p.entry.size, 0);
+  const partial = missing.reduce((sum, p) => sum + partialBytes(p.blob), 0);
+  checkDisk(o.cacheDir, totalBytes - partial, o.freeBytes ?? freeBytesAt(o.cacheDir));
+  let done = 0;
+  for (const plan of missing) {
+    mkdirSync(dirname(plan.blob), { recursive: true });
+    const before = done;
+    const onBytes = (n: number) => {
+      done += n;
+      o.onProgress?.({ file: plan.entry.path, bytes: done, totalBytes });
+    };
+    await withRetries(o.signal, () => {
+      done = before;
+      return downloadBlob(
+        {
+          path: plan.entry.path,
+          url: fileUrl(o.endpoint, o.repo, o.sha, plan.entry.path),
+          blob: plan.blob,
+          size: plan.entry.size,
+          sha256: plan.entry.lfs?.oid,
+          gitOid: plan.entry.lfs ? undefined : plan.entry.oid,
+        },
+        { fetch: o.fetchFn, token: o.token, onBytes },
+      );
+    });
+    linkBlob(plan.blob, plan.pointer);
+    o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: true });
+  }
+  return totalBytes;
+}
+
+function partialBytes(blob: string): number {
+  return statSync(`${blob}.incomplete`, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/** Runs `attempt` again after a dropped connection; each retry resumes the partial file. */
+async function withRetries<T>(
+  signal: AbortSignal | undefined,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (signal?.aborted || i >= ATTEMPTS || !isTransientNetworkError(error)) throw error;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
