@@ -1,8 +1,17 @@
 // Which model answers, under one name in every entry point: `reference:<preset>` for the
-// generated reference model, otherwise the model folder's path. The session loads one
-// model at a time and keeps it until another is chosen.
+// generated reference model, `org/name[@revision]` for a model pulled from the Hugging
+// Face Hub (its snapshot in the Hugging Face cache), otherwise the model folder's path.
+// The session loads one model at a time and keeps it until another is chosen.
 import { existsSync } from 'node:fs';
 import type { ExecutionProviderChoice } from '../config';
+import {
+  DEFAULT_MODEL_REPO,
+  findCachedModel,
+  hubCacheDir,
+  installedDefaultModel,
+  looksLikeHubId,
+  parseModelRef,
+} from '../hub';
 import { loadModel, type VisionLanguageModel } from '../model';
 import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
 import type { StreamModel } from '../stream';
@@ -19,6 +28,8 @@ export interface LoadedModel {
   dir: string;
   /** True for a generated reference model (its answers mean nothing). */
   reference: boolean;
+  /** For a model pulled from the Hub: its repository and the commit of the snapshot. */
+  hub?: { repo: string; revision: string };
   model: VisionLanguageModel;
   stream: StreamModel;
 }
@@ -39,13 +50,33 @@ export function isReferenceModelId(id: string): boolean {
   return id.startsWith(REFERENCE_PREFIX);
 }
 
-/** The model a user configured (VLM_MODEL_DIR), else the reference model. */
+/** The model a user configured (VLM_MODEL_DIR), else the pulled default model, else the reference model. */
 export function defaultModelId(env: NodeJS.ProcessEnv = process.env): string {
-  return env.VLM_MODEL_DIR || DEFAULT_MODEL_ID;
+  if (env.VLM_MODEL_DIR) return env.VLM_MODEL_DIR;
+  return installedDefaultModel(env) ? DEFAULT_MODEL_REPO : DEFAULT_MODEL_ID;
+}
+
+/** True for `org/name[@revision]` that is not an existing folder (a folder by that path wins). */
+export function isHubModelId(id: string): boolean {
+  return !isReferenceModelId(id) && looksLikeHubId(id) && !existsSync(id);
+}
+
+/** The snapshot of a pulled Hub model, with its commit; the Error says how to pull it. */
+export function hubModelSnapshot(id: string, env: NodeJS.ProcessEnv = process.env) {
+  const { repo, revision } = parseModelRef(id);
+  const cached = findCachedModel(hubCacheDir(env), repo, revision, 'auto');
+  if (!cached)
+    throw new ModelChoiceError(
+      'missing-folder',
+      `model ${id} is not pulled into the Hugging Face cache (${hubCacheDir(env)}): run vlm model pull ${id}`,
+      id,
+    );
+  return cached;
 }
 
 /** The folder behind a model name, generating the reference model on first use. */
 export async function modelFolder(id: string, cacheDir: string | undefined): Promise<string> {
+  if (isHubModelId(id)) return hubModelSnapshot(id).dir;
   if (!isReferenceModelId(id)) {
     if (!existsSync(id))
       throw new ModelChoiceError('missing-folder', `model folder does not exist: ${id}`, id);
@@ -98,6 +129,9 @@ export class ModelSlot {
       provider: this.settings.provider,
       intraOpThreads: this.settings.threads,
     });
-    return { id, dir, reference: isReferenceModelId(id), model, stream: adaptModel(model) };
+    const hub = isHubModelId(id)
+      ? { repo: parseModelRef(id).repo, revision: hubModelSnapshot(id).revision }
+      : undefined;
+    return { id, dir, reference: isReferenceModelId(id), hub, model, stream: adaptModel(model) };
   }
 }

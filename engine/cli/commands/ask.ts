@@ -12,6 +12,7 @@ import type { StreamStats, TierStats } from '../../stream';
 import { formatBytes } from '../../util/files';
 import { ExitCode, UsageError, type Command } from '../command';
 import { printable } from '../printable';
+import { firstAskModel } from './first-ask-model';
 
 export const REFERENCE_MODEL_NOTICE =
   'Note: no model is configured, so the built-in reference model answers. Its weights are generated, ' +
@@ -49,6 +50,7 @@ const options = {
   'max-frames': { type: 'string' },
   'no-cache': { type: 'boolean' },
   remote: { type: 'boolean' },
+  offline: { type: 'boolean' },
 } as const;
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -84,8 +86,11 @@ directory and reused by the next question about the same file.
 
 Options:
   --json             print one JSON object: answer, evidence[], timings, cache
-  --model NAME       a model folder, or reference:tiny (default: VLM_MODEL_DIR, else
-                     the built-in reference model, reference:tiny)
+  --model NAME       a model folder, a pulled Hub model ORG/NAME[@REVISION] (vlm model
+                     pull), or reference:tiny (default: VLM_MODEL_DIR, else the pulled
+                     default model, else the built-in reference model, reference:tiny).
+                     With none installed, the first ask pulls the default model
+  --offline          never contact the Hugging Face Hub (also HF_HUB_OFFLINE=1)
   --policy NAME      ${POLICY_NAMES.join(' | ')} (default rekv)
   --fps N            frames per second sampled from a video (default ${SESSION_DEFAULTS.fps})
   --gate N           frame gate: a frame counts as changed when a 4x4 block's mean luma
@@ -136,7 +141,9 @@ Options:
     });
     const warnings: string[] = [];
     try {
-      const loaded = await session.model(values.model ?? session.selectedModel);
+      const loaded = await session.model(
+        values.model ?? (await firstAskModel(session.selectedModel, values.offline, io)),
+      );
       if (loaded.reference)
         io.err(values.remote ? REFERENCE_RETRIEVAL_NOTICE : REFERENCE_MODEL_NOTICE);
       const stream = await session.open(
@@ -182,6 +189,7 @@ Options:
             ? JSON.stringify(
                 toJson(result, {
                   model: loaded.id,
+                  hub: loaded.hub,
                   reference: loaded.reference && !result.remote,
                   reopened: stream.reopened,
                   warnings,
@@ -225,7 +233,13 @@ function gateOption(value: string | undefined): { threshold: number } | undefine
 
 export function toJson(
   r: SessionAnswer,
-  extra: { model: string; reference: boolean; reopened: boolean; warnings: string[] },
+  extra: {
+    model: string;
+    hub?: { repo: string; revision: string };
+    reference: boolean;
+    reopened: boolean;
+    warnings: string[];
+  },
 ) {
   return {
     answer: r.answer,
@@ -255,6 +269,7 @@ export function toJson(
       reopened: extra.reopened,
     },
     model: extra.model,
+    ...(extra.hub ? { repo: extra.hub.repo, revision: extra.hub.revision } : {}),
     ...(extra.reference ? { notice: REFERENCE_MODEL_NOTICE } : {}),
     warnings: extra.warnings,
   };

@@ -1,5 +1,5 @@
-// `vlm model generate|validate|list`: write the reference model, check a model folder,
-// list the models this install knows about.
+// `vlm model generate|validate|list|pull|rm`: write the reference model, check a model
+// folder, list the models this install knows about; pull and rm are in model-hub.ts.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -19,11 +19,13 @@ import {
   REFERENCE_PRESETS,
 } from '../../model/reference';
 import { ExitCode, UsageError, type Command, type CommandIo } from '../command';
+import { formatPulled, HUB_HELP, HUB_USAGE, pull, pulledModels, remove } from './model-hub';
 
 const USAGE = `Usage:
   vlm model generate --preset ${REFERENCE_PRESETS.join('|')} [--out DIR] [--seed N]
   vlm model validate DIR [--dtype ${MODEL_DTYPES.join('|')}] [--provider ${EXECUTION_PROVIDERS.join('|')}] [--json]
   vlm model list [--json]
+${HUB_USAGE}
 
 generate  Writes the generated reference model (SmolVLM layout, deterministic weights;
           its answers mean nothing). Without --out it goes to the cache directory
@@ -31,7 +33,9 @@ generate  Writes the generated reference model (SmolVLM layout, deterministic we
 validate  Opens every part of a model folder in the Hugging Face ONNX layout and checks
           file names, tensor names, types and shapes against config.json. Prints what
           was found and what is wrong; exits 1 when the folder cannot be used.
-list      The configured model (VLM_MODEL_DIR) and the reference models in the cache.
+list      The configured model (VLM_MODEL_DIR), the reference models in the cache, the
+          models pulled from the Hub with their sizes, and the catalog's models to pull.
+${HUB_HELP}
 `;
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -106,8 +110,9 @@ function list(args: string[], io: CommandIo): number {
         })
     : [];
   const configured = configuredModelDir() ?? null;
+  const hub = pulledModels();
   if (values.json) {
-    io.out(JSON.stringify({ configured, cached }, null, 2));
+    io.out(JSON.stringify({ configured, cached, ...hub }, null, 2));
     return ExitCode.ok;
   }
   const lines = [
@@ -116,6 +121,7 @@ function list(args: string[], io: CommandIo): number {
     ...(cached.length
       ? cached.map((m) => `  ${m.dir}  (${m.kind})`)
       : ['  none yet (vlm model generate --preset tiny)']),
+    ...formatPulled(hub),
   ];
   io.out(lines.join('\n'));
   return ExitCode.ok;
@@ -123,15 +129,19 @@ function list(args: string[], io: CommandIo): number {
 
 export const modelCommand: Command = {
   name: 'model',
-  summary: 'Generate the reference model, validate a model folder, list models',
+  summary: 'Pull a model from the Hugging Face Hub, list or remove models, validate a folder',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'generate') return generate(rest, io);
     if (sub === 'validate') return validate(rest, io);
     if (sub === 'list') return list(rest, io);
+    if (sub === 'pull') return pull(rest, io);
+    if (sub === 'rm') return remove(rest, io);
     throw new UsageError(
-      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (generate, validate or list)',
+      sub
+        ? `unknown subcommand '${sub}'`
+        : 'missing subcommand (generate, validate, list, pull or rm)',
     );
   },
 };
