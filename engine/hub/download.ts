@@ -54,6 +54,14 @@ async function request(source: BlobSource, start: number, fetchFn: typeof fetch,
   return fetchFn(source.url, { headers });
 }
 
+function statusError(path: string, status: number): HubError {
+  const denied = status === 401 || status === 403;
+  return new HubError(
+    denied ? 'auth' : status === 404 ? 'not-found' : 'unreachable',
+    `${path}: download answered HTTP ${status}${denied ? ' (gated repository: set HF_TOKEN)' : ''}`,
+  );
+}
+
 async function checkHash(source: BlobSource, hash: Hash, partial: string): Promise<void> {
   const expected = source.sha256 ?? source.gitOid;
   const actual = hash.digest('hex');
@@ -74,25 +82,14 @@ export async function downloadBlob(
   const partial = `${source.blob}.incomplete`;
   let start = await partialSize(partial, source.size);
   const hash = newHash(source);
-  let response =
+  const response =
     start < source.size ? await request(source, start, options.fetch, options.token) : undefined;
+  if (response && !response.ok) throw statusError(source.path, response.status);
   if (response && start > 0 && response.status !== 206) {
     // The server ignored the Range: start over from an empty file.
     start = 0;
     await rm(partial, { force: true });
   }
-  if (response && !response.ok)
-    throw new HubError(
-      response.status === 401 || response.status === 403
-        ? 'auth'
-        : response.status === 404
-          ? 'not-found'
-          : 'unreachable',
-      `${source.path}: download answered HTTP ${response.status}` +
-        (response.status === 401 || response.status === 403
-          ? ' (gated repository: set HF_TOKEN)'
-          : ''),
-    );
   if (start > 0) {
     await hashExisting(partial, hash);
     options.onBytes?.(start);
@@ -101,7 +98,9 @@ export async function downloadBlob(
   if (response?.body) {
     const file = await open(partial, start > 0 ? 'a' : 'w');
     try {
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      const reader = response.body.getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        const chunk = next.value;
         hash.update(chunk);
         await file.write(chunk);
         fetched += chunk.length;

@@ -52,7 +52,10 @@ export function hubFetch(options: {
       if (code && NETWORK_CODES.has(code)) throw unreachable(options.endpoint, code);
       // undici reports every failure to connect as a TypeError "fetch failed".
       if (error instanceof TypeError)
-        throw unreachable(options.endpoint, (error.cause as Error | undefined)?.message ?? error.message);
+        throw unreachable(
+          options.endpoint,
+          (error.cause as Error | undefined)?.message ?? error.message,
+        );
       throw error;
     } finally {
       clearTimeout(timeout);

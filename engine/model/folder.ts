@@ -22,7 +22,9 @@ const SUFFIXES: Record<ModelDtype, { suffix: string; io: 'float32' | 'float16' }
 };
 
 /** The file-name suffixes of one dtype, in the order the loader tries them (shared with the Hub pull). */
-export function dtypeFileSuffixes(dtype: ModelDtype): readonly { suffix: string; io: 'float32' | 'float16' }[] {
+export function dtypeFileSuffixes(
+  dtype: ModelDtype,
+): readonly { suffix: string; io: 'float32' | 'float16' }[] {
   return SUFFIXES[dtype];
 }
 

@@ -24,7 +24,9 @@ export function pullReporter(
   if (!stream.isTTY)
     return {
       onFile: (f) =>
-        stream.write(`${f.downloaded ? 'downloaded' : 'cached    '}  ${f.file}  (${formatBytes(f.size)})\n`),
+        stream.write(
+          `${f.downloaded ? 'downloaded' : 'cached    '}  ${f.file}  (${formatBytes(f.size)})\n`,
+        ),
       done: () => undefined,
     };
   const started = now();

@@ -51,20 +51,43 @@ function writePythonCache(cache: string, files: RepoFileContent[]): string {
 
 test('a snapshot written by huggingface_hub is used without downloading, online and offline', async (t) => {
   const cache = tempDir(t);
-  const snapshot = writePythonCache(cache, hub.files.filter((f) => !f.path.includes('_quantized')));
+  const snapshot = writePythonCache(
+    cache,
+    hub.files.filter((f) => !f.path.includes('_quantized')),
+  );
   hub.log.length = 0;
-  const online = await pullModel({ repo: REPO, dtype: 'fp32', cacheDir: cache, endpoint: hub.url, env: {} });
+  const online = await pullModel({
+    repo: REPO,
+    dtype: 'fp32',
+    cacheDir: cache,
+    endpoint: hub.url,
+    env: {},
+  });
   assert.equal(online.dir, snapshot);
   assert.equal(online.downloadedBytes, 0);
   assert.deepEqual(hub.contentRequests(), []);
-  const offline = await pullModel({ repo: REPO, dtype: 'auto', cacheDir: cache, env: { HF_HUB_OFFLINE: '1' } });
+  const offline = await pullModel({
+    repo: REPO,
+    dtype: 'auto',
+    cacheDir: cache,
+    env: { HF_HUB_OFFLINE: '1' },
+  });
   assert.equal(offline.dir, snapshot);
   assert.equal(offline.dtype, 'fp32');
 
   // A dtype the snapshot lacks is fetched into the same snapshot, next to the Python files.
-  const q8 = await pullModel({ repo: REPO, dtype: 'q8', cacheDir: cache, endpoint: hub.url, env: {} });
+  const q8 = await pullModel({
+    repo: REPO,
+    dtype: 'q8',
+    cacheDir: cache,
+    endpoint: hub.url,
+    env: {},
+  });
   assert.equal(q8.dir, snapshot);
-  assert.ok(q8.downloadedBytes === 0, 'the _quantized copies share the fp32 blobs, so nothing new is fetched');
+  assert.ok(
+    q8.downloadedBytes === 0,
+    'the _quantized copies share the fp32 blobs, so nothing new is fetched',
+  );
   assert.deepEqual(hub.contentRequests(), []);
 });
 
@@ -73,13 +96,23 @@ test('the session resolves org/name and org/name@commit to the pulled snapshot; 
   const snapshot = writePythonCache(cache, hub.files);
   const previous = process.env.HF_HUB_CACHE;
   process.env.HF_HUB_CACHE = cache;
-  t.after(() => (previous === undefined ? delete process.env.HF_HUB_CACHE : (process.env.HF_HUB_CACHE = previous)));
+  t.after(() =>
+    previous === undefined
+      ? delete process.env.HF_HUB_CACHE
+      : (process.env.HF_HUB_CACHE = previous),
+  );
   assert.ok(isHubModelId(REPO));
   assert.equal(hubModelSnapshot(REPO).dir, snapshot);
   assert.equal(hubModelSnapshot(`${REPO}@${COMMIT}`).revision, COMMIT);
-  assert.throws(() => hubModelSnapshot('test-org/other'), /test-org\/other is not pulled.*vlm model pull test-org\/other/);
+  assert.throws(
+    () => hubModelSnapshot('test-org/other'),
+    /test-org\/other is not pulled.*vlm model pull test-org\/other/,
+  );
   const listed = listPulledModels(cache);
-  assert.deepEqual(listed.map((m) => [m.repo, m.snapshots[0].refs]), [[REPO, ['main']]]);
+  assert.deepEqual(
+    listed.map((m) => [m.repo, m.snapshots[0].refs]),
+    [[REPO, ['main']]],
+  );
   assert.ok(listed[0].snapshots[0].bytes > 0);
   assert.ok((removePulledModel(cache, REPO) ?? 0) > 0);
   assert.deepEqual(listPulledModels(cache), []);

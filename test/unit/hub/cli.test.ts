@@ -63,7 +63,17 @@ test('vlm model pull --dtype q8, then vlm ask --model org/name answers with it a
   assert.match(pulled.stderr, /downloaded {2}onnx\/decoder_model_merged_quantized\.onnx/);
 
   const asked = await vlm(
-    ['ask', IMAGE, 'What is on the screen?', '--json', '--model', REPO, '--max-tokens', '4', '--no-ocr'],
+    [
+      'ask',
+      IMAGE,
+      'What is on the screen?',
+      '--json',
+      '--model',
+      REPO,
+      '--max-tokens',
+      '4',
+      '--no-ocr',
+    ],
     env,
   );
   assert.equal(asked.code, 0, asked.stderr);
@@ -75,7 +85,10 @@ test('vlm model pull --dtype q8, then vlm ask --model org/name answers with it a
 
   const listed = await vlm(['model', 'list', '--json'], env);
   assert.equal(listed.code, 0, listed.stderr);
-  assert.deepEqual(JSON.parse(listed.stdout).pulled.map((m: { repo: string }) => m.repo), [REPO]);
+  assert.deepEqual(
+    JSON.parse(listed.stdout).pulled.map((m: { repo: string }) => m.repo),
+    [REPO],
+  );
   const removed = await vlm(['model', 'rm', REPO], env);
   assert.equal(removed.code, 0, removed.stderr);
   assert.match(removed.stdout, /removed test-org\/tiny-vlm/);
@@ -97,7 +110,10 @@ test('vlm model pull: a 404 and a bad name are clear errors', async (t) => {
 test('the first ask with no model installed pulls the default model, saying what and how big; --offline does not', async (t) => {
   const env = envFor(tempDir(t), defaultHub.url);
   defaultHub.log.length = 0;
-  const offline = await vlm(['ask', IMAGE, 'q', '--json', '--max-tokens', '2', '--no-ocr', '--offline'], env);
+  const offline = await vlm(
+    ['ask', IMAGE, 'q', '--json', '--max-tokens', '2', '--no-ocr', '--offline'],
+    env,
+  );
   assert.equal(offline.code, 0, offline.stderr);
   assert.equal(defaultHub.log.length, 0, 'offline: no request to the Hub');
   assert.match(offline.stderr, /offline mode is on/);
@@ -105,7 +121,10 @@ test('the first ask with no model installed pulls the default model, saying what
 
   const first = await vlm(['ask', IMAGE, 'q', '--json', '--max-tokens', '2', '--no-ocr'], env);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stderr, /No model is installed: pulling HuggingFaceTB\/SmolVLM2-256M-Video-Instruct \(q8, about \d+\.\d MiB\)/);
+  assert.match(
+    first.stderr,
+    /No model is installed: pulling HuggingFaceTB\/SmolVLM2-256M-Video-Instruct \(q8, about \d+\.\d MiB\)/,
+  );
   const answer = JSON.parse(first.stdout);
   assert.equal(answer.repo, DEFAULT_MODEL_REPO);
   assert.equal(answer.revision, COMMIT);

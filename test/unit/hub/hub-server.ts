@@ -95,7 +95,10 @@ export class FakeHub {
       range: req.headers.range,
       authorization: req.headers.authorization,
     });
-    if (this.faults.requireToken && req.headers.authorization !== `Bearer ${this.faults.requireToken}`)
+    if (
+      this.faults.requireToken &&
+      req.headers.authorization !== `Bearer ${this.faults.requireToken}`
+    )
       return json(res, 401, { error: 'Access to model is restricted. You must be authenticated.' });
     const path = decodeURIComponent(url.pathname);
     const api = /^\/api\/models\/([^/]+\/[^/]+)\/(revision|tree)\/([^/]+)(?:\/(.*))?$/.exec(path);
@@ -141,7 +144,13 @@ export class FakeHub {
     json(res, 200, [{ type: 'directory', oid: 'd'.repeat(40), size: 0, path: 'onnx' }, ...entries]);
   }
 
-  private resolve(req: IncomingMessage, res: ServerResponse, repo: string, rev: string, path: string) {
+  private resolve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    repo: string,
+    rev: string,
+    path: string,
+  ) {
     const file = this.knows(repo, rev) ? this.files.find((f) => f.path === path) : undefined;
     if (!file) {
       res.writeHead(404, { 'X-Error-Code': 'EntryNotFound' }).end();
@@ -186,7 +195,12 @@ export class FakeHub {
     });
     if (req.method === 'HEAD') return void res.end();
     const drop = this.faults.dropOnce;
-    if (drop && this.sameContent(drop.path, file) && !this.dropped && slice.length > drop.afterBytes) {
+    if (
+      drop &&
+      this.sameContent(drop.path, file) &&
+      !this.dropped &&
+      slice.length > drop.afterBytes
+    ) {
       this.dropped = true;
       res.write(slice.subarray(0, drop.afterBytes), () => setTimeout(() => res.destroy(), 20));
       return;

@@ -51,7 +51,9 @@ test('a q8 pull fetches the root files and the _quantized parts into the Hugging
   assert.equal(readFileSync(join(repoDir, 'refs', 'main'), 'utf8'), COMMIT);
   assert.deepEqual(
     result.files.filter((f) => f.startsWith('onnx/')).sort(),
-    ['decoder_model_merged', 'embed_tokens', 'vision_encoder'].map((p) => `onnx/${p}_quantized.onnx`),
+    ['decoder_model_merged', 'embed_tokens', 'vision_encoder'].map(
+      (p) => `onnx/${p}_quantized.onnx`,
+    ),
   );
   assert.ok(result.files.includes('config.json') && result.files.includes('tokenizer.json'));
   const decoder = join(result.dir, 'onnx', 'decoder_model_merged_quantized.onnx');
@@ -120,7 +122,10 @@ test('404: an unknown repository or revision says which', async (t) => {
     assert.match(e.message, /test-org\/missing@main: no such repository/);
     return true;
   });
-  await assert.rejects(pull(tempDir(t), { revision: 'v9' }), /test-org\/tiny-vlm@v9: no such repository, revision/);
+  await assert.rejects(
+    pull(tempDir(t), { revision: 'v9' }),
+    /test-org\/tiny-vlm@v9: no such repository, revision/,
+  );
 });
 
 test('a dtype the repository lacks is named with the dtypes it has', async (t) => {
@@ -138,7 +143,10 @@ test('offline: HF_HUB_OFFLINE makes no request; an unreachable Hub is recognised
   const cache = tempDir(t);
   await assert.rejects(pull(cache, { env: { HF_HUB_OFFLINE: '1' } }), (e: HubError) => {
     assert.equal(e.kind, 'offline');
-    assert.match(e.message, /test-org\/tiny-vlm@main is not in the Hugging Face cache.*HF_HUB_OFFLINE/);
+    assert.match(
+      e.message,
+      /test-org\/tiny-vlm@main is not in the Hugging Face cache.*HF_HUB_OFFLINE/,
+    );
     return true;
   });
   assert.equal(hub.log.length, 0);
@@ -152,7 +160,10 @@ test('offline: HF_HUB_OFFLINE makes no request; an unreachable Hub is recognised
   const started = Date.now();
   await assert.rejects(pull(cache, { endpoint: `http://127.0.0.1:${port}` }), (e: HubError) => {
     assert.equal(e.kind, 'offline');
-    assert.match(e.message, /cannot reach the Hugging Face Hub at http:\/\/127\.0\.0\.1:\d+ \(no answer within 3 s\)/);
+    assert.match(
+      e.message,
+      /cannot reach the Hugging Face Hub at http:\/\/127\.0\.0\.1:\d+ \(no answer within 3 s\)/,
+    );
     return true;
   });
   assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
@@ -161,7 +172,10 @@ test('offline: HF_HUB_OFFLINE makes no request; an unreachable Hub is recognised
   const pulled = await pull(cache);
   hub.log.length = 0;
   assert.equal((await pull(cache, { env: { HF_HUB_OFFLINE: '1' } })).dir, pulled.dir);
-  assert.equal((await pull(cache, { endpoint: `http://127.0.0.1:${await closedPort()}` })).dir, pulled.dir);
+  assert.equal(
+    (await pull(cache, { endpoint: `http://127.0.0.1:${await closedPort()}` })).dir,
+    pulled.dir,
+  );
   assert.equal(hub.log.length, 0);
 });
 
@@ -169,7 +183,10 @@ test('too little free disk space is refused before any download, naming needed a
   reset();
   await assert.rejects(pull(tempDir(t), { freeBytes: 1000 }), (e: HubError) => {
     assert.equal(e.kind, 'disk');
-    assert.match(e.message, /the download needs .* \(\d+ bytes\) and 1000 B \(1000 bytes\) are free/);
+    assert.match(
+      e.message,
+      /the download needs .* \(\d+ bytes\) and 1000 B \(1000 bytes\) are free/,
+    );
     return true;
   });
   assert.deepEqual(hub.contentRequests(), []);
