@@ -26,6 +26,29 @@ export interface BlobDownload {
   resumedFrom: number;
 }
 
+/** A transfer with no data for this long counts as dropped (and is resumed). */
+export const STALL_TIMEOUT_MS = 30_000;
+
+/** The next chunk, or a transient error when none comes within `ms`. */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  path: string,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reader.cancel().catch(() => undefined);
+      reject(new HubError('unreachable', `${path}: no data for ${ms / 1000} s`, true));
+    }, ms);
+  });
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function newHash(source: BlobSource): Hash {
   if (source.sha256) return createHash('sha256');
   const hash = createHash('sha1');
@@ -77,7 +100,12 @@ async function checkHash(source: BlobSource, hash: Hash, partial: string): Promi
 /** Downloads `source` into its blob; onBytes gets each chunk's length as it is written. */
 export async function downloadBlob(
   source: BlobSource,
-  options: { fetch: typeof fetch; token?: string; onBytes?: (n: number) => void },
+  options: {
+    fetch: typeof fetch;
+    token?: string;
+    onBytes?: (n: number) => void;
+    stallTimeoutMs?: number;
+  },
 ): Promise<BlobDownload> {
   const partial = `${source.blob}.incomplete`;
   let start = await partialSize(partial, source.size);
@@ -99,7 +127,9 @@ export async function downloadBlob(
     const file = await open(partial, start > 0 ? 'a' : 'w');
     try {
       const reader = response.body.getReader();
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const read = () =>
+        readWithin(reader, options.stallTimeoutMs ?? STALL_TIMEOUT_MS, source.path);
+      for (let next = await read(); !next.done; next = await read()) {
         const chunk = next.value;
         hash.update(chunk);
         await file.write(chunk);

@@ -52,6 +52,8 @@ export interface PullOptions {
   /** Free bytes to assume instead of asking the file system (tests). */
   freeBytes?: number;
   connectTimeoutMs?: number;
+  /** A transfer without data for this long is dropped and resumed (default 30 s). */
+  stallTimeoutMs?: number;
 }
 
 export interface PullResult extends CachedModel {
@@ -207,7 +209,7 @@ async function fetchMissing(
           sha256: plan.entry.lfs?.oid,
           gitOid: plan.entry.lfs ? undefined : plan.entry.oid,
         },
-        { fetch: o.fetchFn, token: o.token, onBytes },
+        { fetch: o.fetchFn, token: o.token, onBytes, stallTimeoutMs: o.stallTimeoutMs },
       );
     });
     linkBlob(plan.blob, plan.pointer);

@@ -29,6 +29,8 @@ export interface RequestLog {
 export interface HubFaults {
   /** Close the connection after this many bytes of the file at `path`, once. */
   dropOnce?: { path: string; afterBytes: number };
+  /** Send this many bytes of the file at `path`, then nothing more (connection left open), once. */
+  stallOnce?: { path: string; afterBytes: number };
   /** Serve this file with one byte changed (its listed sha256 stays the true one). */
   corrupt?: string;
   /** Answer 401 unless `Authorization: Bearer <token>` is sent. */
@@ -61,6 +63,7 @@ export class FakeHub {
   faults: HubFaults = {};
   private server: Server;
   private dropped = false;
+  private stalled = false;
   url = '';
 
   constructor(
@@ -203,6 +206,17 @@ export class FakeHub {
     ) {
       this.dropped = true;
       res.write(slice.subarray(0, drop.afterBytes), () => setTimeout(() => res.destroy(), 20));
+      return;
+    }
+    const stall = this.faults.stallOnce;
+    if (
+      stall &&
+      this.sameContent(stall.path, file) &&
+      !this.stalled &&
+      slice.length > stall.afterBytes
+    ) {
+      this.stalled = true;
+      res.write(slice.subarray(0, stall.afterBytes));
       return;
     }
     res.end(slice);

@@ -87,6 +87,18 @@ test('a connection dropped mid-file is resumed with a Range request from the byt
   assert.deepEqual(readFileSync(join(result.dir, path)), served(path));
 });
 
+test('a transfer that stalls is dropped after the stall timeout and resumed', async (t) => {
+  reset();
+  const path = 'onnx/vision_encoder_quantized.onnx';
+  hub.faults.stallOnce = { path, afterBytes: 30_000 };
+  const result = await pull(tempDir(t), { stallTimeoutMs: 300 });
+  const ranges = hub.log
+    .filter((l) => l.url === `/cdn/${sha256(served(path))}`)
+    .map((l) => l.range);
+  assert.deepEqual(ranges, [undefined, 'bytes=30000-']);
+  assert.deepEqual(readFileSync(join(result.dir, path)), served(path));
+});
+
 test('a file whose sha256 differs from the Hub listing is refused and its partial file removed', async (t) => {
   reset();
   const path = 'onnx/decoder_model_merged_quantized.onnx';
