@@ -30,11 +30,16 @@ export interface BlobDownload {
 export const STALL_TIMEOUT_MS = 30_000;
 
 /** The next chunk, or a transient error when none comes within `ms`. */
+interface ChunkReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+
 async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: ChunkReader,
   ms: number,
   path: string,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+): Promise<{ done: boolean; value?: Uint8Array }> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -126,11 +131,12 @@ export async function downloadBlob(
   if (response?.body) {
     const file = await open(partial, start > 0 ? 'a' : 'w');
     try {
-      const reader = response.body.getReader();
+      const reader: ChunkReader = response.body.getReader();
       const read = () =>
         readWithin(reader, options.stallTimeoutMs ?? STALL_TIMEOUT_MS, source.path);
-      for (let next = await read(); !next.done; next = await read()) {
-        const chunk = next.value;
+      for (;;) {
+        const { done, value: chunk } = await read();
+        if (done || !chunk) break;
         hash.update(chunk);
         await file.write(chunk);
         fetched += chunk.length;
