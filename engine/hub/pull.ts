@@ -103,6 +103,21 @@ function offlineResult(
   );
 }
 
+/** The commit `revision` names and the files of that commit (with sizes and hashes). */
+async function listRevision(
+  hub: { hubUrl: string; accessToken?: string; fetch: typeof fetch },
+  repo: string,
+  revision: string,
+): Promise<{ sha: string; tree: ListFileEntry[] }> {
+  const { sha } = await modelInfo({ ...hub, name: repo, revision, additionalFields: ['sha'] });
+  if (!isCommitSha(sha))
+    throw new HubError('layout', `${repo}@${revision}: the Hub gave no commit for it`);
+  const tree: ListFileEntry[] = [];
+  for await (const entry of listFiles({ ...hub, repo, revision: sha, recursive: true }))
+    if (entry.type === 'file') tree.push(entry);
+  return { sha, tree };
+}
+
 export async function pullModel(options: PullOptions): Promise<PullResult> {
   const settings = hubSettings(options.env);
   const { repo, revision } = parseModelRef(
@@ -125,20 +140,19 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     signal: options.signal,
   });
-  const hub = { hubUrl: endpoint, accessToken: token, fetch: fetchFn };
-  let sha: string;
-  let tree: ListFileEntry[];
+  let listed: { sha: string; tree: ListFileEntry[] };
   try {
-    sha = (await modelInfo({ ...hub, name: repo, revision, additionalFields: ['sha'] })).sha;
-    if (!isCommitSha(sha)) throw new HubError('layout', `${what}: the Hub gave no commit for it`);
-    tree = [];
-    for await (const entry of listFiles({ ...hub, repo, revision: sha, recursive: true }))
-      if (entry.type === 'file') tree.push(entry);
+    listed = await listRevision(
+      { hubUrl: endpoint, accessToken: token, fetch: fetchFn },
+      repo,
+      revision,
+    );
   } catch (error) {
     if (error instanceof HubError && error.kind === 'unreachable')
       return offlineResult(cached(), what, cacheDir, error.message);
     throw hubRequestError(error, what, endpoint, token);
   }
+  const { sha, tree } = listed;
   const chosen = selectFiles(tree, options.dtype, what);
   writeRef(cacheDir, repo, revision, sha);
   const dir = snapshotDir(cacheDir, repo, sha);
@@ -191,7 +205,15 @@ async function fetchMissing(
   const partial = missing.reduce((sum, p) => sum + partialBytes(p.blob), 0);
   checkDisk(o.cacheDir, totalBytes - partial, o.freeBytes ?? freeBytesAt(o.cacheDir));
   let done = 0;
+  let downloaded = 0;
   for (const plan of missing) {
+    if (existsSync(plan.blob)) {
+      // Another path with the same content brought this blob already.
+      done += plan.entry.size;
+      linkBlob(plan.blob, plan.pointer);
+      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
+      continue;
+    }
     mkdirSync(dirname(plan.blob), { recursive: true });
     const before = done;
     const onBytes = (n: number) => {
@@ -213,9 +235,10 @@ async function fetchMissing(
       );
     });
     linkBlob(plan.blob, plan.pointer);
+    downloaded += plan.entry.size;
     o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: true });
   }
-  return totalBytes;
+  return downloaded;
 }
 
 function partialBytes(blob: string): number {
