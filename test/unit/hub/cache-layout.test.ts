@@ -7,9 +7,19 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
-import { listPulledModels, pullModel, removePulledModel } from '../../../engine/hub';
+import {
+  DEFAULT_MODEL_REPO,
+  listPulledModels,
+  pullModel,
+  removePulledModel,
+} from '../../../engine/hub';
 import { generateReferenceModel } from '../../../engine/model/reference';
-import { hubModelSnapshot, isHubModelId } from '../../../engine/session/models';
+import {
+  DEFAULT_MODEL_ID,
+  defaultModelId,
+  hubModelSnapshot,
+  isHubModelId,
+} from '../../../engine/session/models';
 import { tempDir } from '../stream/helpers';
 import { COMMIT, FakeHub, repoFromFolder, type RepoFileContent } from './hub-server';
 
@@ -30,8 +40,8 @@ after(async () => {
 });
 
 /** Writes files the way huggingface_hub's hf_hub_download does. */
-function writePythonCache(cache: string, files: RepoFileContent[]): string {
-  const root = join(cache, 'models--test-org--tiny-vlm');
+function writePythonCache(cache: string, files: RepoFileContent[], repo = REPO): string {
+  const root = join(cache, `models--${repo.replace('/', '--')}`);
   const snapshot = join(root, 'snapshots', COMMIT);
   for (const f of files) {
     const etag = f.lfs
@@ -116,4 +126,13 @@ test('the session resolves org/name and org/name@commit to the pulled snapshot; 
   assert.ok(listed[0].snapshots[0].bytes > 0);
   assert.ok((removePulledModel(cache, REPO) ?? 0) > 0);
   assert.deepEqual(listPulledModels(cache), []);
+});
+
+test('the default model id: VLM_MODEL_DIR, else the pulled default model, else the reference model', (t) => {
+  const cache = tempDir(t);
+  const env = { HF_HUB_CACHE: cache };
+  assert.equal(defaultModelId(env), DEFAULT_MODEL_ID);
+  writePythonCache(cache, hub.files, DEFAULT_MODEL_REPO);
+  assert.equal(defaultModelId(env), DEFAULT_MODEL_REPO);
+  assert.equal(defaultModelId({ ...env, VLM_MODEL_DIR: '/models/mine' }), '/models/mine');
 });
