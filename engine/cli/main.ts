@@ -1,6 +1,8 @@
 // Entry point of the `vlm` command-line tool.
 import { commands } from './commands';
+import '../runtime/ort-env';
 import { ExitCode, UsageError, type CommandIo } from './command';
+import { printable } from './printable';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -26,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const io: CommandIo = {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    // Messages name user files and echo user input: control characters are shown, not obeyed.
+    err: (text) => process.stderr.write(printable(text.endsWith('\n') ? text : `${text}\n`)),
     signal: interruptSignal(),
   };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -83,7 +86,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`vlm: ${String(error)}\n`);
+      process.stderr.write(printable(`vlm: ${String(error)}\n`));
       process.exit(ExitCode.failed);
     },
   );

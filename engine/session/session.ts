@@ -25,6 +25,7 @@ import { SESSION_DEFAULTS } from './defaults';
 import { defaultModelId, ModelSlot, type LoadedModel } from './models';
 import { ScreenText } from './screen-text';
 import { SessionStream } from './stream';
+import { checkMediaFile } from './validate';
 
 export type SessionSource =
   | { kind: 'file'; path: string }
@@ -131,8 +132,9 @@ export class EngineSession {
   }
 
   async open(source: SessionSource, options: OpenOptions = {}): Promise<SessionStream> {
+    // The input is checked before the model loads: a bad file costs nothing.
+    const kind = source.kind === 'file' ? (await checkMediaFile(source.path)).kind : 'live';
     const loaded = await this.model(options.model);
-    const kind = source.kind === 'file' ? await detectMediaKind(source.path) : 'live';
     const screenText =
       (options.screenText ?? SESSION_DEFAULTS.screenText) ? new ScreenText() : undefined;
     const stills = source.kind === 'live' && this.remoteConfigured() ? new StillStore() : undefined;
