@@ -22,7 +22,8 @@ import {
 } from '../stream';
 import { gatedItems } from '../stream/video-source';
 import { SESSION_DEFAULTS } from './defaults';
-import { defaultModelId, ModelSlot, type LoadedModel } from './models';
+import { fallbackWarning, isUnwritableCache, ModelCacheFallback } from './model-cache';
+import { defaultModelId, isReferenceModelId, ModelSlot, type LoadedModel } from './models';
 import { ScreenText } from './screen-text';
 import { SessionStream } from './stream';
 import { checkMediaFile } from './validate';
@@ -42,6 +43,8 @@ export interface SessionSettings {
   remote?: RemoteSettings;
   ffmpegPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** Problems the session works around (an unwritable cache); default: process warnings. */
+  onWarning?: (message: string) => void;
 }
 
 /** How a source is read and cached. Every field has one unit in every entry point. */
@@ -75,6 +78,7 @@ export class EngineSession {
   private models!: ModelSlot;
   private selected: string;
   private explicitModel = false;
+  private readonly modelCacheFallback = new ModelCacheFallback();
 
   constructor(private settings: SessionSettings = {}) {
     this.selected = settings.model || defaultModelId(settings.env);
@@ -91,6 +95,7 @@ export class EngineSession {
       settings.threads !== this.settings.threads ||
       settings.cacheDir !== this.settings.cacheDir;
     this.settings = settings;
+    if (loadChanged) this.modelCacheFallback.dispose();
     if (!this.explicitModel) this.selected = settings.model || defaultModelId(settings.env);
     if (loadChanged) this.resetModels();
   }
@@ -99,11 +104,14 @@ export class EngineSession {
     this.models = new ModelSlot({
       provider: this.settings.provider,
       threads: this.settings.threads,
-      cacheDir: this.cacheDir ?? undefined,
+      cacheDir: this.modelCacheFallback.active
+        ? this.modelCacheFallback.folder()
+        : (this.cacheDir ?? undefined),
     });
   }
 
   get cacheDir(): string | null {
+    if (this.modelCacheFallback.active) return null;
     return this.settings.cacheDir === undefined
       ? defaultCacheDir(this.settings.env)
       : this.settings.cacheDir;
@@ -122,8 +130,26 @@ export class EngineSession {
     return loaded;
   }
 
-  model(id = this.selected): Promise<LoadedModel> {
-    return this.models.load(id);
+  /**
+   * The model named `id`, loaded once. A reference model whose generation fails because
+   * the cache directory cannot be written is generated in a temporary folder instead.
+   */
+  async model(id = this.selected): Promise<LoadedModel> {
+    const dir = this.cacheDir ?? undefined;
+    try {
+      return await this.models.load(id);
+    } catch (error) {
+      if (!isReferenceModelId(id) || !isUnwritableCache(error, dir)) throw error;
+      const folder = this.modelCacheFallback.folder();
+      this.warn(fallbackWarning(dir!, error, folder));
+      this.resetModels();
+      return this.models.load(id);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.settings.onWarning) this.settings.onWarning(message);
+    else process.emitWarning(message);
   }
 
   /** Still image or video, from the file's content. */
@@ -198,6 +224,7 @@ export class EngineSession {
 
   async dispose(): Promise<void> {
     await this.models.dispose();
+    this.modelCacheFallback.dispose();
   }
 
   private remoteConfigured(): boolean {

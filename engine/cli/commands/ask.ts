@@ -127,6 +127,7 @@ Options:
     const session = new EngineSession({
       cacheDir: values['no-cache'] ? null : undefined,
       remote: values.remote ? {} : undefined,
+      onWarning: (m) => io.err(`warning: ${m}`),
     });
     const warnings: string[] = [];
     try {
