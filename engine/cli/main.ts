@@ -27,8 +27,9 @@ Exit codes:
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const io: CommandIo = {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    // Messages name user files and echo user input: control characters are shown, not obeyed.
+    // Output names user files and echoes user input: control characters are shown, not
+    // obeyed (JSON output has them escaped already, so this leaves it unchanged).
+    out: (text) => process.stdout.write(printable(text.endsWith('\n') ? text : `${text}\n`)),
     err: (text) => process.stderr.write(printable(text.endsWith('\n') ? text : `${text}\n`)),
     signal: interruptSignal(),
   };
