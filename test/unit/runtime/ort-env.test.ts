@@ -24,7 +24,7 @@ function createSessionInChild(tmp: string, extraArg: string) {
   // newlines of an -e script stop its pattern early, hiding the crash.
   const file = join(tmp, 'create-session.js');
   writeFileSync(file, script);
-  const env = { ...process.env, TMPDIR: tmp };
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
   delete env.ORT_DISABLE_TELEMETRY;
   return spawnSync(process.execPath, [file, defaultOcrModelPaths().detection, extraArg], {
     cwd: root,
