@@ -53,7 +53,7 @@ export interface SavedStreamParts {
   workDir: string;
 }
 
-/** Saves a fully ingested stream; a failure leaves it usable in RAM, with a warning. */
+/** Saves a fully ingested stream; a failure is a warning, and the stream stays askable until closed. */
 export function saveInto(
   dir: string,
   parts: SavedStreamParts,
