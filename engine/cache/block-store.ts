@@ -3,7 +3,7 @@
 // with a small LRU pool of dequantized blocks in front. Representatives stay in RAM so
 // retrieval never touches the payloads.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { TextModelSpec } from '../model/contract';
 import { layerKvBytes, representativeBytes, type BlockMeta, type KvBlock } from './block';
 import { decodeBlock, encodeBlock } from './block-codec';
@@ -134,6 +134,14 @@ export class BlockStore implements BudgetMember {
       for (const e of this.entries.values()) if (e.file) rmSync(e.file.path, { force: true });
     this.entries.clear();
     this.pool.clear();
+  }
+
+  /** Block files now live in `to`: the folder `from` holding them was renamed (a save). */
+  relocate(from: string, to: string): void {
+    for (const e of this.entries.values())
+      if (e.file && e.file.path.startsWith(from + sep))
+        e.file = { ...e.file, path: join(to, e.file.path.slice(from.length + 1)) };
+    if (this.dir === from) this.dir = to;
   }
 
   close(removeFiles: boolean): void {

@@ -1,6 +1,8 @@
 // Entry point of the `vlm` command-line tool.
 import { commands } from './commands';
+import '../runtime/ort-env';
 import { ExitCode, UsageError, type CommandIo } from './command';
+import { printable } from './printable';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -25,8 +27,10 @@ Exit codes:
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const io: CommandIo = {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    // Output names user files and echoes user input: control characters are shown, not
+    // obeyed (JSON output has them escaped already, so this leaves it unchanged).
+    out: (text) => process.stdout.write(printable(text.endsWith('\n') ? text : `${text}\n`)),
+    err: (text) => process.stderr.write(printable(text.endsWith('\n') ? text : `${text}\n`)),
     signal: interruptSignal(),
   };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -83,7 +87,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`vlm: ${String(error)}\n`);
+      process.stderr.write(printable(`vlm: ${String(error)}\n`));
       process.exit(ExitCode.failed);
     },
   );

@@ -1,7 +1,7 @@
 // Finds an ffmpeg binary. The order is documented in docs/configuration.md ("ffmpeg") and the
 // error names every place tried, so a user can see which one to fix.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export interface FfmpegLocation {
@@ -20,10 +20,20 @@ export class FfmpegNotFoundError extends Error {
   }
 }
 
+/** The ffmpeg the user chose (setting or FFMPEG_PATH) cannot run: it is used or the run fails. */
+export class FfmpegChoiceError extends FfmpegNotFoundError {
+  constructor(choice: string) {
+    super([choice]);
+    this.message = `${choice}: not an executable file; fix or unset it to use the bundled ffmpeg`;
+    this.name = 'FfmpegChoiceError';
+  }
+}
+
+/** An executable regular file (a directory has the execute bit too). */
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }
@@ -58,15 +68,24 @@ function onPath(command: string): string | undefined {
 /**
  * Resolves ffmpeg in this order: the `vlm.ffmpegPath` setting, the FFMPEG_PATH environment
  * variable, the optional `ffmpeg-static` package, `@ffmpeg-installer/ffmpeg`, then `ffmpeg` on PATH.
+ * A setting or FFMPEG_PATH that names no executable file is an error (FfmpegChoiceError),
+ * not a reason to run another ffmpeg than the one the user asked for.
  */
 export function resolveFfmpeg(
   setting?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): FfmpegLocation {
-  const tried: string[] = [];
+  const choices: Array<[label: string, name: string, path: string | undefined]> = [
+    ['setting vlm.ffmpegPath', 'vlm.ffmpegPath', setting],
+    ['environment FFMPEG_PATH', 'FFMPEG_PATH', env.FFMPEG_PATH],
+  ];
+  for (const [label, name, path] of choices) {
+    if (!path) continue;
+    if (isExecutable(path)) return { path, source: label };
+    throw new FfmpegChoiceError(`${name}=${path}`);
+  }
+  const tried = choices.map(([label]) => `${label}: not set`);
   const candidates: Array<[string, () => string | undefined]> = [
-    ['setting vlm.ffmpegPath', () => setting || undefined],
-    ['environment FFMPEG_PATH', () => env.FFMPEG_PATH || undefined],
     ['package ffmpeg-static', () => packageBinary('ffmpeg-static')],
     ['package @ffmpeg-installer/ffmpeg', () => packageBinary('@ffmpeg-installer/ffmpeg')],
     ['ffmpeg on PATH', () => onPath('ffmpeg')],

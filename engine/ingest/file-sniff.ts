@@ -2,7 +2,7 @@
 // claim. Used to tell apart what ffmpeg reports with one message ("Invalid data found"):
 // a file that is not media at all, one that was cut short, or one that is damaged; and by
 // engine/media to decide from the content whether a file is a still image or a video.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 export type SniffedFormat =
   | 'mp4'
@@ -54,8 +54,11 @@ function signatureOf(head: Buffer) {
   return SIGNATURES.find(([, , matches]) => matches(head));
 }
 
+/** O_NONBLOCK: these run on files ffmpeg failed on, which may have been swapped for a FIFO. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
 function readAt(path: string, position: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, READ_FLAGS);
   try {
     const buffer = Buffer.alloc(length);
     const read = readSync(fd, buffer, 0, length, position);
@@ -86,8 +89,10 @@ const BOX_TYPE = /^[a-z0-9 ]{4}$/i;
 export function mp4EndsEarly(path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
+    fd = openSync(path, READ_FLAGS);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return false;
+    const size = stats.size;
     const header = Buffer.alloc(16);
     let position = 0;
     while (position + 8 <= size) {

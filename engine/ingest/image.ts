@@ -3,14 +3,14 @@
 // EXIF orientation is applied, alpha is flattened onto white (screenshots with
 // transparency should read as on a light page, not on black), and images over a pixel
 // limit are rejected from their header, before any pixel is decoded.
-import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import sharp from 'sharp';
+import { openInputFile } from '../media/input-file';
 import { IngestError } from './errors';
 import { asLocalFile } from './ffmpeg-args';
 import { findFfmpeg } from './ffmpeg-process';
 import { runFfmpeg } from './ffmpeg-run';
 import { sniffFormat } from './file-sniff';
+import { checkImagePixels, tooManyPixels } from './image-header';
 import { DEFAULT_MAX_PIXELS } from './limits';
 
 /** Packed 8-bit RGB, row-major; compatible with engine/model's RgbImage ({ data, width, height }). */
@@ -37,29 +37,8 @@ function describe(input: string | Buffer): string {
   return typeof input === 'string' ? input : `image buffer (${input.length} bytes)`;
 }
 
-function checkInput(input: string | Buffer): void {
-  const name = describe(input);
-  if (typeof input !== 'string') {
-    if (input.length === 0) throw new IngestError('empty-file', name, 'image is empty (0 bytes)');
-    return;
-  }
-  let size: number;
-  try {
-    size = statSync(input).size;
-  } catch {
-    throw new IngestError('not-found', name, 'file not found');
-  }
-  if (size === 0) throw new IngestError('empty-file', name, 'file is empty (0 bytes)');
-}
-
 function checkPixels(name: string, width: number, height: number, maxPixels: number): void {
-  if (width * height > maxPixels) {
-    throw new IngestError(
-      'too-many-pixels',
-      name,
-      `image is ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels}`,
-    );
-  }
+  if (width * height > maxPixels) throw tooManyPixels(name, width, height, maxPixels);
 }
 
 /** Maps sharp's messages onto our error codes. */
@@ -81,12 +60,17 @@ function sharpFailure(name: string, error: unknown, maxPixels: number): IngestEr
   return new IngestError('corrupt', name, `image is corrupt (${message})`);
 }
 
+/** The first bytes, after the checks every input file gets (regular, non-empty, no FIFO). */
 async function readHead(input: string | Buffer): Promise<Buffer> {
-  if (typeof input !== 'string') return input.subarray(0, 32);
-  const file = await open(input, 'r');
+  if (typeof input !== 'string') {
+    if (input.length === 0)
+      throw new IngestError('empty-file', describe(input), 'image is empty (0 bytes)');
+    return input.subarray(0, 32);
+  }
+  const file = await openInputFile(input);
   try {
     const head = Buffer.alloc(32);
-    const { bytesRead } = await file.read(head, 0, 32, 0);
+    const { bytesRead } = await file.handle.read(head, 0, 32, 0);
     return head.subarray(0, bytesRead);
   } finally {
     await file.close();
@@ -99,8 +83,9 @@ async function loadWithSharp(
 ): Promise<LoadedImage> {
   const name = describe(input);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  await checkImagePixels(input, name, maxPixels);
   try {
-    // limitInputPixels checks the header before decoding; failOn 'warning' rejects truncated data.
+    // limitInputPixels checks the header again as sharp decodes; failOn 'warning' rejects truncated data.
     const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'warning' });
     const { format } = await image.metadata();
     const { data, info } = await image
@@ -173,7 +158,6 @@ export async function loadImage(
   input: string | Buffer,
   options: LoadImageOptions = {},
 ): Promise<LoadedImage> {
-  checkInput(input);
   const head = await readHead(input);
   return sniffFormat(head) === 'bmp'
     ? loadBmp(input, head, options)

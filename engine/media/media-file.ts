@@ -1,11 +1,9 @@
-// A media file opened for a few bounded reads of its structure. It is checked with stat
-// before it is opened, because opening a FIFO for reading blocks until a writer comes; it
-// is opened non-blocking and checked again, in case it was swapped for one in between; and
-// the bytes read in total are capped, so a hostile file cannot make a header walk read
-// gigabytes.
-import { constants, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { IngestError } from '../ingest/errors';
+// A media file opened for a few bounded reads of its structure. It is opened and checked
+// as every input file is (input-file.ts: links resolved, opened non-blocking so a FIFO
+// cannot hang it, judged by fstat of the handle), and the bytes read in total are capped,
+// so a hostile file cannot make a header walk read gigabytes.
+import type { FileHandle } from 'node:fs/promises';
+import { openInputFile } from './input-file';
 
 /** Default cap on the bytes one MediaFile reads in total. */
 export const MAX_BYTES_READ = 64 << 20;
@@ -15,38 +13,6 @@ const WINDOW_BYTES = 16 << 10;
 /** The file's structure cannot be followed further: damaged, cut short, or over the read cap. */
 export class MalformedData extends Error {
   override name = 'MalformedData';
-}
-
-function typeProblem(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a directory, not a file';
-  if (stats.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
-  if (stats.isSocket()) return 'is a socket, not a regular file';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
-  return 'is not a regular file';
-}
-
-function accessFailure(path: string, error: unknown): IngestError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR')
-    return new IngestError('not-found', path, 'file not found');
-  if (code === 'EACCES' || code === 'EPERM')
-    return new IngestError('unavailable', path, 'cannot be read: permission denied');
-  const why = error instanceof Error ? error.message : String(error);
-  return new IngestError('unavailable', path, `cannot be read (${why})`);
-}
-
-async function attempt<T>(path: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw accessFailure(path, error);
-  }
-}
-
-/** Throws an IngestError naming the path unless `stats` describe a non-empty regular file. */
-function checkStats(path: string, stats: Stats): void {
-  if (!stats.isFile()) throw new IngestError('not-media', path, typeProblem(stats));
-  if (stats.size === 0) throw new IngestError('empty-file', path, 'file is empty (0 bytes)');
 }
 
 export class MediaFile {
@@ -62,18 +28,8 @@ export class MediaFile {
 
   /** Opens a regular, non-empty file; any other throws an IngestError naming the path and why. */
   static async open(path: string, maxBytes = MAX_BYTES_READ): Promise<MediaFile> {
-    checkStats(path, await attempt(path, () => stat(path)));
-    // O_NONBLOCK: a FIFO swapped in after the stat opens at once instead of hanging.
-    const flags = constants.O_RDONLY | constants.O_NONBLOCK;
-    const handle = await attempt(path, () => open(path, flags));
-    try {
-      const stats = await handle.stat();
-      checkStats(path, stats);
-      return new MediaFile(path, stats.size, handle, maxBytes);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+    const file = await openInputFile(path);
+    return new MediaFile(path, file.size, file.handle, maxBytes);
   }
 
   /**

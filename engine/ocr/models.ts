@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import '../runtime/ort-env';
 import * as ort from 'onnxruntime-node';
 import { configuredProvider, type ExecutionProviderChoice } from '../config';
 import { resolveProvider, type ExecutionProviderName } from '../runtime/providers';

@@ -1,6 +1,7 @@
 // Creating onnxruntime sessions with the user's provider, threading and memory
 // settings. A provider that cannot be used falls back to CPU with a notice. Every live
 // session is counted, so tests can prove that failed loads and disposed models leak none.
+import './ort-env';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderChoice } from '../config';
 import { resolveProvider, type ExecutionProviderName } from './providers';

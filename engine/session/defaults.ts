@@ -9,11 +9,5 @@ export const SESSION_DEFAULTS = {
   screenText: true,
 } as const;
 
-/** Limits every entry point enforces the same way, through the session. */
-export const SESSION_LIMITS = {
-  /**
-   * Longest question, in characters. Far longer ones only waste the context, and past
-   * about 25,000 characters the tokenizer's native code overflows its stack.
-   */
-  questionChars: 8000,
-} as const;
+/** Limits every entry point enforces the same way: see limits.ts and validate.ts. */
+export { SESSION_LIMITS } from './limits';

@@ -20,4 +20,12 @@ export {
   type LoadedModel,
 } from './models';
 export { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';
+export {
+  checkImagePixels,
+  checkInputFile,
+  checkMediaFile,
+  checkQuestion,
+  openInputFile,
+  type InputFile,
+} from './validate';
 export { summarizeAnswer, type AnswerSummary } from './summary';

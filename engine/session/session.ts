@@ -22,9 +22,11 @@ import {
 } from '../stream';
 import { gatedItems } from '../stream/video-source';
 import { SESSION_DEFAULTS } from './defaults';
-import { defaultModelId, ModelSlot, type LoadedModel } from './models';
+import { fallbackWarning, isUnwritableCache, ModelCacheFallback } from './model-cache';
+import { defaultModelId, isReferenceModelId, ModelSlot, type LoadedModel } from './models';
 import { ScreenText } from './screen-text';
 import { SessionStream } from './stream';
+import { checkMediaFile } from './validate';
 
 export type SessionSource =
   | { kind: 'file'; path: string }
@@ -41,6 +43,8 @@ export interface SessionSettings {
   remote?: RemoteSettings;
   ffmpegPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** Problems the session works around (an unwritable cache); default: process warnings. */
+  onWarning?: (message: string) => void;
 }
 
 /** How a source is read and cached. Every field has one unit in every entry point. */
@@ -74,6 +78,7 @@ export class EngineSession {
   private models!: ModelSlot;
   private selected: string;
   private explicitModel = false;
+  private readonly modelCacheFallback = new ModelCacheFallback();
 
   constructor(private settings: SessionSettings = {}) {
     this.selected = settings.model || defaultModelId(settings.env);
@@ -90,6 +95,7 @@ export class EngineSession {
       settings.threads !== this.settings.threads ||
       settings.cacheDir !== this.settings.cacheDir;
     this.settings = settings;
+    if (loadChanged) this.modelCacheFallback.dispose();
     if (!this.explicitModel) this.selected = settings.model || defaultModelId(settings.env);
     if (loadChanged) this.resetModels();
   }
@@ -98,11 +104,14 @@ export class EngineSession {
     this.models = new ModelSlot({
       provider: this.settings.provider,
       threads: this.settings.threads,
-      cacheDir: this.cacheDir ?? undefined,
+      cacheDir: this.modelCacheFallback.active
+        ? this.modelCacheFallback.folder()
+        : (this.cacheDir ?? undefined),
     });
   }
 
   get cacheDir(): string | null {
+    if (this.modelCacheFallback.active) return null;
     return this.settings.cacheDir === undefined
       ? defaultCacheDir(this.settings.env)
       : this.settings.cacheDir;
@@ -121,8 +130,26 @@ export class EngineSession {
     return loaded;
   }
 
-  model(id = this.selected): Promise<LoadedModel> {
-    return this.models.load(id);
+  /**
+   * The model named `id`, loaded once. A reference model whose generation fails because
+   * the cache directory cannot be written is generated in a temporary folder instead.
+   */
+  async model(id = this.selected): Promise<LoadedModel> {
+    const dir = this.cacheDir ?? undefined;
+    try {
+      return await this.models.load(id);
+    } catch (error) {
+      if (!isReferenceModelId(id) || !isUnwritableCache(error, dir)) throw error;
+      const folder = this.modelCacheFallback.folder();
+      this.warn(fallbackWarning(dir!, error, folder));
+      this.resetModels();
+      return this.models.load(id);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.settings.onWarning) this.settings.onWarning(message);
+    else process.emitWarning(message);
   }
 
   /** Still image or video, from the file's content. */
@@ -131,8 +158,9 @@ export class EngineSession {
   }
 
   async open(source: SessionSource, options: OpenOptions = {}): Promise<SessionStream> {
+    // The input is checked before the model loads: a bad file costs nothing.
+    const kind = source.kind === 'file' ? (await checkMediaFile(source.path)).kind : 'live';
     const loaded = await this.model(options.model);
-    const kind = source.kind === 'file' ? await detectMediaKind(source.path) : 'live';
     const screenText =
       (options.screenText ?? SESSION_DEFAULTS.screenText) ? new ScreenText() : undefined;
     const stills = source.kind === 'live' && this.remoteConfigured() ? new StillStore() : undefined;
@@ -196,6 +224,7 @@ export class EngineSession {
 
   async dispose(): Promise<void> {
     await this.models.dispose();
+    this.modelCacheFallback.dispose();
   }
 
   private remoteConfigured(): boolean {

@@ -1,7 +1,6 @@
 // A stream opened by the engine session: ask it, read its cache and text, stop or close it.
 import type { MediaKind } from '../media';
 import type { TextSearchHit } from '../ocr/text-index';
-import { StreamLimitError } from '../stream';
 import type {
   AskResult,
   BlockLocation,
@@ -10,9 +9,10 @@ import type {
   StreamStats,
   VideoStream,
 } from '../stream';
-import { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';
+import { SESSION_DEFAULTS } from './defaults';
 import type { LoadedModel } from './models';
 import type { ScreenText } from './screen-text';
+import { checkQuestion } from './validate';
 
 /** Evidence with whether its block came back from the offloaded tier for this answer. */
 export interface SessionEvidence extends Evidence {
@@ -154,14 +154,4 @@ export class SessionStream {
     }
     signal?.throwIfAborted();
   }
-}
-
-/** The question's own limits, checked before anything is tokenized. */
-function checkQuestion(question: string): void {
-  if (!question.trim()) throw new StreamLimitError('the question is empty');
-  const max = SESSION_LIMITS.questionChars;
-  if (question.length > max)
-    throw new StreamLimitError(
-      `the question is ${question.length} characters long; the limit is ${max}`,
-    );
 }

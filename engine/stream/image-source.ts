@@ -1,12 +1,15 @@
-// A single image as a one-frame stream: decoded to raw RGB with sharp.
+// A single image as a one-frame stream: decoded to raw RGB with sharp, after its header
+// is checked against the pixel limit (nothing is decoded for an image over it).
 import sharp from 'sharp';
-import { DEFAULT_MAX_PIXELS } from '../ingest';
+import { DEFAULT_MAX_PIXELS, IngestError } from '../ingest';
+import { checkImagePixels } from '../ingest/image-header';
 import type { VideoFrame } from './model-port';
 
 /** Refuse images beyond this many pixels (the ingest limit) before decoding them. */
 const MAX_PIXELS = DEFAULT_MAX_PIXELS;
 
 export async function readImageFrame(path: string): Promise<VideoFrame> {
+  await checkImagePixels(path, path, MAX_PIXELS);
   let decoded;
   try {
     decoded = await sharp(path, { limitInputPixels: MAX_PIXELS })
@@ -15,7 +18,7 @@ export async function readImageFrame(path: string): Promise<VideoFrame> {
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new Error(`cannot read image ${path}: ${(error as Error).message}`);
+    throw new IngestError('corrupt', path, `cannot read the image (${(error as Error).message})`);
   }
   const { data, info } = decoded;
   if (info.channels !== 3)

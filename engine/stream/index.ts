@@ -18,6 +18,7 @@ import { detectMediaKind } from '../media';
 import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
 import type { IngestItem } from './types';
+import { sweepDebris, workFolder } from './debris';
 import { reopenInto, saveInto } from './saved-stream';
 import { VIDEO_DECODER, VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
@@ -200,8 +201,11 @@ export async function openStream(
     });
     persistDir = join(usableCache, 'streams', key);
   }
+  if (usableCache) sweepDebris(usableCache);
+  // A new encoding is written in a work folder and renamed into place once saved whole.
+  const workDir = persistDir ? workFolder(persistDir, randomBytes(6).toString('hex')) : null;
   const spillDir =
-    persistDir ??
+    workDir ??
     (usableCache
       ? join(usableCache, 'spill', `${process.pid}-${randomBytes(6).toString('hex')}`)
       : null);
@@ -237,6 +241,7 @@ export async function openStream(
       throw error;
     });
   if (persistDir) openPersistDirs.add(persistDir);
+  if (workDir) openPersistDirs.add(workDir);
 
   /** Encodes a frame, then reads its text when asked to (attached to the block and indexed). */
   const encode = async (frame: VideoFrame, signal?: AbortSignal): Promise<BlockMeta> => {
@@ -292,7 +297,7 @@ export async function openStream(
     ready = ready.then(() =>
       saveInto(
         dir,
-        { engine, store, source: filePath!, model, openDirs: openPersistDirs },
+        { engine, store, source: filePath!, model, openDirs: openPersistDirs, workDir: workDir! },
         o.diskBudgetBytes,
         warn,
       ),
@@ -319,8 +324,10 @@ export async function openStream(
       // A live source may never end: stop taking its frames rather than wait for it.
       closing = true;
       if (persistDir) openPersistDirs.delete(persistDir);
+      if (workDir) openPersistDirs.delete(workDir);
       await engine.close(persistDir !== null);
-      if (!persistDir && spillDir) rmSync(spillDir, { recursive: true, force: true });
+      // The spill or work folder: after a good save the work folder was renamed away.
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,8 @@
 // Encode once, ask many times, at the stream level: a stream reopened from its saved
 // folder (engine/cache/persistence reads and checks the files), and a fully ingested stream
 // saved there. A folder that cannot be used is removed and the source encoded again.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { BlockStore } from '../cache/block-store';
 import { enforceDiskBudget, reopenEncodedStream, saveEncodedStream } from '../cache/persistence';
 import type { FrameTextIndex } from '../cache/retrieval/text-index';
@@ -49,23 +49,25 @@ export interface SavedStreamParts {
   model: StreamModel;
   /** Saved streams in use, which the disk budget never removes. */
   openDirs: Set<string>;
+  /** Where the stream was spilled while encoding; the save completes it and renames it to `dir`. */
+  workDir: string;
 }
 
-/** Saves a fully ingested stream; a failure leaves it usable in RAM, with a warning. */
+/** Saves a fully ingested stream; a failure is a warning, and the stream stays askable until closed. */
 export function saveInto(
   dir: string,
   parts: SavedStreamParts,
   diskBudgetBytes: number,
   warn: (message: string) => void,
 ): void {
-  const { engine, store, model } = parts;
+  const { engine, store, model, workDir } = parts;
   try {
     const state = engine.snapshot();
-    const files = store.flushTo(dir);
+    const files = store.flushTo(workDir);
     saveEncodedStream(
-      dir,
+      workDir,
       {
-        key: dir.split(/[\\/]/).pop()!,
+        key: basename(dir),
         source: parts.source,
         modelIdentity: model.identity,
         settings: model.settings,
@@ -82,12 +84,15 @@ export function saveInto(
       },
       model.spec,
     );
+    // Only a whole save appears under the stream's name; a failed one is removed on close.
+    renameSync(workDir, dir);
+    store.relocate(workDir, dir);
     const removed = enforceDiskBudget(join(dir, '..'), diskBudgetBytes, parts.openDirs);
     if (removed.length)
       warn(`disk budget: removed ${removed.length} least recently used saved stream(s)`);
   } catch (error) {
     warn(
-      `could not save the encoded stream to ${dir} (${(error as Error).message}); it stays usable in RAM`,
+      `could not save the encoded stream to ${dir} (${(error as Error).message}); it stays usable until it is closed, and is not kept`,
     );
   }
 }

@@ -1,9 +1,9 @@
 // A video file as stream input: decoded by engine/ingest (ffmpeg) at the requested fps,
 // with near-duplicate frames gated out before they cost an encoder pass.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { decodeFrames, FrameGate, type DecodedFrame, type FrameGateOptions } from '../ingest';
 import { decodeAnimatedWebp } from '../ingest/animated-webp';
 import { SNIFF_BYTES, sniffFormat } from '../ingest/file-sniff';
+import { openInputFile } from '../media/input-file';
 import type { IngestItem } from './types';
 
 /**
@@ -19,7 +19,7 @@ export async function* videoFrames(
   path: string,
   options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
 ): AsyncIterable<IngestItem> {
-  const frames = isWebp(path)
+  const frames = (await isWebp(path))
     ? decodeAnimatedWebp(path, {
         fps: options.fps,
         maxEdge: VIDEO_MAX_EDGE,
@@ -34,14 +34,15 @@ export async function* videoFrames(
   yield* gatedItems(frames, options.gate);
 }
 
-/** An animated WebP: ffmpeg cannot decode it, sharp can. */
-function isWebp(path: string): boolean {
-  const fd = openSync(path, 'r');
+/** An animated WebP: ffmpeg cannot decode it, sharp can. Read through a checked handle. */
+async function isWebp(path: string): Promise<boolean> {
+  const file = await openInputFile(path);
   try {
     const head = Buffer.alloc(SNIFF_BYTES);
-    return sniffFormat(head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0))) === 'webp';
+    const { bytesRead } = await file.handle.read(head, 0, SNIFF_BYTES, 0);
+    return sniffFormat(head.subarray(0, bytesRead)) === 'webp';
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 

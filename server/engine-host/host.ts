@@ -3,6 +3,9 @@
 // that were in flight with EngineFailed) so one crash never takes the server down.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+// onnxruntime runs in the worker, whose process.env is a private copy: its telemetry
+// switch must be set in the real environment here, before the worker starts.
+import '../../engine/runtime/ort-env';
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { EngineError, type EngineErrorShape } from './engine-error';
 import type { HostToWorker, WorkerToHost } from './messages';

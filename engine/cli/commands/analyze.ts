@@ -1,9 +1,9 @@
 // `vlm analyze <image>`: the text on a screenshot with boxes, lines and blocks in reading
 // order; with --query, the elements the query refers to ("where is the Save button").
-import { parseArgs } from 'node:util';
 import { OcrEngine } from '../../ocr/engine';
 import { analyzeScreenshot } from '../../ocr/analyze';
 import type { ScreenAnalysis } from '../../ocr/types';
+import { checkFileArgument, parseCommandArgs } from '../args';
 import { ExitCode, UsageError, type Command } from '../command';
 import { printable } from '../printable';
 
@@ -51,23 +51,14 @@ Options:
   --threads N    CPU threads for the OCR sessions (default: all cores)
 `,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          query: { type: 'string' },
-          json: { type: 'boolean' },
-          threads: { type: 'string' },
-        },
-        strict: true,
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(args, {
+      query: { type: 'string' },
+      json: { type: 'boolean' },
+      threads: { type: 'string' },
+    });
     if (positionals.length !== 1) throw new UsageError('expected exactly one image path');
+    // Checked before the OCR models load: a FIFO would otherwise block the image decoder.
+    await checkFileArgument(positionals[0]);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);

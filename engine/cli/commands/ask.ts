@@ -1,15 +1,14 @@
 // `vlm ask <video-or-image> "<question>"`: opens a stream over the file (reusing a saved
 // encoding when there is one), answers the question with streamed tokens, and prints the
 // evidence (times, scores, text) and the cache statistics.
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatTime } from '../../cache/block';
 import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { resolveRemoteConfig } from '../../remote';
-import { EngineSession, SESSION_DEFAULTS, type SessionAnswer } from '../../session';
+import { checkQuestion, EngineSession, SESSION_DEFAULTS, type SessionAnswer } from '../../session';
 import type { StreamStats, TierStats } from '../../stream';
 import { formatBytes } from '../../util/files';
+import { checkFileArgument, parseCommandArgs, usage } from '../args';
 import { ExitCode, UsageError, type Command } from '../command';
 import { printable } from '../printable';
 import { firstAskModel } from './first-ask-model';
@@ -112,18 +111,13 @@ Options:
                      retrieves; the frames it retrieves go to the server with their times
 `,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 2)
       throw new UsageError('expected a file and a question: vlm ask <video-or-image> "<question>"');
     const [file, question] = positionals;
-    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-    if (!question.trim()) throw new UsageError('the question is empty');
+    // The question and the file are checked first, before any model work.
+    usage(() => checkQuestion(question));
+    await checkFileArgument(file);
     const policy = oneOf<PolicyName>('policy', values.policy, POLICY_NAMES);
     const scorer = oneOf<ScorerName>('scorer', values.scorer, SCORER_NAMES);
     const fps = positive('fps', values.fps, false);
@@ -138,6 +132,7 @@ Options:
     const session = new EngineSession({
       cacheDir: values['no-cache'] ? null : undefined,
       remote: values.remote ? {} : undefined,
+      onWarning: (m) => io.err(`warning: ${m}`),
     });
     const warnings: string[] = [];
     try {

@@ -9,6 +9,7 @@ import { EngineSession } from '../../session';
 import { checkBindable, startHttpServer } from '../../openai/server';
 import { RemoteChatBackend } from '../../remote/client';
 import { describeRemoteConfig, resolveRemoteConfig } from '../../remote/config';
+import { joinNegativeValues } from '../args';
 import { ExitCode, UsageError, type CommandIo } from '../command';
 
 export const SERVE_HTTP_USAGE = `  --http           serve an OpenAI-compatible HTTP API (GET /v1/models, POST /v1/chat/completions)
@@ -27,23 +28,25 @@ export const SERVE_HTTP_USAGE = `  --http           serve an OpenAI-compatible H
   engine and its completion carries the evidence in a "vlm" field.
 `;
 
+const HTTP_OPTIONS = {
+  http: { type: 'boolean' },
+  port: { type: 'string', default: '8080' },
+  host: { type: 'string', default: '127.0.0.1' },
+  token: { type: 'string' },
+  model: { type: 'string' },
+  'model-id': { type: 'string' },
+  remote: { type: 'boolean' },
+  'max-request-mb': { type: 'string', default: '20' },
+  'max-tokens': { type: 'string', default: '512' },
+  'allow-file-urls': { type: 'string', multiple: true },
+} as const;
+
 function parseHttpArgs(args: string[]) {
   try {
     return parseArgs({
-      args,
+      args: joinNegativeValues(args, HTTP_OPTIONS),
       strict: true,
-      options: {
-        http: { type: 'boolean' },
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        token: { type: 'string' },
-        model: { type: 'string' },
-        'model-id': { type: 'string' },
-        remote: { type: 'boolean' },
-        'max-request-mb': { type: 'string', default: '20' },
-        'max-tokens': { type: 'string', default: '512' },
-        'allow-file-urls': { type: 'string', multiple: true },
-      },
+      options: HTTP_OPTIONS,
     }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FfmpegNotFoundError, resolveFfmpeg } from '../../../engine/ingest/ffmpeg-path';
+import {
+  FfmpegChoiceError,
+  FfmpegNotFoundError,
+  resolveFfmpeg,
+} from '../../../engine/ingest/ffmpeg-path';
 
 function fakeBinary(name: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'vlm-ffmpeg-')), name);
@@ -32,9 +36,28 @@ test('without setting or variable, the npm-shipped binary is found', () => {
   assert.match(found.source, /@ffmpeg-installer\/ffmpeg|ffmpeg-static/);
 });
 
-test('a setting that is not executable is reported, and resolution goes on', () => {
-  const found = resolveFfmpeg('/nonexistent/ffmpeg', { PATH: '' });
-  assert.notEqual(found.path, '/nonexistent/ffmpeg');
+test('a setting or FFMPEG_PATH that is not an executable file fails, naming it', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'vlm-ffmpeg-'));
+  const notExecutable = join(folder, 'ffmpeg.txt');
+  writeFileSync(notExecutable, 'not a program');
+  // A folder has the execute bit, so it must be told apart from a program.
+  for (const path of ['/nonexistent/ffmpeg', notExecutable, folder]) {
+    assert.throws(
+      () => resolveFfmpeg(undefined, { FFMPEG_PATH: path, PATH: '' }),
+      (error: Error) =>
+        error instanceof FfmpegChoiceError &&
+        error.message.startsWith(`FFMPEG_PATH=${path}: not an executable file`),
+    );
+    assert.throws(
+      () => resolveFfmpeg(path, { PATH: '' }),
+      (error: Error) => error.message.startsWith(`vlm.ffmpegPath=${path}: not an executable file`),
+    );
+  }
+});
+
+test('the bundled ffmpeg is used only when neither the setting nor FFMPEG_PATH is set', () => {
+  const found = resolveFfmpeg('', { FFMPEG_PATH: '', PATH: '' });
+  assert.match(found.source, /@ffmpeg-installer\/ffmpeg|ffmpeg-static/);
 });
 
 test('the error names every place tried', () => {

@@ -1,0 +1,19 @@
+// The limits on what a user may hand the engine, defined once. Every entry point (CLI,
+// MCP, language server, HTTP) checks its input against these through validate.ts, and
+// docs/limits.md lists them in one table; a test keeps the two in step.
+import { DEFAULT_MAX_DURATION_SEC, DEFAULT_MAX_PIXELS } from '../ingest/limits';
+import { MAX_BYTES_READ } from '../media/media-file';
+
+export const SESSION_LIMITS = {
+  /**
+   * Longest question, in characters. Far longer ones only waste the context; the question's
+   * tokens must also fit the context the stream has left (checked when it is asked).
+   */
+  questionChars: 8000,
+  /** Pixels of one image or video frame, read from the header before anything is decoded. */
+  imagePixels: DEFAULT_MAX_PIXELS,
+  /** Longest video: a longer duration is a broken header, not a recording. */
+  videoDurationSec: DEFAULT_MAX_DURATION_SEC,
+  /** Bytes read while walking a file's structure to tell a still image from an animation. */
+  headerBytesRead: MAX_BYTES_READ,
+} as const;
