@@ -20,4 +20,5 @@ export {
   type LoadedModel,
 } from './models';
 export { SESSION_DEFAULTS, SESSION_LIMITS } from './defaults';
+export { SCREEN_TEXT_MODES, screenTextMode, type ScreenTextMode } from './screen-text-choice';
 export { summarizeAnswer, type AnswerSummary } from './summary';

@@ -24,6 +24,7 @@ import { gatedItems } from '../stream/video-source';
 import { SESSION_DEFAULTS } from './defaults';
 import { defaultModelId, ModelSlot, type LoadedModel } from './models';
 import { ScreenText } from './screen-text';
+import { readsScreenText, screenTextMode, type ScreenTextMode } from './screen-text-choice';
 import { SessionStream } from './stream';
 
 export type SessionSource =
@@ -53,8 +54,11 @@ export interface OpenOptions {
   gate?: { threshold?: number } | false;
   /** Stop after this many encoded frames (a preview; saved under its own key). */
   maxFrames?: number;
-  /** Read each encoded frame's on-screen text (OCR). */
-  screenText?: boolean;
+  /**
+   * Read each encoded frame's on-screen text (OCR): on, off, or auto (default: files that
+   * look like screens; live sources are read). true and false mean on and off.
+   */
+  screenText?: ScreenTextMode | boolean;
   policy?: OpenStreamOptions['policy'];
   scorer?: OpenStreamOptions['scorer'];
   sinkTokens?: number;
@@ -133,8 +137,9 @@ export class EngineSession {
   async open(source: SessionSource, options: OpenOptions = {}): Promise<SessionStream> {
     const loaded = await this.model(options.model);
     const kind = source.kind === 'file' ? await detectMediaKind(source.path) : 'live';
-    const screenText =
-      (options.screenText ?? SESSION_DEFAULTS.screenText) ? new ScreenText() : undefined;
+    const screenText = (await this.readsScreenText(source, kind, options))
+      ? new ScreenText()
+      : undefined;
     const stills = source.kind === 'live' && this.remoteConfigured() ? new StillStore() : undefined;
     const encoding = new AbortController();
     const signal = options.signal
@@ -192,6 +197,27 @@ export class EngineSession {
       generator: this.generatorFor(source, kind, stills),
       encoding,
     });
+  }
+
+  /** The screen-text decision for a source: see screen-text-choice.ts. */
+  private readsScreenText(
+    source: SessionSource,
+    kind: MediaKind | 'live',
+    options: OpenOptions,
+  ): Promise<boolean> {
+    const mode = screenTextMode(options.screenText ?? SESSION_DEFAULTS.screenText);
+    // A live source cannot be judged before it opens; a camera is footage, the rest
+    // (a screen, a network stream) are read.
+    if (source.kind === 'live' || kind === 'live')
+      return Promise.resolve(
+        mode === 'on' ||
+          (mode === 'auto' && !(source.kind === 'live' && source.spec.kind === 'camera')),
+      );
+    return readsScreenText(
+      mode,
+      { path: source.path, kind },
+      { ffmpegPath: this.settings.ffmpegPath, signal: options.signal },
+    );
   }
 
   async dispose(): Promise<void> {

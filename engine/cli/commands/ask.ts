@@ -97,8 +97,10 @@ Options:
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default ${SESSION_DEFAULTS.maxTokens})
   --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
-  --no-ocr           do not read the on-screen text of each encoded frame (read by
-                     default: retrieval matches it against the question and the
+  --ocr              read the on-screen text of every encoded frame, whatever the file
+  --no-ocr           do not read on-screen text (by default it is read for screenshots
+                     and screen recordings, judged from their pixels, and skipped for
+                     camera footage: retrieval matches it against the question and the
                      evidence shows it)
   --no-cache         do not save or reuse the encoded stream
   --remote           answer with a remote OpenAI-compatible server (vLLM, SGLang, Ollama,
@@ -150,7 +152,7 @@ Options:
           maxFrames,
           recentBlocks,
           topK,
-          screenText: !values['no-ocr'],
+          screenText: values['no-ocr'] ? 'off' : values.ocr ? 'on' : 'auto',
           quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
           signal: io.signal,
           onProgress:
