@@ -53,6 +53,8 @@ export const VlmErrorCodes = {
   EngineFailed: 4012,
   /** The server is shutting down and accepts no new work. */
   ShuttingDown: 4013,
+  /** A model download failed: offline (HF_HUB_OFFLINE), network, or the hub refused; the message says which. */
+  ModelDownloadFailed: 4014,
 } as const;
 export type VlmErrorCode = (typeof VlmErrorCodes)[keyof typeof VlmErrorCodes];
 
