@@ -111,8 +111,12 @@ export interface VlmSettings {
   sampling?: { fps?: number };
   /** Near-duplicate frame gate: mean luma change (0-255) a block needs to count as changed. */
   gate?: { threshold?: number };
-  /** Read each encoded frame's on-screen text (OCR) for retrieval, evidence and search (default true). */
-  screenText?: { enabled?: boolean };
+  /**
+   * Read each encoded frame's on-screen text (OCR) for retrieval, evidence and search:
+   * 'auto' (default) reads screenshots and screen recordings and skips camera footage;
+   * true and false (older clients) mean 'on' and 'off'.
+   */
+  screenText?: { enabled?: 'auto' | 'on' | 'off' | boolean };
   /** Disk budget for saved encoded streams under the cache directory. */
   cache?: { diskBudgetMB?: number };
   /**
