@@ -259,7 +259,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     default: '',
     format: 'uri',
     description:
-      'Base URL that Download Model fetches from: <base>/<model>/vlm-manifest.json lists the files with sizes and sha256.',
+      'Advanced: a model server of your own for Download Model’s “From a manifest server…” choice: <base>/<model>/vlm-manifest.json lists the files with sizes and sha256. The catalog models come from Hugging Face without it.',
     scope: 'machine',
   },
   {
