@@ -1,7 +1,7 @@
 // The screen-or-camera classifier behind the screen-text default, on every real fixture.
 // Its threshold was chosen on the tuning set (the fixtures committed to this repository);
-// the held-out set (the shared fixtures not committed here, when that folder exists) was
-// not used to choose it. Both sets' accuracy is printed, per frame and per file (the
+// the held-out set is the shared fixtures not committed here, when that folder exists
+// (their raw features were seen once in exploration, before the formula was chosen). Both sets' accuracy is printed, per frame and per file (the
 // per-file decision is the one a stream gets: readsScreenText in auto mode).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
