@@ -179,8 +179,9 @@ Options:
         const tokens = shownTokens(model);
         if (tokens === 'reference' && !values.json) io.out(REFERENCE_ANSWER_LABEL);
         const result = await stream.ask(question, {
-          // Tokens nobody sees are not generated: the evidence comes from retrieval.
-          maxTokens: tokens === 'none' ? 1 : maxTokens,
+          // Generated even when not shown: the answer's token room decides how many older
+          // frames retrieval brings back, so every entry point gets the same evidence.
+          maxTokens,
           signal: io.signal,
           onToken:
             values.json || tokens === 'none'
