@@ -1,8 +1,9 @@
 // Whether a picture looks like a computer screen (a screenshot, a screen recording's
 // frame) or like camera footage, from its pixels. Reading on-screen text (OCR) pays for
 // itself on screens; on camera footage it finds nothing and makes encoding about ten times
-// slower on a CPU. Screens are drawn: large areas of one exact colour, and text makes many short, sharp, high-contrast steps along rows.
-// Camera pictures have sensor noise, gradients and soft edges.
+// slower on a CPU. Screens are drawn: large areas of one exact colour, and text makes many
+// short, sharp, high-contrast steps along rows. Camera pictures have sensor noise,
+// gradients and soft edges.
 import sharp from 'sharp';
 
 export interface RgbImage {
@@ -24,7 +25,7 @@ const SIDE = 480;
 
 /**
  * Screen when flatShare + 2 * strokeDensity reaches this. Chosen on the tuning fixtures
- * (test/unit/media/screen-like.test.ts): camera frames scored at most 0.53 (a pillarboxed
+ * (test/unit/media/screen-like.test.ts): camera frames scored at most 0.52 (a pillarboxed
  * black-and-white film, whose bars are flat), screen frames at least 0.67 (a terminal
  * mid-animation, whose flat share drops to 0.48 but whose strokes rise).
  */
