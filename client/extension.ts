@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { CacheStatsRequest } from '../protocol/protocol';
 import { AnswerHistory } from './answers/history';
+import { offerDownloadOnce } from './download/offer';
 import { AnswersView } from './answers/view';
 import { registerScreenshotTool } from './agent/screenshot-tool';
 import { registerCommands } from './commands/register';
@@ -33,6 +34,8 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
     showFrame: (entry, index) =>
       showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeSec ?? 0),
     selectModel: () => vscode.commands.executeCommand('vlm.selectModel') as Promise<void>,
+    downloadModel: () => vscode.commands.executeCommand('vlm.downloadModel') as Promise<void>,
+    askedWithoutModel: () => void offerDownloadOnce(extension.globalState),
   });
   const panel = new DiagnosticsPanel(extension.extensionUri, {
     showFrame: (streamId, timeSec) => showFrame(history.stream(streamId)?.mediaPath, timeSec),

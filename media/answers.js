@@ -13,6 +13,9 @@
     thumbs: {},
   };
 
+  const NO_MODEL_ANSWER =
+    'No answer: no model is installed. The evidence is what the built-in encoder found, with the on-screen text of each frame.';
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -36,9 +39,14 @@
     copy.addEventListener('click', () => vscode.postMessage({ type: 'copy', askId: entry.id }));
     head.appendChild(copy);
     li.appendChild(head);
-    const text = el('div', 'answer-text', entry.text);
-    if (entry.state === 'streaming') text.appendChild(el('span', 'cursor', '▍'));
-    li.appendChild(text);
+    // With no model installed the tokens are the reference model's and mean nothing.
+    if (entry.noModel) {
+      li.appendChild(el('div', 'answer-no-model', NO_MODEL_ANSWER));
+    } else {
+      const text = el('div', 'answer-text', entry.text);
+      if (entry.state === 'streaming') text.appendChild(el('span', 'cursor', '▍'));
+      li.appendChild(text);
+    }
     if (entry.state === 'failed' || entry.state === 'cancelled') {
       li.appendChild(
         el(
@@ -49,7 +57,7 @@
       );
     }
     const meta = [];
-    if (typeof entry.tokens === 'number') meta.push(entry.tokens + ' tokens');
+    if (typeof entry.tokens === 'number' && !entry.noModel) meta.push(entry.tokens + ' tokens');
     if (typeof entry.totalMs === 'number') meta.push((entry.totalMs / 1000).toFixed(1) + ' s');
     if (entry.truncated) meta.push('cut at the token limit');
     if (meta.length) li.appendChild(el('div', 'answer-meta', meta.join(' · ')));
@@ -127,6 +135,9 @@
   document
     .getElementById('select-model')
     .addEventListener('click', () => vscode.postMessage({ type: 'selectModel' }));
+  document
+    .getElementById('download-model')
+    .addEventListener('click', () => vscode.postMessage({ type: 'downloadModel' }));
   document
     .getElementById('stream-select')
     .addEventListener('change', (event) =>

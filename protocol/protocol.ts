@@ -53,6 +53,8 @@ export const VlmErrorCodes = {
   EngineFailed: 4012,
   /** The server is shutting down and accepts no new work. */
   ShuttingDown: 4013,
+  /** A model download failed: offline (HF_HUB_OFFLINE), network, or the hub refused; the message says which. */
+  ModelDownloadFailed: 4014,
 } as const;
 export type VlmErrorCode = (typeof VlmErrorCodes)[keyof typeof VlmErrorCodes];
 
@@ -109,8 +111,12 @@ export interface VlmSettings {
   sampling?: { fps?: number };
   /** Near-duplicate frame gate: mean luma change (0-255) a block needs to count as changed. */
   gate?: { threshold?: number };
-  /** Read each encoded frame's on-screen text (OCR) for retrieval, evidence and search (default true). */
-  screenText?: { enabled?: boolean };
+  /**
+   * Read each encoded frame's on-screen text (OCR) for retrieval, evidence and search:
+   * 'auto' (default) reads screenshots and screen recordings and skips camera footage;
+   * true and false (older clients) mean 'on' and 'off'.
+   */
+  screenText?: { enabled?: 'auto' | 'on' | 'off' | boolean };
   /** Disk budget for saved encoded streams under the cache directory. */
   cache?: { diskBudgetMB?: number };
   /**

@@ -2,6 +2,10 @@
 // Pure state, no vscode: the answers view renders it, the unit tests drive it.
 import type { AskResult, Evidence } from '../../protocol/protocol';
 
+/** Shown (and copied) in place of an answer asked with no model installed. */
+export const NO_MODEL_ANSWER =
+  'No answer: no model is installed. The evidence is what the built-in encoder found, with the on-screen text of each frame.';
+
 export type AnswerState = 'streaming' | 'done' | 'cancelled' | 'failed';
 
 export interface AnswerEntry {
@@ -19,6 +23,11 @@ export interface AnswerEntry {
   totalMs?: number;
   tokens?: number;
   askedAt: number;
+  /**
+   * Asked while no model was installed: the generated reference model's tokens mean
+   * nothing, so the view shows the evidence and a notice instead of them.
+   */
+  noModel?: boolean;
 }
 
 export interface StreamLabel {
@@ -36,6 +45,8 @@ export class AnswerHistory {
   private readonly entries = new Map<string, AnswerEntry & { chunks: string[] }>();
   private readonly streams = new Map<string, StreamLabel>();
   private counter = 0;
+  /** Whether a real model answers the questions started from now on. */
+  modelInstalled = true;
 
   constructor(private readonly perStreamLimit = 50) {}
 
@@ -66,6 +77,7 @@ export class AnswerHistory {
       evidence: [],
       askedAt: now,
       chunks: [],
+      ...(this.modelInstalled ? {} : { noModel: true }),
     };
     this.entries.set(id, entry);
     this.trim(streamKey);
@@ -128,7 +140,8 @@ export class AnswerHistory {
 
 /** The answer as Markdown for the clipboard: question, answer, evidence with timestamps. */
 export function answerAsMarkdown(entry: AnswerEntry, formatTime: (s: number) => string): string {
-  const lines = [`**Q:** ${entry.question}`, '', entry.text.trim()];
+  const answer = entry.noModel ? `_${NO_MODEL_ANSWER}_` : entry.text.trim();
+  const lines = [`**Q:** ${entry.question}`, '', answer];
   if (entry.evidence.length) {
     lines.push('', 'Evidence:');
     for (const e of entry.evidence) {

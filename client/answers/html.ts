@@ -3,13 +3,18 @@
 import { escapeHtml } from '../format';
 import { newNonce, webviewHead, type PanelAssets } from '../diagnostics/html';
 
+/** The editor's form of `vlm ask`'s notice: the same facts, with its button instead of a command line. */
+export const NO_MODEL_NOTICE =
+  'No model is installed, so questions get no answer, only the evidence: the frames the built-in encoder found, their times, scores and on-screen text. Download a model to get answers.';
+
 export function answersHtml(assets: PanelAssets): string {
   const nonce = assets.nonce ?? newNonce();
   return `${webviewHead(assets, nonce, 'VLM Answers')}
 <body>
 <div id="banner" class="banner" hidden>
-  <span>The built-in reference model is loaded: its answers are not meaningful (random weights). Select a real model to get real answers.</span>
-  <button id="select-model" type="button">Select Model…</button>
+  <span id="no-model-notice">${escapeHtml(NO_MODEL_NOTICE)}</span>
+  <button id="download-model" type="button">Download Model</button>
+  <button id="select-model" type="button" class="secondary">Select Model…</button>
 </div>
 <div class="toolbar"><label>Stream <select id="stream-select" aria-label="Stream"></select></label></div>
 <p id="empty" class="empty">No questions yet. Run <strong>VLM: Ask About Video…</strong> or <strong>VLM: Ask About Image…</strong>, or right-click a media file in the explorer.</p>

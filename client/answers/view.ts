@@ -11,11 +11,15 @@ type ViewRequest =
   | { type: 'copy'; askId: string }
   | { type: 'showFrame'; askId: string; index: number }
   | { type: 'selectModel' }
+  | { type: 'downloadModel' }
   | { type: 'selectStream'; streamKey: string };
 
 export interface AnswersViewHooks {
   showFrame(entry: AnswerEntry, index: number): Promise<void>;
   selectModel(): Promise<void>;
+  downloadModel(): Promise<void>;
+  /** A question was asked with no model installed (offer the download). */
+  askedWithoutModel(): void;
 }
 
 export class AnswersView implements vscode.WebviewViewProvider {
@@ -60,6 +64,7 @@ export class AnswersView implements vscode.WebviewViewProvider {
   }
 
   setReferenceModel(reference: boolean): void {
+    this.history.modelInstalled = !reference;
     if (reference === this.referenceModel) return;
     this.referenceModel = reference;
     this.postState();
@@ -70,6 +75,7 @@ export class AnswersView implements vscode.WebviewViewProvider {
   }
 
   changed(entry: AnswerEntry): void {
+    if (entry.noModel && entry.state === 'streaming' && !entry.text) this.hooks.askedWithoutModel();
     if (entry.streamKey !== this.selected) return;
     this.postState();
   }
@@ -130,6 +136,9 @@ export class AnswersView implements vscode.WebviewViewProvider {
       }
       case 'selectModel':
         await this.hooks.selectModel();
+        return;
+      case 'downloadModel':
+        await this.hooks.downloadModel();
         return;
       case 'selectStream':
         this.selected = m.streamKey;

@@ -1,4 +1,4 @@
-// Select Model…, Download Model…, List Installed Models.
+// Select Model…, Download Model… (the catalog, pulled by the server), List Installed Models.
 import * as vscode from 'vscode';
 import {
   ListModelsRequest,
@@ -7,7 +7,10 @@ import {
   type ModelInfo,
 } from '../../protocol/protocol';
 import type { VlmContext } from '../context';
+import { ModelCatalogRequest } from '../../protocol/models-pull';
+import { catalogItems } from '../download/catalog';
 import { downloadModel } from '../download/downloader';
+import { pullWithProgress } from '../download/pull';
 import { formatBytes } from '../format';
 import { listInstalledModels } from '../models/installed';
 import { validationReport } from '../models/report';
@@ -128,7 +131,53 @@ export async function useModel(ctx: VlmContext, id: string, folder?: string): Pr
   }
 }
 
+type DownloadPick = vscode.QuickPickItem & { repo?: string; manifest?: boolean };
+
+/**
+ * VLM: Download Model…: the catalog with download sizes; the pick is pulled by the
+ * language server (engine/hub) and then validated and selected like any model folder.
+ * A manifest server (vlm.models.downloadBaseUrl) stays as the last, advanced choice.
+ */
 export async function downloadModelCommand(ctx: VlmContext): Promise<void> {
+  const client = await ctx.connection.ready();
+  const catalog = await client.sendRequest(ModelCatalogRequest).catch((error: unknown) => {
+    void vscode.window.showErrorMessage(
+      `VLM: the server could not list the model catalog: ${errorText(error)}`,
+    );
+    return undefined;
+  });
+  if (!catalog) return;
+  const picks: DownloadPick[] = [
+    ...catalogItems(catalog.models, catalog.defaultRepo),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    {
+      label: '$(link) From a manifest server…',
+      description: 'advanced: vlm.models.downloadBaseUrl',
+      manifest: true,
+    },
+  ];
+  const picked = await vscode.window.showQuickPick(picks, {
+    title: 'VLM: Download Model',
+    placeHolder: 'A model to download from Hugging Face (the sizes are per precision)',
+    matchOnDescription: true,
+  });
+  if (!picked) return;
+  if (picked.manifest) return downloadFromManifest(ctx);
+  if (!picked.repo) return;
+  try {
+    const result = await pullWithProgress(client, picked.repo);
+    ctx.output.info(
+      `downloaded ${result.repo}@${result.revision} into ${result.dir} (${result.files.length} files, ${formatBytes(result.bytes)})`,
+    );
+    await useModel(ctx, result.dir, result.dir);
+  } catch (error) {
+    if (!isCancellation(error))
+      void vscode.window.showErrorMessage(`VLM: download failed: ${errorText(error)}`);
+  }
+}
+
+/** The older download: files listed by <baseUrl>/<model>/vlm-manifest.json, verified by sha256. */
+async function downloadFromManifest(ctx: VlmContext): Promise<void> {
   const { settings } = readSettings();
   let baseUrl = settings.models.downloadBaseUrl;
   if (!baseUrl) {

@@ -23,6 +23,7 @@ export interface SettingDefinition {
 export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 export const TRANSPORTS = ['local', 'remote'] as const;
 export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+export const SCREEN_TEXT_MODES = ['auto', 'on', 'off'] as const;
 
 export const SETTINGS: readonly SettingDefinition[] = [
   {
@@ -160,10 +161,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
   },
   {
     key: 'vlm.screenText.enabled',
-    type: 'boolean',
-    default: true,
+    type: 'string',
+    default: 'auto',
+    enum: SCREEN_TEXT_MODES,
+    enumDescriptions: [
+      'Read the text of screenshots and screen recordings; skip camera footage (judged from the pixels of the first frames).',
+      'Read the text of every encoded frame, whatever the source.',
+      'Never read on-screen text: encoding is fastest and Find Text in Video is unavailable.',
+    ],
     description:
-      'Read the on-screen text (OCR) of every encoded frame: it is searched for questions, shown in the evidence and searched by Find Text in Video. Off: encoding is faster (OCR takes about 0.3–2 s per kept frame on a laptop CPU) and text search is unavailable. The same switch as `vlm ask --no-ocr`.',
+      'Read the on-screen text (OCR) of each encoded frame: it is searched for questions, shown in the evidence and searched by Find Text in Video. auto reads screenshots and screen recordings and skips camera footage, where OCR finds nothing and makes encoding about ten times slower on a CPU. The same choice as `vlm ask --ocr` (on) and `--no-ocr` (off).',
   },
   {
     key: 'vlm.cacheDir',
@@ -252,7 +259,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     default: '',
     format: 'uri',
     description:
-      'Base URL that Download Model fetches from: <base>/<model>/vlm-manifest.json lists the files with sizes and sha256.',
+      'Advanced: a model server of your own for Download Model’s “From a manifest server…” choice: <base>/<model>/vlm-manifest.json lists the files with sizes and sha256. The catalog models come from Hugging Face without it.',
     scope: 'machine',
   },
   {

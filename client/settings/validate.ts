@@ -23,7 +23,7 @@ export interface VlmSettings {
   statsIntervalMs: number;
   sampling: { fps: number };
   gate: { threshold: number };
-  screenText: { enabled: boolean };
+  screenText: { enabled: 'auto' | 'on' | 'off' };
   cacheDir: string;
   cache: { diskBudgetMB: number };
   ffmpegPath: string;
@@ -50,7 +50,7 @@ export function validateSettings(read: SettingReader): ValidatedSettings {
   const problems: SettingProblem[] = [];
   const tree: Record<string, unknown> = {};
   for (const def of SETTINGS) {
-    const raw = read(def.key);
+    const raw = legacyValue(def.key, read(def.key));
     const problem = raw === undefined || raw === null ? undefined : checkValue(def, raw);
     if (problem) problems.push({ key: def.key, message: problem });
     const value = raw === undefined || raw === null || problem ? def.default : raw;
@@ -59,6 +59,12 @@ export function validateSettings(read: SettingReader): ValidatedSettings {
   const settings = tree as unknown as VlmSettings;
   problems.push(...crossFieldProblems(settings));
   return { settings, problems };
+}
+
+/** vlm.screenText.enabled was true/false before auto: false still means off, true on. */
+function legacyValue(key: string, raw: unknown): unknown {
+  if (key === 'vlm.screenText.enabled' && typeof raw === 'boolean') return raw ? 'on' : 'off';
+  return raw;
 }
 
 /** Why a value breaks its definition, or undefined when it is fine. */

@@ -5,8 +5,11 @@ export const SESSION_DEFAULTS = {
   fps: 1,
   /** Longest answer, in tokens. */
   maxTokens: 128,
-  /** Read the on-screen text of each encoded frame (search, evidence text, retrieval). */
-  screenText: true,
+  /**
+   * Read the on-screen text of each encoded frame (search, evidence text, retrieval):
+   * 'auto' reads screenshots and screen recordings and skips camera footage.
+   */
+  screenText: 'auto',
 } as const;
 
 /** Limits every entry point enforces the same way: see limits.ts and validate.ts. */

@@ -28,4 +28,5 @@ export {
   openInputFile,
   type InputFile,
 } from './validate';
+export { SCREEN_TEXT_MODES, screenTextMode, type ScreenTextMode } from './screen-text-choice';
 export { summarizeAnswer, type AnswerSummary } from './summary';

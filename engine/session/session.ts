@@ -25,6 +25,7 @@ import { SESSION_DEFAULTS } from './defaults';
 import { fallbackWarning, isUnwritableCache, ModelCacheFallback } from './model-cache';
 import { defaultModelId, isReferenceModelId, ModelSlot, type LoadedModel } from './models';
 import { ScreenText } from './screen-text';
+import { readsScreenText, screenTextMode, type ScreenTextMode } from './screen-text-choice';
 import { SessionStream } from './stream';
 import { checkMediaFile } from './validate';
 
@@ -57,8 +58,11 @@ export interface OpenOptions {
   gate?: { threshold?: number } | false;
   /** Stop after this many encoded frames (a preview; saved under its own key). */
   maxFrames?: number;
-  /** Read each encoded frame's on-screen text (OCR). */
-  screenText?: boolean;
+  /**
+   * Read each encoded frame's on-screen text (OCR): on, off, or auto (default: files that
+   * look like screens; live sources are read). true and false mean on and off.
+   */
+  screenText?: ScreenTextMode | boolean;
   policy?: OpenStreamOptions['policy'];
   scorer?: OpenStreamOptions['scorer'];
   sinkTokens?: number;
@@ -161,8 +165,9 @@ export class EngineSession {
     // The input is checked before the model loads: a bad file costs nothing.
     const kind = source.kind === 'file' ? (await checkMediaFile(source.path)).kind : 'live';
     const loaded = await this.model(options.model);
-    const screenText =
-      (options.screenText ?? SESSION_DEFAULTS.screenText) ? new ScreenText() : undefined;
+    const screenText = (await this.readsScreenText(source, kind, options))
+      ? new ScreenText()
+      : undefined;
     const stills = source.kind === 'live' && this.remoteConfigured() ? new StillStore() : undefined;
     const encoding = new AbortController();
     const signal = options.signal
@@ -220,6 +225,27 @@ export class EngineSession {
       generator: this.generatorFor(source, kind, stills),
       encoding,
     });
+  }
+
+  /** The screen-text decision for a source: see screen-text-choice.ts. */
+  private readsScreenText(
+    source: SessionSource,
+    kind: MediaKind | 'live',
+    options: OpenOptions,
+  ): Promise<boolean> {
+    const mode = screenTextMode(options.screenText ?? SESSION_DEFAULTS.screenText);
+    // A live source cannot be judged before it opens; a camera is footage, the rest
+    // (a screen, a network stream) are read.
+    if (source.kind === 'live' || kind === 'live')
+      return Promise.resolve(
+        mode === 'on' ||
+          (mode === 'auto' && !(source.kind === 'live' && source.spec.kind === 'camera')),
+      );
+    return readsScreenText(
+      mode,
+      { path: source.path, kind },
+      { ffmpegPath: this.settings.ffmpegPath, signal: options.signal },
+    );
   }
 
   async dispose(): Promise<void> {

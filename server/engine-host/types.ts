@@ -26,6 +26,11 @@ import type {
   ValidateModelResult,
   VlmSettings,
 } from '../../protocol/protocol';
+import type {
+  ModelCatalogResult,
+  PullModelParams,
+  PullModelResult,
+} from '../../protocol/models-pull';
 
 export interface CallContext {
   /** Aborted on cancel or timeout; engine calls stop at their next step boundary. */
@@ -53,6 +58,8 @@ export interface EngineCallMap {
   listModels: [void, ListModelsResult];
   validateModel: [ValidateModelParams, ValidateModelResult];
   selectModel: [SelectModelParams, SelectModelResult];
+  modelCatalog: [void, ModelCatalogResult];
+  pullModel: [PullModelParams, PullModelResult];
 }
 
 export type EngineFacade = {

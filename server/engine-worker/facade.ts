@@ -6,6 +6,7 @@ import { configure } from './config';
 import { describeMedia, requirePath } from './media';
 import { analyzeImage, onScreenText } from './ocr';
 import { listModels, selectModel, validateModel } from './models';
+import { modelCatalog, pullCatalogModel } from './pull';
 import {
   askStream,
   closeAllStreams,
@@ -79,4 +80,10 @@ export const engineFacade: EngineFacade = {
   async selectModel(params, ctx) {
     return selectModel(params.model, ctx);
   },
+
+  async modelCatalog() {
+    return modelCatalog();
+  },
+
+  pullModel: pullCatalogModel,
 };

@@ -138,7 +138,10 @@ test('vlm ask answers about a real screen recording, with evidence, offline', ()
   const r = vlm('ask', video, 'What does the dialog offer?', '--json');
   assert.equal(r.status, 0, r.stderr);
   const result = JSON.parse(r.stdout);
-  assert.ok(result.answer.length > 0);
+  // A fresh install has no model: no answer, the way to get one, and the evidence.
+  assert.equal(result.answer, null);
+  assert.equal(result.model.installed, false);
+  assert.match(result.notice, /vlm model pull/);
   assert.ok(result.evidence.length > 0);
   assert.ok(
     result.evidence.some((e: { text?: string }) => /Nuke/.test(e.text ?? '')),

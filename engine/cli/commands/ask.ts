@@ -2,26 +2,22 @@
 // encoding when there is one), answers the question with streamed tokens, and prints the
 // evidence (times, scores, text) and the cache statistics.
 import { formatTime } from '../../cache/block';
+import {
+  askJson,
+  formatReport,
+  NO_MODEL_NOTICE,
+  REFERENCE_ANSWER_LABEL,
+  REFERENCE_RETRIEVAL_NOTICE,
+  type AskModelInfo,
+} from '../ask-output';
 import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { resolveRemoteConfig } from '../../remote';
-import { checkQuestion, EngineSession, SESSION_DEFAULTS, type SessionAnswer } from '../../session';
-import type { StreamStats, TierStats } from '../../stream';
-import { formatBytes } from '../../util/files';
+import { checkQuestion, EngineSession, SESSION_DEFAULTS } from '../../session';
 import { checkFileArgument, parseCommandArgs, usage } from '../args';
-import { ExitCode, UsageError, type Command } from '../command';
+import { ExitCode, UsageError, type Command, type CommandIo } from '../command';
 import { printable } from '../printable';
 import { firstAskModel } from './first-ask-model';
-
-export const REFERENCE_MODEL_NOTICE =
-  'Note: no model is configured, so the built-in reference model answers. Its weights are generated, ' +
-  'so its answers are not meaningful. Point VLM_MODEL_DIR (or --model DIR) at a Hugging Face ONNX export ' +
-  'of a SmolVLM-style model (config.json, tokenizer.json, onnx/*.onnx) for real answers.';
-
-export const REFERENCE_RETRIEVAL_NOTICE =
-  'Note: no local model is configured, so the built-in reference model encodes the frames and ' +
-  'retrieval scores are not meaningful; the answer comes from the remote server. Point VLM_MODEL_DIR ' +
-  '(or --model DIR) at a SmolVLM-style ONNX export for meaningful retrieval.';
 
 /** --remote answers with the VLM_REMOTE_* server; a missing variable is a usage error. */
 function checkRemote(): void {
@@ -50,6 +46,7 @@ const options = {
   'no-cache': { type: 'boolean' },
   remote: { type: 'boolean' },
   offline: { type: 'boolean' },
+  reference: { type: 'boolean' },
 } as const;
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -84,12 +81,15 @@ times, scores, text) and the cache statistics. An encoded video is saved in the 
 directory and reused by the next question about the same file.
 
 Options:
-  --json             print one JSON object: answer, evidence[], timings, cache
+  --json             print one JSON object: answer, model, evidence[], timings, cache
   --model NAME       a model folder, a pulled Hub model ORG/NAME[@REVISION] (vlm model
                      pull), or reference:tiny (default: VLM_MODEL_DIR, else the pulled
-                     default model, else the built-in reference model, reference:tiny).
-                     With none installed, the first ask pulls the default model
+                     default model). With none installed, the first ask pulls the default
+                     model; offline, the built-in reference model encodes the frames and
+                     only the evidence is printed
   --offline          never contact the Hugging Face Hub (also HF_HUB_OFFLINE=1)
+  --reference        with no model installed, also print the reference model's tokens
+                     (labelled: its weights are generated, its answers mean nothing)
   --policy NAME      ${POLICY_NAMES.join(' | ')} (default rekv)
   --fps N            frames per second sampled from a video (default ${SESSION_DEFAULTS.fps})
   --gate N           frame gate: a frame counts as changed when a 4x4 block's mean luma
@@ -101,8 +101,10 @@ Options:
   --top-k N          older frames retrieved per question (default 8)
   --max-tokens N     longest answer in tokens (default ${SESSION_DEFAULTS.maxTokens})
   --quant BITS       precision of offloaded frames: 8 | 4 | 32 (default 8)
-  --no-ocr           do not read the on-screen text of each encoded frame (read by
-                     default: retrieval matches it against the question and the
+  --ocr              read the on-screen text of every encoded frame, whatever the file
+  --no-ocr           do not read on-screen text (by default it is read for screenshots
+                     and screen recordings, judged from their pixels, and skipped for
+                     camera footage: retrieval matches it against the question and the
                      evidence shows it)
   --no-cache         do not save or reuse the encoded stream
   --remote           answer with a remote OpenAI-compatible server (vLLM, SGLang, Ollama,
@@ -139,8 +141,14 @@ Options:
       const loaded = await session.model(
         values.model ?? (await firstAskModel(session.selectedModel, values.offline, io)),
       );
-      if (loaded.reference)
-        io.err(values.remote ? REFERENCE_RETRIEVAL_NOTICE : REFERENCE_MODEL_NOTICE);
+      const model: AskModelInfo = {
+        id: loaded.id,
+        installed: !loaded.reference,
+        showReference: loaded.reference && (!!values.reference || values.model !== undefined),
+        remote: !!values.remote,
+        hub: loaded.hub,
+      };
+      announceModel(model, !!values.json, io);
       const stream = await session.open(
         { kind: 'file', path: file },
         {
@@ -152,7 +160,7 @@ Options:
           maxFrames,
           recentBlocks,
           topK,
-          screenText: !values['no-ocr'],
+          screenText: values['no-ocr'] ? 'off' : values.ocr ? 'on' : 'auto',
           quantBits: quant === undefined ? undefined : (Number(quant) as 8 | 4 | 32),
           signal: io.signal,
           onProgress:
@@ -171,28 +179,23 @@ Options:
       try {
         await stream.ready;
         if (!values.json && process.stderr.isTTY) process.stderr.write('\n');
-        const streamTokens = values.json
-          ? undefined
-          : (t: string) => process.stdout.write(printable(t));
+        const tokens = shownTokens(model);
+        if (tokens === 'reference' && !values.json) io.out(REFERENCE_ANSWER_LABEL);
         const result = await stream.ask(question, {
+          // Generated even when not shown: the answer's token room decides how many older
+          // frames retrieval brings back, so every entry point gets the same evidence.
           maxTokens,
           signal: io.signal,
-          onToken: streamTokens,
+          onToken:
+            values.json || tokens === 'none'
+              ? undefined
+              : (t: string) => process.stdout.write(printable(t)),
         });
+        const extra = { reopened: stream.reopened, warnings };
         io.out(
           values.json
-            ? JSON.stringify(
-                toJson(result, {
-                  model: loaded.id,
-                  hub: loaded.hub,
-                  reference: loaded.reference && !result.remote,
-                  reopened: stream.reopened,
-                  warnings,
-                }),
-                null,
-                2,
-              )
-            : `\n${formatReport(result, stream.reopened)}`,
+            ? JSON.stringify(askJson(result, model, extra), null, 2)
+            : `${tokens === 'none' ? '' : '\n'}${formatReport(result, stream.reopened)}`,
         );
       } finally {
         await stream.close();
@@ -204,17 +207,18 @@ Options:
   },
 };
 
-function tierJson(t: TierStats) {
-  return {
-    blocks: t.blocks,
-    tokens: t.tokens,
-    bytes: t.ramBytes + t.diskBytes,
-    ramBytes: t.ramBytes,
-    diskBytes: t.diskBytes,
-    hits: t.hits,
-    misses: t.misses,
-    evictions: t.evictions,
-  };
+/** With no model installed, says so on stdout (text mode) and stderr. */
+function announceModel(model: AskModelInfo, json: boolean, io: CommandIo): void {
+  if (model.installed) return;
+  if (model.remote) return io.err(REFERENCE_RETRIEVAL_NOTICE);
+  io.err(NO_MODEL_NOTICE);
+  if (!json) io.out(NO_MODEL_NOTICE);
+}
+
+/** Which tokens reach stdout: the answer, the reference model's (labelled), or none. */
+function shownTokens(model: AskModelInfo): 'answer' | 'reference' | 'none' {
+  if (model.installed || model.remote) return 'answer';
+  return model.showReference ? 'reference' : 'none';
 }
 
 /** --gate N: luma levels out of 255, as the engine's frame gate reads them. */
@@ -224,87 +228,4 @@ function gateOption(value: string | undefined): { threshold: number } | undefine
   if (!(n >= 0 && n <= 255))
     throw new UsageError(`--gate must be a number of luma levels from 0 to 255, got '${value}'`);
   return { threshold: n };
-}
-
-export function toJson(
-  r: SessionAnswer,
-  extra: {
-    model: string;
-    hub?: { repo: string; revision: string };
-    reference: boolean;
-    reopened: boolean;
-    warnings: string[];
-  },
-) {
-  return {
-    answer: r.answer,
-    evidence: r.evidence.map((e) => ({
-      timeSec: e.timeSec,
-      frameIndex: e.frameIndex,
-      score: Number(e.score.toFixed(4)),
-      ...(e.untilSec !== undefined ? { untilSec: e.untilSec } : {}),
-      scores: e.scores,
-      ...(e.text ? { text: e.text } : {}),
-      retrieved: e.retrieved,
-    })),
-    timings: {
-      ttftMs: round(r.timings.ttftMs),
-      tpotMs: round(r.timings.tpotMs),
-      totalMs: round(r.timings.totalMs),
-      encodeMs: round(r.timings.encodeMs),
-      retrievalMs: round(r.timings.retrievalMs),
-    },
-    cache: {
-      policy: r.cache.policy,
-      sink: tierJson(r.cache.sink),
-      recent: tierJson(r.cache.recent),
-      retrievable: tierJson(r.cache.retrievable),
-      framesEncoded: r.cache.framesEncoded,
-      framesSkipped: r.cache.framesSkipped,
-      reopened: extra.reopened,
-    },
-    model: extra.model,
-    ...(extra.hub ? { repo: extra.hub.repo, revision: extra.hub.revision } : {}),
-    ...(extra.reference ? { notice: REFERENCE_MODEL_NOTICE } : {}),
-    warnings: extra.warnings,
-  };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
-
-/** "0:12", or "0:12-0:47" when the frame stayed unchanged on screen over that span. */
-function when(e: { timeSec: number; untilSec?: number }): string {
-  const start = formatTime(e.timeSec);
-  const end = e.untilSec !== undefined ? formatTime(e.untilSec) : start;
-  return end === start ? start : `${start}-${end}`;
-}
-
-function formatReport(r: SessionAnswer, reopened: boolean): string {
-  const lines = ['', 'Evidence'];
-  if (r.evidence.length === 0) lines.push('  (none)');
-  for (const e of r.evidence.slice(0, 8))
-    lines.push(
-      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}${e.text ? `  "${printable(e.text)}"` : ''}`,
-    );
-  lines.push('', `Cache (${r.cache.policy}${reopened ? ', reopened from disk' : ''})`);
-  lines.push(...formatTiers(r.cache));
-  const t = r.timings;
-  lines.push(
-    '',
-    `Timings  ttft ${t.ttftMs.toFixed(0)} ms  tpot ${t.tpotMs.toFixed(1)} ms  total ${t.totalMs.toFixed(0)} ms  encode ${t.encodeMs.toFixed(0)} ms`,
-  );
-  return lines.join('\n');
-}
-
-export function formatTiers(c: StreamStats): string[] {
-  const row = (name: string, t: TierStats) =>
-    `  ${name.padEnd(12)} ${String(t.blocks).padStart(5)} blocks ${String(t.tokens).padStart(7)} tokens  RAM ${formatBytes(t.ramBytes).padStart(9)}  disk ${formatBytes(t.diskBytes).padStart(9)}  hits ${t.hits} misses ${t.misses} evictions ${t.evictions}`;
-  return [
-    row('sink', c.sink),
-    row('recent', c.recent),
-    row('retrievable', c.retrievable),
-    `  frames ${c.framesEncoded} encoded, ${c.framesSkipped} skipped as unchanged`,
-  ];
 }

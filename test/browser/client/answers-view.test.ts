@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { answersHtml } from '../../../client/answers/html';
-import { AnswerHistory } from '../../../client/answers/history';
+import { answersHtml, NO_MODEL_NOTICE } from '../../../client/answers/html';
+import { AnswerHistory, NO_MODEL_ANSWER } from '../../../client/answers/history';
 import { launchChromium } from './chromium';
 import { openWebview, serveWebview, type WebviewHost } from './webview-host';
 
@@ -126,5 +126,47 @@ test('answer text is shown as text, never as markup', async () => {
   assert.equal(await page.locator('.answer-text').innerText(), '<b>bold</b>');
   assert.equal(await page.locator('.answer img').count(), 0);
   assert.equal(await page.locator('#banner').isVisible(), false);
+  await page.close();
+});
+
+test('with no model installed: the notice, evidence with on-screen text, no tokens, Download Model', async () => {
+  const history = new AnswerHistory();
+  history.modelInstalled = false;
+  history.addStream({ key: 's1', label: 'lazygit.mp4' });
+  history.start('n1', 's1', 'What does the menu offer?', 1);
+  const done = history.finish('n1', {
+    askId: 'n1',
+    answer: '\uFFFD on\uFFFD on',
+    evidence: [
+      { timeSec: 2.4, frameIndex: 2, score: 0.62, reason: 'retrieval', text: 'Nuke working tree' },
+      { timeSec: 4.1, frameIndex: 4, score: 0.4, reason: 'retrieval', text: 'Pressing <enter>' },
+    ],
+    timings: { totalMs: 300, tokens: 2 },
+  })!;
+  const page = await openView();
+  await send(page, {
+    type: 'state',
+    streams: [{ key: 's1', label: 'lazygit.mp4' }],
+    selected: 's1',
+    entries: [done],
+    referenceModel: true,
+  });
+  await page.locator('.answer-no-model').waitFor();
+  assert.equal(await page.locator('#no-model-notice').innerText(), NO_MODEL_NOTICE);
+  assert.equal(await page.locator('.answer-no-model').innerText(), NO_MODEL_ANSWER);
+  assert.equal(await page.locator('.answer-text').count(), 0, 'no reference tokens');
+  assert.equal(await page.getByText('on\uFFFD').count(), 0);
+  assert.deepEqual(await page.locator('a.timestamp').allInnerTexts(), ['0:02.4', '0:04.1']);
+  assert.deepEqual(await page.locator('.evidence-detail').allInnerTexts(), [
+    'score 0.62 · retrieval',
+    'score 0.40 · retrieval',
+  ]);
+  assert.deepEqual(await page.locator('.evidence-text').allInnerTexts(), [
+    'Nuke working tree',
+    'Pressing <enter>',
+  ]);
+  await page.screenshot({ path: 'test-artifacts/answers-view-no-model.png', fullPage: true });
+  await page.locator('#download-model').click();
+  assert.deepEqual((await posted(page)).slice(1), [{ type: 'downloadModel' }]);
   await page.close();
 });

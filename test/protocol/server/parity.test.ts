@@ -82,7 +82,7 @@ async function viaCli(file: string): Promise<Seen> {
   });
   assert.equal(r.status, 0, `vlm ask failed: ${r.stderr}`);
   const json = JSON.parse(r.stdout);
-  assert.equal(json.model, 'reference:tiny');
+  assert.equal(json.model.id, 'reference:tiny');
   return {
     framesEncoded: json.cache.framesEncoded,
     framesSkipped: json.cache.framesSkipped,

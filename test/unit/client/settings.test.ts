@@ -116,3 +116,20 @@ test("the editor's defaults are the engine's: one default per setting, in one un
   assert.equal(editor('vlm.budget.topK'), STREAM_DEFAULTS.topK);
   assert.equal(Number(editor('vlm.cache.diskBudgetMB')) * 2 ** 20, STREAM_DEFAULTS.diskBudgetBytes);
 });
+
+test('vlm.screenText.enabled is auto, on or off; an older true/false still means on/off', () => {
+  const mode = (value: unknown) =>
+    validateSettings(reader({ 'vlm.screenText.enabled': value })).settings.screenText.enabled;
+  assert.equal(mode(undefined), 'auto');
+  assert.equal(mode('on'), 'on');
+  assert.equal(mode(false), 'off');
+  assert.equal(mode(true), 'on');
+  const { settings, problems } = validateSettings(
+    reader({ 'vlm.screenText.enabled': 'sometimes' }),
+  );
+  assert.equal(settings.screenText.enabled, 'auto');
+  assert.match(
+    problems[0].message,
+    /vlm\.screenText\.enabled is "sometimes"; it must be one of auto, on, off/,
+  );
+});

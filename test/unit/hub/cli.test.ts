@@ -78,9 +78,9 @@ test('vlm model pull --dtype q8, then vlm ask --model org/name answers with it a
   );
   assert.equal(asked.code, 0, asked.stderr);
   const answer = JSON.parse(asked.stdout);
-  assert.equal(answer.model, REPO);
-  assert.equal(answer.repo, REPO);
-  assert.equal(answer.revision, COMMIT);
+  assert.equal(answer.model.id, REPO);
+  assert.equal(answer.model.repo, REPO);
+  assert.equal(answer.model.revision, COMMIT);
   assert.equal(answer.notice, undefined);
 
   const listed = await vlm(['model', 'list', '--json'], env);
@@ -117,7 +117,7 @@ test('the first ask with no model installed pulls the default model, saying what
   assert.equal(offline.code, 0, offline.stderr);
   assert.equal(defaultHub.log.length, 0, 'offline: no request to the Hub');
   assert.match(offline.stderr, /offline mode is on/);
-  assert.equal(JSON.parse(offline.stdout).model, 'reference:tiny');
+  assert.equal(JSON.parse(offline.stdout).model.id, 'reference:tiny');
 
   const first = await vlm(['ask', IMAGE, 'q', '--json', '--max-tokens', '2', '--no-ocr'], env);
   assert.equal(first.code, 0, first.stderr);
@@ -126,13 +126,13 @@ test('the first ask with no model installed pulls the default model, saying what
     /No model is installed: pulling HuggingFaceTB\/SmolVLM2-256M-Video-Instruct \(q8, about \d+\.\d MiB\)/,
   );
   const answer = JSON.parse(first.stdout);
-  assert.equal(answer.repo, DEFAULT_MODEL_REPO);
-  assert.equal(answer.revision, COMMIT);
+  assert.equal(answer.model.repo, DEFAULT_MODEL_REPO);
+  assert.equal(answer.model.revision, COMMIT);
 
   // Installed now: the next ask uses it without contacting the Hub.
   defaultHub.log.length = 0;
   const next = await vlm(['ask', IMAGE, 'q', '--json', '--max-tokens', '2', '--no-ocr'], env);
   assert.equal(next.code, 0, next.stderr);
-  assert.equal(JSON.parse(next.stdout).model, DEFAULT_MODEL_REPO);
+  assert.equal(JSON.parse(next.stdout).model.id, DEFAULT_MODEL_REPO);
   assert.equal(defaultHub.log.length, 0);
 });
