@@ -6,6 +6,7 @@ import type * as ort from 'onnxruntime-node';
 import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
 import type { ChosenOnnxFile } from './folder';
+import { ioType } from './io-types';
 import { openQuerySession } from './query-outputs';
 import {
   boolTensor,
@@ -34,8 +35,9 @@ export class DecoderRunner {
     );
   }
 
-  private get floatType(): FloatType {
-    return this.file.floatType;
+  /** Each input's float type from the session's metadata (see io-types.ts). */
+  private typeOf(input: string): FloatType {
+    return ioType(this.file, input);
   }
 
   private feeds(step: DecoderStep): Record<string, ort.Tensor> {
@@ -51,14 +53,20 @@ export class DecoderRunner {
       );
     const p = step.past.length;
     const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: floatTensor(this.floatType, step.inputsEmbeds, [1, n, hiddenSize]),
+      inputs_embeds: floatTensor(this.typeOf('inputs_embeds'), step.inputsEmbeds, [
+        1,
+        n,
+        hiddenSize,
+      ]),
       attention_mask: onesInt64Tensor(p + n),
       position_ids: int64Tensor(step.positionIds, [1, n]),
     };
     const kvDims = [1, numKvHeads, p, headDim];
     step.past.layers.forEach((layer, i) => {
-      feeds[`past_key_values.${i}.key`] = floatTensor(this.floatType, layer.key, kvDims);
-      feeds[`past_key_values.${i}.value`] = floatTensor(this.floatType, layer.value, kvDims);
+      const key = `past_key_values.${i}.key`;
+      const value = `past_key_values.${i}.value`;
+      feeds[key] = floatTensor(this.typeOf(key), layer.key, kvDims);
+      feeds[value] = floatTensor(this.typeOf(value), layer.value, kvDims);
     });
     if (this.hasCacheBranch) feeds.use_cache_branch = boolTensor(1, [1], p > 0);
     if (this.logitsToKeepInput)

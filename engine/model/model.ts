@@ -6,6 +6,7 @@ import type { FamilySpec, ImageProcessor, ModelPart, ProcessedImage } from './ad
 import type { DecoderOutput, DecoderStep, TextModelSpec } from './contract';
 import { DecoderRunner, emptyKvCache } from './decoder';
 import type { ChosenOnnxFile } from './folder';
+import { ioType } from './io-types';
 import {
   generate,
   type GenerateOptions,
@@ -110,7 +111,7 @@ export class VisionLanguageModel {
   async encodeImage(image: ProcessedImage): Promise<Float32Array> {
     const feeds = this.opened.adapter.visionFeeds({
       image,
-      floatType: this.files.vision.floatType,
+      floatType: ioType(this.files.vision, 'pixel_values'),
     });
     const out = await this.session('vision').run(feeds);
     const features = readFloats(out.image_features as ort.Tensor);
