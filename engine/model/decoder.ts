@@ -1,7 +1,9 @@
 // Runs the merged decoder for one DecoderStep: builds the feeds from the flat KvCache
 // of the contract, reads logits and present.* back into a KvCache. With withQueries, a
 // second session (opened lazily from a copy of the graph with each layer's q_proj output
-// added as a graph output) returns the pre-RoPE queries.
+// added as a graph output) returns the pre-RoPE queries. When that copy cannot be made
+// (a graph named otherwise), one warning says so and steps run without queries, so
+// retrieval falls back to the question's keys instead of failing on every frame.
 import type * as ort from 'onnxruntime-node';
 import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
@@ -19,6 +21,8 @@ import {
 
 export class DecoderRunner {
   private querySession?: Promise<{ managed: ManagedSession; outputNames: string[] }>;
+  /** Why query outputs cannot be had, once that is known. */
+  private queriesUnavailable?: string;
   private readonly hasCacheBranch: boolean;
   private readonly logitsToKeepInput?: string;
 
@@ -27,6 +31,7 @@ export class DecoderRunner {
     private readonly file: ChosenOnnxFile,
     private readonly spec: TextModelSpec,
     private readonly factory: SessionFactory,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     const inputs = main.session.inputNames;
     this.hasCacheBranch = inputs.includes('use_cache_branch');
@@ -102,26 +107,36 @@ export class DecoderRunner {
     return out;
   }
 
-  private querySessionOnce() {
+  /** False once the query-output graph has failed to open. */
+  get supportsQueries(): boolean {
+    return this.queriesUnavailable === undefined;
+  }
+
+  /** The query session, or undefined (after one warning) when the graph cannot give queries. */
+  private async queryOutputs() {
+    if (this.queriesUnavailable !== undefined) return undefined;
     this.querySession ??= openQuerySession(this.file, this.spec.numLayers, this.factory);
-    return this.querySession;
+    try {
+      return await this.querySession;
+    } catch (error) {
+      this.querySession = undefined;
+      this.queriesUnavailable = (error as Error).message.split('\n')[0];
+      this.warn(
+        `query vectors are unavailable (${this.queriesUnavailable}); retrieval scores blocks with the question's keys instead, and the h2o policy evicts the oldest frames`,
+      );
+      return undefined;
+    }
   }
 
   async run(step: DecoderStep): Promise<DecoderOutput> {
     const n = step.positionIds.length;
     const feeds = this.feeds(step);
+    const query = step.withQueries ? await this.queryOutputs() : undefined;
     const started = performance.now();
-    let outputs: ort.InferenceSession.OnnxValueMapType;
-    let queries: Float32Array[] | undefined;
-    if (step.withQueries) {
-      const { managed, outputNames } = await this.querySessionOnce();
-      outputs = await managed.session.run(feeds);
-      queries = outputNames.map((name) =>
-        this.splitHeads(readFloats(outputs[name] as ort.Tensor), n),
-      );
-    } else {
-      outputs = await this.main.session.run(feeds);
-    }
+    const outputs = await (query ? query.managed : this.main).session.run(feeds);
+    const queries = query?.outputNames.map((name) =>
+      this.splitHeads(readFloats(outputs[name] as ort.Tensor), n),
+    );
     const runMs = performance.now() - started;
     const logits = readFloats(outputs.logits as ort.Tensor);
     return {

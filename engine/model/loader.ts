@@ -19,5 +19,5 @@ export async function loadModel(
 ): Promise<VisionLanguageModel> {
   const { report, model } = await openModelFolder(dir, options);
   if (!model) throw new ModelLoadError(dir, report.problems);
-  return new VisionLanguageModel(model);
+  return new VisionLanguageModel(model, options);
 }

@@ -14,7 +14,7 @@ import {
   type GenerationResult,
 } from './generate';
 import type { ImageInput } from './image-input';
-import type { ModelJsonFiles, OpenedModel } from './open';
+import type { LoadOptions, ModelJsonFiles, OpenedModel } from './open';
 import { int64Tensor, readFloats } from './tensors';
 import type { ChatMessage, ModelTokenizer } from './tokenizer';
 
@@ -72,10 +72,15 @@ export class VisionLanguageModel {
   readonly provider: ExecutionProviderName;
   /** Set when the requested provider fell back to CPU, saying why. */
   readonly notice?: string;
+  /** What the model cannot do as asked and does instead, each said once (also given to onWarning). */
+  readonly warnings: string[] = [];
   private readonly decoder: DecoderRunner;
   private disposed = false;
 
-  constructor(private readonly opened: OpenedModel) {
+  constructor(
+    private readonly opened: OpenedModel,
+    options: Pick<LoadOptions, 'onWarning'> = {},
+  ) {
     this.dir = opened.dir;
     this.spec = opened.spec.text;
     this.family = opened.spec;
@@ -91,7 +96,20 @@ export class VisionLanguageModel {
       opened.files.decoder,
       this.spec,
       opened.factory,
+      (message) => this.warn(message, options.onWarning),
     );
+  }
+
+  private warn(message: string, onWarning?: (message: string) => void): void {
+    const line = `${this.files.decoder.relative}: ${message}`;
+    if (this.warnings.includes(line)) return;
+    this.warnings.push(line);
+    onWarning?.(line);
+  }
+
+  /** Whether decode() can return query vectors; false once the query graph failed to open. */
+  get supportsQueries(): boolean {
+    return this.decoder.supportsQueries;
   }
 
   private session(part: ModelPart): ort.InferenceSession {

@@ -28,6 +28,8 @@ type Json = Record<string, unknown>;
 export interface LoadOptions extends SessionSettings {
   /** Preferred weight dtype(s), in order; the others are tried after. Default fp32 first. */
   dtype?: ModelDtype | readonly ModelDtype[];
+  /** Told once each thing the model cannot do as asked, and what it does instead. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ValidationReport {

@@ -48,7 +48,9 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
       doImageSplitting: false,
       preprocessor: model.json.preprocessor,
     },
-    supportsQueries: true,
+    get supportsQueries() {
+      return model.supportsQueries;
+    },
     async embedPrefix() {
       return model.embedTokens(tokenizer.encode(prefix));
     },
