@@ -2,7 +2,13 @@
 // sessions (vision encoder, token embeddings, merged decoder) behind one object.
 import type * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../runtime/providers';
-import type { FamilySpec, ImageProcessor, ModelPart, ProcessedImage } from './adapters/types';
+import type {
+  FamilySpec,
+  ImageProcessor,
+  ModelPart,
+  ProcessedImage,
+  VideoPrompt,
+} from './adapters/types';
 import type { DecoderOutput, DecoderStep, TextModelSpec } from './contract';
 import { DecoderRunner, emptyKvCache } from './decoder';
 import type { ChosenOnnxFile } from './folder';
@@ -105,6 +111,11 @@ export class VisionLanguageModel {
     if (this.warnings.includes(line)) return;
     this.warnings.push(line);
     onWarning?.(line);
+  }
+
+  /** How this family writes video frames and their times into a prompt. */
+  get videoPrompt(): VideoPrompt {
+    return this.opened.adapter.videoPrompt;
   }
 
   /** Whether decode() can return query vectors; false once the query graph failed to open. */

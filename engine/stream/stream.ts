@@ -77,7 +77,7 @@ export class KvStream {
   /** Encodes the prompt prefix into the sink. */
   async init(): Promise<void> {
     const t0 = performance.now();
-    const embeds = await this.model.embedPrefix();
+    const embeds = await this.model.embedPrefix(this.still);
     const n = embeds.length / this.spec.hiddenSize;
     if (n > this.budgets.sinkTokens)
       throw new StreamLimitError(
@@ -285,7 +285,7 @@ export class KvStream {
     };
     check();
     const t0 = performance.now();
-    const qEmbeds = await this.model.embedQuestion(question);
+    const qEmbeds = await this.model.embedQuestion(question, this.still);
     const qLen = qEmbeds.length / this.spec.hiddenSize;
     const base = this.window.tokens;
     const free = this.budgets.maxContextTokens - base - qLen;
