@@ -21,6 +21,7 @@ import {
 } from './generate';
 import type { ImageInput } from './image-input';
 import type { LoadOptions, ModelJsonFiles, OpenedModel } from './open';
+import { checkRepositioning, repositioningWarning, type RepositioningCheck } from './rope-check';
 import { int64Tensor, readFloats } from './tensors';
 import type { ChatMessage, ModelTokenizer } from './tokenizer';
 
@@ -80,6 +81,9 @@ export class VisionLanguageModel {
   readonly notice?: string;
   /** What the model cannot do as asked and does instead, each said once (also given to onWarning). */
   readonly warnings: string[] = [];
+  /** Whether cached keys may be moved by rotation; set by checkRepositioning() at load. */
+  repositioning: RepositioningCheck = { ok: true };
+  private readonly onWarning?: (message: string) => void;
   private readonly decoder: DecoderRunner;
   private disposed = false;
 
@@ -87,6 +91,7 @@ export class VisionLanguageModel {
     private readonly opened: OpenedModel,
     options: Pick<LoadOptions, 'onWarning'> = {},
   ) {
+    this.onWarning = options.onWarning;
     this.dir = opened.dir;
     this.spec = opened.spec.text;
     this.family = opened.spec;
@@ -102,15 +107,22 @@ export class VisionLanguageModel {
       opened.files.decoder,
       this.spec,
       opened.factory,
-      (message) => this.warn(message, options.onWarning),
+      (message) => this.warn(message),
     );
   }
 
-  private warn(message: string, onWarning?: (message: string) => void): void {
+  private warn(message: string): void {
     const line = `${this.files.decoder.relative}: ${message}`;
     if (this.warnings.includes(line)) return;
     this.warnings.push(line);
-    onWarning?.(line);
+    this.onWarning?.(line);
+  }
+
+  /** Checks that key re-rotation fits this model (rope-check.ts); warns once when it does not. */
+  async checkRepositioning(): Promise<RepositioningCheck> {
+    this.repositioning = await checkRepositioning(this);
+    if (!this.repositioning.ok) this.warn(repositioningWarning(this.repositioning.reason!));
+    return this.repositioning;
   }
 
   /** How this family writes video frames and their times into a prompt. */

@@ -52,6 +52,8 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
     get supportsQueries() {
       return model.supportsQueries;
     },
+    canReposition: model.repositioning.ok,
+    warnings: model.warnings,
     async embedPrefix(still = false) {
       return model.embedTokens(tokenizer.encode(`${prefix}${still ? '' : video.intro}`));
     },

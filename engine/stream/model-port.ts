@@ -20,6 +20,10 @@ export interface StreamModel {
   readonly settings: Record<string, unknown>;
   /** Whether decode() can return pre-RoPE query vectors (withQueries). */
   readonly supportsQueries: boolean;
+  /** false when cached keys cannot be moved by rotation (checked at load): moved frames are prefilled again. */
+  readonly canReposition?: boolean;
+  /** What the model does otherwise than asked, each said once (the stream repeats them as its warnings). */
+  readonly warnings?: readonly string[];
   /** The prompt prefix (system prompt, start of the user turn, a video's intro): the attention sink. */
   embedPrefix(still?: boolean): Promise<Float32Array>;
   /** One frame with its text scaffolding ("Frame at 0:12:" + image tokens). `still`: a single image. */

@@ -2,7 +2,9 @@
 // weights: `q8` (onnx/*_quantized.onnx: DynamicQuantizeLinear + MatMulInteger), `q4`
 // (onnx/*_q4.onnx: MatMulNBits), `fp16` (onnx/*_fp16.onnx: float16 weights behind float32
 // inputs and outputs, as the re-uploaded fp16 decoders), and `smolvlm` (the SmolVLM2
-// folder layout: model_type smolvlm, the chat template in chat_template.json only).
+// folder layout: model_type smolvlm, the chat template in chat_template.json only), and
+// `rope-interleaved` (the decoder rebuilt with interleaved RoPE pairs, same weights: a
+// rotary layout the engine's key re-rotation does not assume).
 // Variant graphs keep every weight inside the .onnx file, as the Hub's quantized files do.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +14,15 @@ import { readOnnxModel, writeOnnxModel, type OnnxModel } from '../onnx/model-io'
 import { quantizeDynamicInt8, quantizeMatMulNBits } from '../onnx/quantize';
 import { useFloat16Weights } from '../onnx/float16-weights';
 import { TensorDataType } from '../onnx/schema';
+import { buildDecoderGraph } from './decoder-graph';
+import { writeGraph } from './generator';
+import { MANIFEST_FILE, readReferenceManifest } from './manifest';
+import { referencePreset } from './presets';
 
-export const REFERENCE_VARIANTS = ['q8', 'q4', 'fp16', 'smolvlm'] as const;
+export const REFERENCE_VARIANTS = ['q8', 'q4', 'fp16', 'smolvlm', 'rope-interleaved'] as const;
 export type ReferenceVariant = (typeof REFERENCE_VARIANTS)[number];
 
-type GraphVariant = Exclude<ReferenceVariant, 'smolvlm'>;
+type GraphVariant = Exclude<ReferenceVariant, 'smolvlm' | 'rope-interleaved'>;
 
 /** The file-name suffix the Hub repos (and transformers.js) use for each dtype. */
 export const VARIANT_SUFFIX: Record<GraphVariant, string> = {
@@ -26,6 +32,8 @@ export const VARIANT_SUFFIX: Record<GraphVariant, string> = {
 };
 
 const PARTS = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'] as const;
+/** The decoder's rotary angle nodes, kept float32 in the fp16 variant (see float16-weights.ts). */
+const ROTARY_SCOPE = '/model/rotary_emb/';
 
 /** Weights left in an external file are read into the model, so the variant is one file. */
 function inlineFloats(model: OnnxModel, reader: InitializerReader): void {
@@ -40,7 +48,7 @@ function inlineFloats(model: OnnxModel, reader: InitializerReader): void {
 function transform(model: OnnxModel, reader: InitializerReader, variant: GraphVariant): void {
   if (variant === 'q8') quantizeDynamicInt8(model, reader);
   else if (variant === 'q4') quantizeMatMulNBits(model, reader);
-  else useFloat16Weights(model, reader, toHalf);
+  else useFloat16Weights(model, reader, toHalf, (node) => node.name.startsWith(ROTARY_SCOPE));
   inlineFloats(model, reader);
 }
 
@@ -100,6 +108,21 @@ function writeSmolVlmLayout(dir: string): string[] {
   return [...files, 'chat_template.json'];
 }
 
+/** Rebuilds onnx/decoder_model_merged.onnx with interleaved RoPE, from the folder's preset and seed. */
+function writeInterleavedRope(dir: string): string[] {
+  const manifest = readReferenceManifest(dir);
+  if (!manifest) throw new Error(`${dir}: not a generated reference model (no ${MANIFEST_FILE})`);
+  const preset = referencePreset(manifest.preset);
+  return writeGraph(
+    dir,
+    'decoder_model_merged',
+    (p, seed, store) => buildDecoderGraph(p, seed, store, 'interleaved'),
+    preset,
+    manifest.seed,
+    preset.externalData,
+  );
+}
+
 /**
  * Adds a variant to a generated reference folder (in place); returns the files written or
  * changed. Graph variants read the float32 graphs, so they must still be there.
@@ -109,5 +132,7 @@ export function writeReferenceVariant(dir: string, variant: ReferenceVariant): s
     throw new Error(
       `unknown reference variant "${variant}"; expected one of ${REFERENCE_VARIANTS.join(', ')}`,
     );
-  return variant === 'smolvlm' ? writeSmolVlmLayout(dir) : writeGraphVariant(dir, variant);
+  if (variant === 'smolvlm') return writeSmolVlmLayout(dir);
+  if (variant === 'rope-interleaved') return writeInterleavedRope(dir);
+  return writeGraphVariant(dir, variant);
 }
