@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  copyFileSync,
   cpSync,
   mkdtempSync,
   readFileSync,
