@@ -112,6 +112,11 @@ test('q8 and q4 greedy tokens agree with fp32 on most steps (teacher-forced)', a
       images: [smoothImage(160, 96)],
     });
     shares[dtype] = await agreementShare(models[dtype]!, own.embeds, reference);
+    const free = await greedy(models[dtype]!, own.embeds, steps);
+    const firstDiff = free.findIndex((t, i) => t !== reference[i]);
+    console.log(
+      `${dtype} free-running greedy: ${firstDiff === -1 ? `all ${steps}` : `first ${firstDiff}`} tokens equal to fp32's, ${free.filter((t, i) => t === reference[i]).length}/${steps} positions`,
+    );
     const logits = await lastLogits(models[dtype]!, own.embeds);
     const diff = Math.max(...logits.map((v, i) => Math.abs(v - fp32Logits[i])));
     assert.ok(
