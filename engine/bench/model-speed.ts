@@ -3,6 +3,10 @@
 //
 //   node --import tsx engine/bench/model-speed.ts --preset tiny|smolvlm-256m-shape \
 //     [--model DIR] [--out file.json] [--runs N] [--tokens N] [--split] [--threads N]
+//     [--dtype fp32|fp16|q8|q4] [--context N]
+//
+// --dtype picks the same onnx/*<suffix>.onnx files on both sides; --context repeats the
+// text prompt until it holds at least N tokens, so decoding runs over a longer cache.
 //
 // Both sides run on onnxruntime-node's CPU provider, so the ratios measure what each
 // runtime adds around the same kernels (feeds, copies, cache handling, graph options).
@@ -10,7 +14,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadModel } from '../model';
+import { loadModel, MODEL_DTYPES, type ModelDtype, type VisionLanguageModel } from '../model';
 import type { RgbImage } from '../model/image-input';
 import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
 
@@ -28,6 +32,9 @@ interface Setup {
   prefillTokens: number;
   newTokens: number;
   runs: number;
+  dtype: ModelDtype;
+  /** The decoder file both sides ran (the dtype's). */
+  decoderFile: string;
 }
 
 const PROMPT =
@@ -71,12 +78,19 @@ const messages = [
  * depend on whether a row came from an image, and transformers.js then needs no
  * subtraction of a separately timed vision pass (too noisy on a shared machine).
  */
-const textMessages = [
-  {
-    role: 'user' as const,
-    content: [{ type: 'text' as const, text: `${PROMPT} ${PROMPT} ${PROMPT}` }],
-  },
-];
+let textMessages = textPrompt(3);
+
+function textPrompt(repeats: number) {
+  const text = Array.from({ length: repeats }, () => PROMPT).join(' ');
+  return [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }];
+}
+
+/** Repeats the text prompt until the chat-formatted prompt holds at least `tokens` tokens. */
+function lengthenTextPrompt(model: VisionLanguageModel, tokens: number): void {
+  const count = () =>
+    model.tokenizer.encode(model.tokenizer.applyChatTemplate(textMessages)).length;
+  for (let repeats = 4; count() < tokens; repeats++) textMessages = textPrompt(repeats);
+}
 
 /** One measured pass: milliseconds for the vision encoder, the prefill, and per decoded token. */
 interface Sample {
@@ -95,9 +109,16 @@ async function engineSide(
   image: RgbImage,
   split: boolean,
   setup: Setup,
-  threads?: number,
+  options: { threads?: number; dtype: ModelDtype; context?: number },
 ): Promise<Side> {
-  const model = await loadModel(dir, { provider: 'cpu', intraOpThreads: threads });
+  const model = await loadModel(dir, {
+    provider: 'cpu',
+    intraOpThreads: options.threads,
+    dtype: options.dtype,
+  });
+  setup.dtype = options.dtype;
+  setup.decoderFile = model.files.decoder.relative;
+  if (options.context) lengthenTextPrompt(model, options.context);
   const prompt = await model.preparePrompt({ messages, images: [image], doImageSplitting: split });
   setup.tiles = prompt.images[0].numTiles;
   setup.promptTokens = prompt.ids.length;
@@ -130,7 +151,7 @@ async function transformersJsSide(
   tjs.env.localModelPath = `${dirname(dir)}/`;
   const processor = await tjs.AutoProcessor.from_pretrained(basename(dir));
   const model = await tjs.AutoModelForVision2Seq.from_pretrained(basename(dir), {
-    dtype: 'fp32',
+    dtype: setup.dtype,
     device: 'cpu',
   });
   const raw = new tjs.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
@@ -229,8 +250,13 @@ async function main() {
       tokens: { type: 'string' },
       split: { type: 'boolean', default: false },
       threads: { type: 'string' },
+      dtype: { type: 'string', default: 'fp32' },
+      context: { type: 'string' },
     },
   });
+  const dtype = values.dtype as ModelDtype;
+  if (!MODEL_DTYPES.includes(dtype))
+    throw new Error(`--dtype must be one of ${MODEL_DTYPES.join(', ')}`);
   const preset = values.preset!;
   if (!isReferencePresetName(preset))
     throw new Error(`--preset must be one of ${REFERENCE_PRESETS.join(', ')}`);
@@ -241,11 +267,14 @@ async function main() {
     prefillTokens: 0,
     newTokens: Number(values.tokens ?? (preset === 'tiny' ? 32 : 16)),
     runs: Number(values.runs),
+    dtype,
+    decoderFile: '',
   };
   const threads = values.threads ? Number(values.threads) : undefined;
   const image = benchImage(960, 540);
   const split = values.split ?? false;
-  const ours = await engineSide(dir, image, split, setup, threads);
+  const context = values.context ? Number(values.context) : undefined;
+  const ours = await engineSide(dir, image, split, setup, { threads, dtype, context });
   let samples: Sample[][];
   try {
     const theirs = await transformersJsSide(dir, image, split, setup);

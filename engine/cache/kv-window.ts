@@ -151,14 +151,16 @@ export class KvWindow {
   assemble(
     options: { retrieved?: readonly KvBlock[]; recent?: readonly KvBlock[] } = {},
   ): AssembledContext {
+    const { spans, retrieved, recent } = this.order(options);
+    return { cache: assembleCache(spans, this.spec), retrieved, recent };
+  }
+
+  /** The blocks assemble() places, in order (sink, retrieved in time order, recent), unassembled. */
+  order(options: { retrieved?: readonly KvBlock[]; recent?: readonly KvBlock[] } = {}) {
     const retrieved = inTimeOrder(options.retrieved ?? []);
     const recent = [...(options.recent ?? this.blocks)];
     const sink = this.sinkBlock ? [this.sinkBlock] : [];
-    return {
-      cache: assembleCache([...sink, ...retrieved, ...recent], this.spec),
-      retrieved,
-      recent,
-    };
+    return { spans: [...sink, ...retrieved, ...recent], retrieved, recent };
   }
 
   /** Adds how much `n` new tokens' queries attend each of `attended` (for chooseEviction). */

@@ -37,7 +37,7 @@ export interface RepoFile {
 }
 
 function allSuffixes(): string[] {
-  const known = MODEL_DTYPES.flatMap((d) => dtypeFileSuffixes(d).map((s) => s.suffix));
+  const known = MODEL_DTYPES.flatMap((d) => dtypeFileSuffixes(d));
   return [...known, ...FOREIGN_SUFFIXES].filter(Boolean).sort((a, b) => b.length - a.length);
 }
 
@@ -60,7 +60,7 @@ function filesOfDtype(paths: readonly string[], parts: string[], dtype: ModelDty
   const chosen: string[] = [];
   for (const part of parts) {
     const file = dtypeFileSuffixes(dtype)
-      .map(({ suffix }) => `onnx/${part}${suffix}.onnx`)
+      .map((suffix) => `onnx/${part}${suffix}.onnx`)
       .find((p) => paths.includes(p));
     if (!file) return undefined;
     chosen.push(file, ...paths.filter((p) => p.startsWith(`${file}_data`)));

@@ -1,11 +1,14 @@
 // Runs the merged decoder for one DecoderStep: builds the feeds from the flat KvCache
 // of the contract, reads logits and present.* back into a KvCache. With withQueries, a
 // second session (opened lazily from a copy of the graph with each layer's q_proj output
-// added as a graph output) returns the pre-RoPE queries.
+// added as a graph output) returns the pre-RoPE queries. When that copy cannot be made
+// (a graph named otherwise), one warning says so and steps run without queries, so
+// retrieval falls back to the question's keys instead of failing on every frame.
 import type * as ort from 'onnxruntime-node';
 import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
 import type { ChosenOnnxFile } from './folder';
+import { ioType } from './io-types';
 import { openQuerySession } from './query-outputs';
 import {
   boolTensor,
@@ -18,6 +21,8 @@ import {
 
 export class DecoderRunner {
   private querySession?: Promise<{ managed: ManagedSession; outputNames: string[] }>;
+  /** Why query outputs cannot be had, once that is known. */
+  private queriesUnavailable?: string;
   private readonly hasCacheBranch: boolean;
   private readonly logitsToKeepInput?: string;
 
@@ -26,6 +31,7 @@ export class DecoderRunner {
     private readonly file: ChosenOnnxFile,
     private readonly spec: TextModelSpec,
     private readonly factory: SessionFactory,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     const inputs = main.session.inputNames;
     this.hasCacheBranch = inputs.includes('use_cache_branch');
@@ -34,8 +40,9 @@ export class DecoderRunner {
     );
   }
 
-  private get floatType(): FloatType {
-    return this.file.floatType;
+  /** Each input's float type from the session's metadata (see io-types.ts). */
+  private typeOf(input: string): FloatType {
+    return ioType(this.file, input);
   }
 
   private feeds(step: DecoderStep): Record<string, ort.Tensor> {
@@ -51,14 +58,20 @@ export class DecoderRunner {
       );
     const p = step.past.length;
     const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: floatTensor(this.floatType, step.inputsEmbeds, [1, n, hiddenSize]),
+      inputs_embeds: floatTensor(this.typeOf('inputs_embeds'), step.inputsEmbeds, [
+        1,
+        n,
+        hiddenSize,
+      ]),
       attention_mask: onesInt64Tensor(p + n),
       position_ids: int64Tensor(step.positionIds, [1, n]),
     };
     const kvDims = [1, numKvHeads, p, headDim];
     step.past.layers.forEach((layer, i) => {
-      feeds[`past_key_values.${i}.key`] = floatTensor(this.floatType, layer.key, kvDims);
-      feeds[`past_key_values.${i}.value`] = floatTensor(this.floatType, layer.value, kvDims);
+      const key = `past_key_values.${i}.key`;
+      const value = `past_key_values.${i}.value`;
+      feeds[key] = floatTensor(this.typeOf(key), layer.key, kvDims);
+      feeds[value] = floatTensor(this.typeOf(value), layer.value, kvDims);
     });
     if (this.hasCacheBranch) feeds.use_cache_branch = boolTensor(1, [1], p > 0);
     if (this.logitsToKeepInput)
@@ -94,26 +107,36 @@ export class DecoderRunner {
     return out;
   }
 
-  private querySessionOnce() {
+  /** False once the query-output graph has failed to open. */
+  get supportsQueries(): boolean {
+    return this.queriesUnavailable === undefined;
+  }
+
+  /** The query session, or undefined (after one warning) when the graph cannot give queries. */
+  private async queryOutputs() {
+    if (this.queriesUnavailable !== undefined) return undefined;
     this.querySession ??= openQuerySession(this.file, this.spec.numLayers, this.factory);
-    return this.querySession;
+    try {
+      return await this.querySession;
+    } catch (error) {
+      this.querySession = undefined;
+      this.queriesUnavailable = (error as Error).message.split('\n')[0];
+      this.warn(
+        `query vectors are unavailable (${this.queriesUnavailable}); retrieval scores blocks with the question's keys instead, and the h2o policy evicts the oldest frames`,
+      );
+      return undefined;
+    }
   }
 
   async run(step: DecoderStep): Promise<DecoderOutput> {
     const n = step.positionIds.length;
     const feeds = this.feeds(step);
+    const query = step.withQueries ? await this.queryOutputs() : undefined;
     const started = performance.now();
-    let outputs: ort.InferenceSession.OnnxValueMapType;
-    let queries: Float32Array[] | undefined;
-    if (step.withQueries) {
-      const { managed, outputNames } = await this.querySessionOnce();
-      outputs = await managed.session.run(feeds);
-      queries = outputNames.map((name) =>
-        this.splitHeads(readFloats(outputs[name] as ort.Tensor), n),
-      );
-    } else {
-      outputs = await this.main.session.run(feeds);
-    }
+    const outputs = await (query ? query.managed : this.main).session.run(feeds);
+    const queries = query?.outputNames.map((name) =>
+      this.splitHeads(readFloats(outputs[name] as ort.Tensor), n),
+    );
     const runMs = performance.now() - started;
     const logits = readFloats(outputs.logits as ort.Tensor);
     return {

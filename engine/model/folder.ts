@@ -6,38 +6,41 @@ import { join } from 'node:path';
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 
-/** File-name suffixes per dtype, as transformers.js names them, with their I/O float type. */
-const SUFFIXES: Record<ModelDtype, { suffix: string; io: 'float32' | 'float16' }[]> = {
-  fp32: [{ suffix: '', io: 'float32' }],
-  fp16: [{ suffix: '_fp16', io: 'float16' }],
-  q8: [
-    { suffix: '_quantized', io: 'float32' },
-    { suffix: '_int8', io: 'float32' },
-    { suffix: '_uint8', io: 'float32' },
-  ],
-  q4: [
-    { suffix: '_q4', io: 'float32' },
-    { suffix: '_q4f16', io: 'float16' },
-  ],
+/**
+ * File-name suffixes per dtype, as transformers.js names them. A name says nothing reliable
+ * about the float type at the graph's edge (HF re-uploaded fp16 decoders with float32
+ * inputs), so that is read from the session's metadata once it is open (io-types.ts).
+ */
+const SUFFIXES: Record<ModelDtype, string[]> = {
+  fp32: [''],
+  fp16: ['_fp16'],
+  q8: ['_quantized', '_int8', '_uint8'],
+  q4: ['_q4', '_q4f16'],
 };
 
 /** The file-name suffixes of one dtype, in the order the loader tries them (shared with the Hub pull). */
-export function dtypeFileSuffixes(
-  dtype: ModelDtype,
-): readonly { suffix: string; io: 'float32' | 'float16' }[] {
+export function dtypeFileSuffixes(dtype: ModelDtype): readonly string[] {
   return SUFFIXES[dtype];
 }
 
-export interface ChosenOnnxFile {
+export type FloatType = 'float32' | 'float16';
+
+/** An .onnx file picked by name, before a session has told its I/O types. */
+export interface OnnxFileChoice {
   /** Absolute path of the .onnx file. */
   path: string;
   /** Path relative to the model folder, for messages. */
   relative: string;
   dtype: ModelDtype;
-  /** The float type its inputs and outputs are expected to use. */
-  floatType: 'float32' | 'float16';
   /** External weight files next to it (`<file>.onnx_data`, `<file>.onnx_data_1`…). */
   externalData: string[];
+}
+
+export interface ChosenOnnxFile extends OnnxFileChoice {
+  /** The float type of the graph's first float input (its first float output when it has none). */
+  floatType: FloatType;
+  /** Every float input's and output's own type, from the session's metadata. */
+  floatTypes: Record<string, FloatType>;
 }
 
 type Json = Record<string, unknown>;
@@ -84,12 +87,12 @@ export function chooseOnnxFile(
   dir: string,
   base: string,
   preference?: ModelDtype | readonly ModelDtype[],
-): ChosenOnnxFile {
+): OnnxFileChoice {
   const onnxDir = join(dir, 'onnx');
   const present = existsSync(onnxDir) ? readdirSync(onnxDir) : [];
   const tried: string[] = [];
   for (const dtype of dtypeOrder(preference)) {
-    for (const { suffix, io } of SUFFIXES[dtype]) {
+    for (const suffix of SUFFIXES[dtype]) {
       const name = `${base}${suffix}.onnx`;
       tried.push(name);
       if (!present.includes(name)) continue;
@@ -97,7 +100,6 @@ export function chooseOnnxFile(
         path: join(onnxDir, name),
         relative: `onnx/${name}`,
         dtype,
-        floatType: io,
         externalData: present.filter((f) => f.startsWith(`${name}_data`)).sort(),
       };
     }

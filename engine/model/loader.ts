@@ -19,5 +19,12 @@ export async function loadModel(
 ): Promise<VisionLanguageModel> {
   const { report, model } = await openModelFolder(dir, options);
   if (!model) throw new ModelLoadError(dir, report.problems);
-  return new VisionLanguageModel(model);
+  const loaded = new VisionLanguageModel(model, options);
+  try {
+    await loaded.checkRepositioning();
+  } catch (error) {
+    await loaded.dispose();
+    throw error;
+  }
+  return loaded;
 }

@@ -2,10 +2,17 @@
 // sessions (vision encoder, token embeddings, merged decoder) behind one object.
 import type * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../runtime/providers';
-import type { FamilySpec, ImageProcessor, ModelPart, ProcessedImage } from './adapters/types';
+import type {
+  FamilySpec,
+  ImageProcessor,
+  ModelPart,
+  ProcessedImage,
+  VideoPrompt,
+} from './adapters/types';
 import type { DecoderOutput, DecoderStep, TextModelSpec } from './contract';
 import { DecoderRunner, emptyKvCache } from './decoder';
 import type { ChosenOnnxFile } from './folder';
+import { ioType } from './io-types';
 import {
   generate,
   type GenerateOptions,
@@ -13,7 +20,8 @@ import {
   type GenerationResult,
 } from './generate';
 import type { ImageInput } from './image-input';
-import type { ModelJsonFiles, OpenedModel } from './open';
+import type { LoadOptions, ModelJsonFiles, OpenedModel } from './open';
+import { checkRepositioning, repositioningWarning, type RepositioningCheck } from './rope-check';
 import { int64Tensor, readFloats } from './tensors';
 import type { ChatMessage, ModelTokenizer } from './tokenizer';
 
@@ -71,10 +79,19 @@ export class VisionLanguageModel {
   readonly provider: ExecutionProviderName;
   /** Set when the requested provider fell back to CPU, saying why. */
   readonly notice?: string;
+  /** What the model cannot do as asked and does instead, each said once (also given to onWarning). */
+  readonly warnings: string[] = [];
+  /** Whether cached keys may be moved by rotation; set by checkRepositioning() at load. */
+  repositioning: RepositioningCheck = { ok: true };
+  private readonly onWarning?: (message: string) => void;
   private readonly decoder: DecoderRunner;
   private disposed = false;
 
-  constructor(private readonly opened: OpenedModel) {
+  constructor(
+    private readonly opened: OpenedModel,
+    options: Pick<LoadOptions, 'onWarning'> = {},
+  ) {
+    this.onWarning = options.onWarning;
     this.dir = opened.dir;
     this.spec = opened.spec.text;
     this.family = opened.spec;
@@ -90,7 +107,32 @@ export class VisionLanguageModel {
       opened.files.decoder,
       this.spec,
       opened.factory,
+      (message) => this.warn(message),
     );
+  }
+
+  private warn(message: string): void {
+    const line = `${this.files.decoder.relative}: ${message}`;
+    if (this.warnings.includes(line)) return;
+    this.warnings.push(line);
+    this.onWarning?.(line);
+  }
+
+  /** Checks that key re-rotation fits this model (rope-check.ts); warns once when it does not. */
+  async checkRepositioning(): Promise<RepositioningCheck> {
+    this.repositioning = await checkRepositioning(this);
+    if (!this.repositioning.ok) this.warn(repositioningWarning(this.repositioning.reason!));
+    return this.repositioning;
+  }
+
+  /** How this family writes video frames and their times into a prompt. */
+  get videoPrompt(): VideoPrompt {
+    return this.opened.adapter.videoPrompt;
+  }
+
+  /** Whether decode() can return query vectors; false once the query graph failed to open. */
+  get supportsQueries(): boolean {
+    return this.decoder.supportsQueries;
   }
 
   private session(part: ModelPart): ort.InferenceSession {
@@ -110,7 +152,7 @@ export class VisionLanguageModel {
   async encodeImage(image: ProcessedImage): Promise<Float32Array> {
     const feeds = this.opened.adapter.visionFeeds({
       image,
-      floatType: this.files.vision.floatType,
+      floatType: ioType(this.files.vision, 'pixel_values'),
     });
     const out = await this.session('vision').run(feeds);
     const features = readFloats(out.image_features as ort.Tensor);

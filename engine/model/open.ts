@@ -16,8 +16,11 @@ import {
   REQUIRED_JSON,
   type ChosenOnnxFile,
   type ModelDtype,
+  type OnnxFileChoice,
 } from './folder';
+import { withIoTypes } from './io-types';
 import { checkSignature } from './signature';
+import { findChatTemplate, missingChatTemplateMessage } from './chat-template';
 import { createTokenizer, type ModelTokenizer } from './tokenizer';
 
 type Json = Record<string, unknown>;
@@ -25,6 +28,8 @@ type Json = Record<string, unknown>;
 export interface LoadOptions extends SessionSettings {
   /** Preferred weight dtype(s), in order; the others are tried after. Default fp32 first. */
   dtype?: ModelDtype | readonly ModelDtype[];
+  /** Told once each thing the model cannot do as asked, and what it does instead. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ValidationReport {
@@ -92,14 +97,29 @@ function checkTokens(spec: FamilySpec, tokenizer: ModelTokenizer, adapter: Model
     );
 }
 
-function describeFile(file: ChosenOnnxFile): string {
+function describeFile(file: OnnxFileChoice | ChosenOnnxFile): string {
   const bytes = [file.path, ...file.externalData.map((f) => join(dirname(file.path), f))]
     .map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0)
     .reduce((a, b) => a + b, 0);
   const external = file.externalData.length
     ? `, external data ${file.externalData.join(', ')}`
     : '';
-  return `${file.relative} (${file.dtype}, ${file.floatType} I/O, ${formatBytes(bytes)}${external})`;
+  const io = 'floatTypes' in file ? `, ${describeIo(file)}` : '';
+  return `${file.relative} (${file.dtype}${io}, ${formatBytes(bytes)}${external})`;
+}
+
+/** "float32 I/O", or which side is which when inputs and outputs differ. */
+function describeIo(file: ChosenOnnxFile): string {
+  const types = new Set(Object.values(file.floatTypes));
+  if (types.size <= 1) return `${file.floatType} I/O`;
+  const names = Object.entries(file.floatTypes);
+  const listed = (type: string) =>
+    names
+      .filter(([, t]) => t === type)
+      .map(([n]) => n)
+      .slice(0, 2)
+      .join(', ');
+  return `float32 (${listed('float32')}, …) and float16 (${listed('float16')}, …) I/O`;
 }
 
 async function openSessions(
@@ -117,19 +137,19 @@ async function openSessions(
   const files: Partial<Record<ModelPart, ChosenOnnxFile>> = {};
   const sessions: Partial<Record<ModelPart, ManagedSession>> = {};
   for (const part of PARTS) {
-    const file = attempt(report.problems, () =>
+    const choice = attempt(report.problems, () =>
       chooseOnnxFile(dir, signatures[part].file, options.dtype),
     );
-    if (!file) continue;
-    files[part] = file;
-    report.found.push(describeFile(file));
+    if (!choice) continue;
     try {
-      const managed = await factory.create(file.path, file.relative);
+      const managed = await factory.create(choice.path, choice.relative);
       sessions[part] = managed;
-      report.problems.push(
-        ...checkSignature(file.relative, managed.session, signatures[part], file.floatType),
-      );
+      const file = withIoTypes(choice, managed.session);
+      files[part] = file;
+      report.found.push(describeFile(file));
+      report.problems.push(...checkSignature(file.relative, managed.session, signatures[part]));
     } catch (error) {
+      report.found.push(describeFile(choice));
       report.problems.push((error as Error).message);
     }
   }
@@ -153,17 +173,25 @@ function readFamily(json: Partial<ModelJsonFiles>, report: ValidationReport) {
 
 /** The tokenizer and image processor, each checked against the family spec. */
 function readProcessors(
+  dir: string,
   json: Partial<ModelJsonFiles>,
   adapter: ModelAdapter | undefined,
   spec: FamilySpec | undefined,
   report: ValidationReport,
 ) {
   const { tokenizerJson, tokenizerConfig, preprocessor } = json;
+  const chat = attempt(report.problems, () => {
+    const found = findChatTemplate(dir, tokenizerConfig);
+    if (!found) throw new Error(missingChatTemplateMessage(dir));
+    return found;
+  });
+  if (chat) report.found.push(`chat template: ${chat.file}`);
   const tokenizer =
     tokenizerJson &&
     tokenizerConfig &&
+    chat &&
     attempt(report.problems, () =>
-      createTokenizer(tokenizerJson, tokenizerConfig, eosFromGeneration(json.generation)),
+      createTokenizer(tokenizerJson, tokenizerConfig, eosFromGeneration(json.generation), chat),
     );
   if (tokenizer)
     report.found.push(`tokenizer.json: eos ids ${tokenizer.special.eos.join(', ') || 'none'}`);
@@ -180,6 +208,14 @@ function readProcessors(
   return { tokenizer, imageProcessor };
 }
 
+/** One line when the folder itself is not there, instead of one per file it should hold. */
+function folderProblem(dir: string): string | undefined {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return `model folder does not exist: ${dir}`;
+  if (!stat.isDirectory()) return `model folder is not a folder: ${dir}`;
+  return undefined;
+}
+
 /**
  * Opens everything a model needs. On success `model` is set and owns the sessions;
  * on any problem every session opened so far is released and `model` is undefined.
@@ -189,9 +225,14 @@ export async function openModelFolder(
   options: LoadOptions = {},
 ): Promise<{ report: ValidationReport; model?: OpenedModel }> {
   const report: ValidationReport = { dir, ok: false, found: [], problems: [] };
+  const missing = folderProblem(dir);
+  if (missing) {
+    report.problems.push(missing);
+    return { report };
+  }
   const json = readJson(dir, report.problems);
   const { adapter, spec } = readFamily(json, report);
-  const { tokenizer, imageProcessor } = readProcessors(json, adapter, spec, report);
+  const { tokenizer, imageProcessor } = readProcessors(dir, json, adapter, spec, report);
 
   const factory = new SessionFactory(options);
   const opened =

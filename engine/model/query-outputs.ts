@@ -19,42 +19,82 @@ import {
 import { TensorDataType } from './onnx/schema';
 import { exposeTensors, qProjNodeName } from './onnx/surgery';
 
-/** The tensor holding layer i's projected queries: the MatMul output, or its bias Add's output. */
+/**
+ * The tensor holding layer i's projected queries: the q_proj MatMul's output (or its bias
+ * Add's). Quantizers rename the node (`.../MatMul_quant`, `.../MatMul_Q4`) but keep its
+ * output tensor's name, so that name is looked for when the node's is not found.
+ */
 function queryTensorName(nodes: OnnxNode[], layer: number, file: string): string {
-  const matmul = nodes.find((n) => n.name === qProjNodeName(layer));
+  const nodeName = qProjNodeName(layer);
+  const output = `${nodeName}_output_0`;
+  const matmul =
+    nodes.find((n) => n.name === nodeName) ?? nodes.find((n) => n.output.includes(output));
   if (!matmul) {
     const sample = nodes
       .filter((n) => n.name.includes('q_proj'))
       .slice(0, 3)
       .map((n) => n.name);
     throw new Error(
-      `${file}: node '${qProjNodeName(layer)}' not found, so queries cannot be read from this decoder (it needs Optimum-style node names${sample.length ? `; q_proj nodes present: ${sample.join(', ')}` : '; no q_proj nodes found'})`,
+      `${file}: node '${nodeName}' (or a node writing '${output}') not found, so queries cannot be read from this decoder (it needs Optimum-style names${sample.length ? `; q_proj nodes present: ${sample.join(', ')}` : '; no q_proj nodes found'})`,
     );
   }
+  const value = matmul.output.includes(output) ? output : matmul.output[0];
   const bias = nodes.find(
     (n) =>
       n.op_type === 'Add' &&
       n.name === `/model/layers.${layer}/self_attn/q_proj/Add` &&
-      n.input.includes(matmul.output[0]),
+      n.input.includes(value),
   );
-  return (bias ?? matmul).output[0];
+  return bias ? bias.output[0] : value;
+}
+
+const { FLOAT, FLOAT16, INT32, INT64, UINT8, BOOL } = TensorDataType;
+
+/** Ops whose outputs' types do not follow their inputs. */
+const FIXED_OUTPUT_TYPES: Record<string, number[]> = {
+  Shape: [INT64],
+  Size: [INT64],
+  ArgMax: [INT64],
+  MatMulInteger: [INT32],
+  DynamicQuantizeLinear: [UINT8, FLOAT, UINT8],
+  Equal: [BOOL],
+  Less: [BOOL],
+  LessOrEqual: [BOOL],
+  Greater: [BOOL],
+  GreaterOrEqual: [BOOL],
+  And: [BOOL],
+  Or: [BOOL],
+  Not: [BOOL],
+};
+
+/**
+ * The element type of a value inside the graph, in one pass over the (topologically
+ * sorted) nodes: a Cast says it outright, a few ops have fixed output types, and otherwise
+ * the first float input decides, so a MatMul on float16 weights is float16 even when the
+ * graph's inputs are float32.
+ */
+export function valueFloatType(model: OnnxModel, value: string): number {
+  const graph = model.graph;
+  const types = new Map<string, number>();
+  for (const info of graph.input) types.set(info.name, info.type.tensor_type.elem_type);
+  for (const t of graph.initializer ?? []) types.set(t.name, t.data_type);
+  for (const node of graph.node) {
+    const castTo =
+      node.op_type === 'Cast' ? node.attribute?.find((a) => a.name === 'to')?.i : undefined;
+    const fixed = FIXED_OUTPUT_TYPES[node.op_type];
+    const float = node.input.map((i) => types.get(i)).find((t) => t === FLOAT || t === FLOAT16);
+    node.output.forEach((out, i) => types.set(out, castTo ?? fixed?.[i] ?? float ?? FLOAT));
+    if (node.output.includes(value)) break;
+  }
+  return types.get(value) ?? FLOAT;
 }
 
 /** Adds each layer's query tensor as a graph output; returns their names in layer order. */
-export function addQueryOutputs(
-  model: OnnxModel,
-  numLayers: number,
-  floatType: 'float32' | 'float16',
-  file: string,
-): string[] {
+export function addQueryOutputs(model: OnnxModel, numLayers: number, file: string): string[] {
   const names = Array.from({ length: numLayers }, (_, i) =>
     queryTensorName(model.graph.node, i, file),
   );
-  exposeTensors(
-    model,
-    names,
-    floatType === 'float16' ? TensorDataType.FLOAT16 : TensorDataType.FLOAT,
-  );
+  for (const name of names) exposeTensors(model, [name], valueFloatType(model, name));
   return names;
 }
 
@@ -110,7 +150,7 @@ export async function openQuerySession(
   factory: SessionFactory,
 ): Promise<{ managed: ManagedSession; outputNames: string[] }> {
   const model = readOnnxModel(file.path);
-  const outputNames = addQueryOutputs(model, numLayers, file.floatType, file.relative);
+  const outputNames = addQueryOutputs(model, numLayers, file.relative);
   const label = `${file.relative} (with query outputs)`;
   const external = externalDataFiles(model).length > 0;
   const dir = external ? linkedCopy(model, file) : undefined;

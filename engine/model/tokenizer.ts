@@ -1,7 +1,7 @@
 // The model's tokenizer (tokenizer.json via @huggingface/tokenizers) and chat template
-// (tokenizer_config.json's chat_template via @huggingface/jinja).
-import { Template } from '@huggingface/jinja';
+// (found by chat-template.ts, rendered with @huggingface/jinja).
 import { Tokenizer } from '@huggingface/tokenizers';
+import { compileChatTemplate, templateText, type ChatTemplate } from './chat-template';
 
 /** A chat message as HF chat templates take it; images are `{ type: 'image' }` parts. */
 export interface ChatMessage {
@@ -23,7 +23,7 @@ export interface ModelTokenizer {
   tokenId(token: string): number | undefined;
   readonly special: SpecialTokenIds;
   readonly specialTokens: { bos?: string; eos?: string; pad?: string };
-  /** Renders the chat template; throws when tokenizer_config.json has none. */
+  /** Renders the chat template; throws naming the places looked in when the folder has none. */
   applyChatTemplate(messages: ChatMessage[], options?: { addGenerationPrompt?: boolean }): string;
 }
 
@@ -37,22 +37,19 @@ function tokenText(value: unknown): string | undefined {
   return undefined;
 }
 
-function chatTemplateSource(config: Json): string | undefined {
-  const value = config.chat_template;
-  if (typeof value === 'string') return value;
-  // Some configs hold a list of named templates; 'default' is the one used for chat.
-  if (Array.isArray(value)) {
-    const named = value as { name?: string; template?: string }[];
-    return (named.find((t) => t.name === 'default') ?? named[0])?.template;
-  }
-  return undefined;
+/** Without a folder to search, the template is tokenizer_config.json's own. */
+function configTemplate(config: Json): ChatTemplate | undefined {
+  const text = templateText(config.chat_template);
+  if (text === undefined) return undefined;
+  const file = 'tokenizer_config.json';
+  return { file, source: text, template: compileChatTemplate(text, file) };
 }
 
 export function createTokenizer(
   tokenizerJson: Json,
   tokenizerConfig: Json,
   extraEosIds: number[] = [],
-  chatTemplateOverride?: string,
+  chatTemplate?: ChatTemplate,
 ): ModelTokenizer {
   const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
   const names = {
@@ -67,8 +64,7 @@ export function createTokenizer(
     eos: [...new Set([...(eos === undefined ? [] : [eos]), ...extraEosIds])],
     pad: idOf(names.pad),
   };
-  const source = chatTemplateOverride ?? chatTemplateSource(tokenizerConfig);
-  const template = source === undefined ? undefined : new Template(source);
+  const chat = chatTemplate ?? configTemplate(tokenizerConfig);
   return {
     encode: (text, options) =>
       tokenizer.encode(text, { add_special_tokens: options?.addSpecialTokens ?? true }).ids,
@@ -80,15 +76,23 @@ export function createTokenizer(
     special,
     specialTokens: names,
     applyChatTemplate(messages, options) {
-      if (!template)
-        throw new Error('tokenizer_config.json: chat_template is missing; cannot format a chat');
-      return template.render({
-        messages,
-        add_generation_prompt: options?.addGenerationPrompt ?? true,
-        bos_token: names.bos ?? '',
-        eos_token: names.eos ?? '',
-        pad_token: names.pad ?? '',
-      });
+      if (!chat)
+        throw new Error(
+          'chat template: none found (chat_template.jinja, chat_template.json, tokenizer_config.json); cannot format a chat',
+        );
+      try {
+        return chat.template.render({
+          messages,
+          add_generation_prompt: options?.addGenerationPrompt ?? true,
+          bos_token: names.bos ?? '',
+          eos_token: names.eos ?? '',
+          pad_token: names.pad ?? '',
+        });
+      } catch (error) {
+        throw new Error(
+          `${chat.file}: the chat template failed to render (${(error as Error).message})`,
+        );
+      }
     },
   };
 }

@@ -157,6 +157,7 @@ export async function openStream(
   };
   const policy = policyByName(o.policy);
   const model = options.model;
+  for (const message of model.warnings ?? []) warn(message);
   const budgets = {
     sinkTokens: o.sinkTokens,
     recentBlocks: o.recentBlocks,

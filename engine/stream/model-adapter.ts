@@ -1,11 +1,11 @@
 // Adapts a loaded engine/model VisionLanguageModel to the stream engine's port. The chat
 // template is rendered once around a marker to split it into the prefix (the sink: start
-// of the user turn) and the suffix (end of the user turn, start of the assistant's);
-// each frame is "Frame at m:ss:" + its image tokens, one global tile (no splitting).
+// of the user turn, then the family's video intro) and the suffix (end of the user turn,
+// start of the assistant's); each video frame is written as the model family's video
+// prompt writes it (its time, then one global tile), a still image as a plain image.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatTime } from '../cache/block';
 import type { VisionLanguageModel } from '../model';
 import type { StreamModel, VideoFrame } from './model-port';
 
@@ -37,6 +37,7 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
   const eos = new Set(tokenizer.special.eos);
   const encode = (text: string) => tokenizer.encode(text, { addSpecialTokens: false });
   const placeholder = '<image>';
+  const video = model.videoPrompt;
 
   return {
     spec: model.spec,
@@ -44,25 +45,29 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
     settings: {
       prefix,
       suffix,
-      frameMarker: 'Frame at m:ss:',
+      videoPrompt: { intro: video.intro, frame: video.frame(0), outro: video.outro },
       doImageSplitting: false,
       preprocessor: model.json.preprocessor,
     },
-    supportsQueries: true,
-    async embedPrefix() {
-      return model.embedTokens(tokenizer.encode(prefix));
+    get supportsQueries() {
+      return model.supportsQueries;
+    },
+    canReposition: model.repositioning.ok,
+    warnings: model.warnings,
+    async embedPrefix(still = false) {
+      return model.embedTokens(tokenizer.encode(`${prefix}${still ? '' : video.intro}`));
     },
     async embedFrame(frame: VideoFrame, still: boolean) {
       const image = await model.imageProcessor.process(
         { data: frame.rgb, width: frame.width, height: frame.height },
         still ? {} : { doImageSplitting: false },
       );
-      const text = `${still ? '' : `Frame at ${formatTime(frame.timeSec)}:`}${placeholder}`;
+      const text = still ? placeholder : video.frame(frame.timeSec);
       const ids = encode(model.expandPrompt(text, [image]));
       return model.embedPrompt(ids, await model.encodeImage(image));
     },
-    async embedQuestion(question: string) {
-      return model.embedTokens(encode(`\n${question}${suffix}`));
+    async embedQuestion(question: string, still = false) {
+      return model.embedTokens(encode(`${still ? '\n' : video.outro}${question}${suffix}`));
     },
     embedTokens: (ids) => model.embedTokens(ids),
     decode: (step) => model.decode(step),

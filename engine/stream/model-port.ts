@@ -20,12 +20,16 @@ export interface StreamModel {
   readonly settings: Record<string, unknown>;
   /** Whether decode() can return pre-RoPE query vectors (withQueries). */
   readonly supportsQueries: boolean;
-  /** The prompt prefix (system prompt, start of the user turn): the attention sink. */
-  embedPrefix(): Promise<Float32Array>;
+  /** false when cached keys cannot be moved by rotation (checked at load): moved frames are prefilled again. */
+  readonly canReposition?: boolean;
+  /** What the model does otherwise than asked, each said once (the stream repeats them as its warnings). */
+  readonly warnings?: readonly string[];
+  /** The prompt prefix (system prompt, start of the user turn, a video's intro): the attention sink. */
+  embedPrefix(still?: boolean): Promise<Float32Array>;
   /** One frame with its text scaffolding ("Frame at 0:12:" + image tokens). `still`: a single image. */
   embedFrame(frame: VideoFrame, still: boolean): Promise<Float32Array>;
-  /** The question, closing the user turn and opening the assistant's. */
-  embedQuestion(question: string): Promise<Float32Array>;
+  /** The question (after a video's outro), closing the user turn and opening the assistant's. */
+  embedQuestion(question: string, still?: boolean): Promise<Float32Array>;
   embedTokens(ids: number[]): Promise<Float32Array>;
   decode(step: DecoderStep): Promise<DecoderOutput>;
   decodeText(ids: number[]): string;

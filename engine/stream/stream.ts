@@ -18,6 +18,7 @@ import { KvWindow, type SpacePlan } from '../cache/kv-window';
 import { MemoryBudget } from '../cache/memory-budget';
 import type { CachePolicy } from '../cache/policies';
 import type { RetrievalOptions } from '../cache/retrieval';
+import { prefillAgain } from '../cache/reprefill';
 import { retrieveForContext } from '../cache/retrieval/retrieve';
 import { abortError, answerElsewhere, answerLocally, type Answered } from './answer';
 import type { StreamModel, VideoFrame } from './model-port';
@@ -50,6 +51,8 @@ export class KvStream {
   private streamEndSec = 0;
   private encodeMs = 0;
   private closed = false;
+  /** Frames' input embeddings, kept only when the model's keys cannot be re-rotated (reprefill.ts). */
+  private readonly frameEmbeds = new Map<number, Float32Array>();
 
   constructor(
     readonly model: StreamModel,
@@ -77,7 +80,7 @@ export class KvStream {
   /** Encodes the prompt prefix into the sink. */
   async init(): Promise<void> {
     const t0 = performance.now();
-    const embeds = await this.model.embedPrefix();
+    const embeds = await this.model.embedPrefix(this.still);
     const n = embeds.length / this.spec.hiddenSize;
     if (n > this.budgets.sinkTokens)
       throw new StreamLimitError(
@@ -214,6 +217,7 @@ export class KvStream {
       this.closed = true;
       this.store.close(!keepFiles);
       this.window.clear();
+      this.frameEmbeds.clear();
     });
   }
 
@@ -228,7 +232,7 @@ export class KvStream {
     const embeds = await this.model.embedFrame(frame, this.still);
     const n = embeds.length / this.spec.hiddenSize;
     const plan = this.planSpace(n);
-    const past = this.window.assemble({ recent: plan.kept }).cache;
+    const past = await this.context({ recent: plan.kept });
     if (signal?.aborted) throw abortError();
     const out = await this.model.decode({
       inputsEmbeds: embeds,
@@ -240,6 +244,7 @@ export class KvStream {
     if (signal?.aborted) throw abortError();
     const ids = { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec };
     const block = blockFromCache(out.present, past.length, n, ids, this.spec);
+    if (this.model.canReposition === false) this.frameEmbeds.set(block.id, embeds);
     if (out.queries) this.window.recordAttention(out.queries, n, plan.kept);
     this.commit(plan, block);
     this.encodeMs += performance.now() - t0;
@@ -267,11 +272,22 @@ export class KvStream {
     for (const old of this.window.evict(plan)) {
       if (this.policy.evicted === 'store') this.store.put(old);
       else this.blocksDropped++;
+      if (this.policy.evicted !== 'store') this.frameEmbeds.delete(old.id);
     }
     this.window.append(block);
     this.nextBlockId++;
     this.framesEncoded++;
     this.streamEndSec = Math.max(this.streamEndSec, block.timeSec);
+  }
+
+  /** Sink + retrieved + recent at contiguous positions: keys re-rotated, or prefilled again when the model's RoPE does not allow rotation. */
+  private async context(options: { retrieved?: KvBlock[]; recent?: KvBlock[] }): Promise<KvCache> {
+    if (this.model.canReposition !== false) return this.window.assemble(options).cache;
+    return prefillAgain(this.window.order(options).spans, {
+      spec: this.spec,
+      embedsOf: (id) => this.frameEmbeds.get(id),
+      decode: (step) => this.model.decode(step),
+    });
   }
 
   private assertOpen(): void {
@@ -285,7 +301,7 @@ export class KvStream {
     };
     check();
     const t0 = performance.now();
-    const qEmbeds = await this.model.embedQuestion(question);
+    const qEmbeds = await this.model.embedQuestion(question, this.still);
     const qLen = qEmbeds.length / this.spec.hiddenSize;
     const base = this.window.tokens;
     const free = this.budgets.maxContextTokens - base - qLen;
@@ -327,7 +343,7 @@ export class KvStream {
           this.model,
           this.budgets.maxContextTokens,
           qEmbeds,
-          this.window.assemble({ retrieved }).cache,
+          await this.context({ retrieved }),
           maxTokens,
           options,
         );

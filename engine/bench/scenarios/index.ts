@@ -1,6 +1,7 @@
 // Every `vlm bench` scenario, in the order the report lists them.
 import type { Scenario } from '../scenario';
 import { decodingScenario } from './decoding';
+import { dtypeScenario } from './dtype';
 import { ingestScenario } from './ingest';
 import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
@@ -12,6 +13,7 @@ export const SCENARIOS: Scenario[] = [
   memoryScenario,
   ingestScenario,
   decodingScenario,
+  dtypeScenario,
   overheadScenario,
   retrievalScenario,
 ];

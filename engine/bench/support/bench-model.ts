@@ -28,7 +28,11 @@ export async function askBench(
   options: AskOptions,
 ): Promise<AskResult> {
   try {
-    return await stream.ask(question, options);
+    const result = await stream.ask(question, options);
+    // The model itself falls back to keys (with one warning) when the query graph cannot be built.
+    if (!bench.model.supportsQueries)
+      bench.fallback ??= bench.model.warnings.find((w) => /query vectors/.test(w)) ?? null;
+    return result;
   } catch (error) {
     const message = (error as Error).message;
     if (!bench.port.supportsQueries || !/query outputs/.test(message)) throw error;

@@ -64,6 +64,20 @@ export interface VisionFeedInput {
   floatType: 'float32' | 'float16';
 }
 
+/**
+ * How a family writes the frames of a video into a prompt. A stream encodes the intro with
+ * the prompt prefix (its attention sink), each frame as it arrives, and the outro before
+ * the question.
+ */
+export interface VideoPrompt {
+  /** Text between the start of the user turn and the first frame. */
+  intro: string;
+  /** The text standing for one frame taken at `timeSec`, with one image placeholder. */
+  frame(timeSec: number): string;
+  /** Text between the last frame and the question. */
+  outro: string;
+}
+
 export interface ModelAdapter {
   /** config.json model_type values this adapter serves. */
   modelTypes: string[];
@@ -78,4 +92,6 @@ export interface ModelAdapter {
   visionFeeds(input: VisionFeedInput): Record<string, ort.Tensor>;
   /** The text that marks where an image goes in a user prompt. */
   imagePlaceholder: string;
+  /** How this family's processor writes video frames (with their times) into a prompt. */
+  videoPrompt: VideoPrompt;
 }

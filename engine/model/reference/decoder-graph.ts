@@ -46,8 +46,51 @@ function ropeTables(g: GraphBuilder, text: TextShape, positionIds: string): Rope
   };
 }
 
+/**
+ * Which dims RoPE pairs: 'half' (transformers' Llama: i with i + head_dim/2) or
+ * 'interleaved' (GPT-J / Meta's original Llama: 2i with 2i + 1). The engine re-rotates
+ * keys assuming 'half'; the interleaved variant exists to prove the load-time check
+ * catches a model whose rotary layout differs.
+ */
+export type RopeLayout = 'half' | 'interleaved';
+
+/** Interleaved RoPE is rotate-half RoPE on dims permuted evens-then-odds, permuted back. */
+function applyInterleavedRope(
+  g: GraphBuilder,
+  scope: string,
+  x: string,
+  rope: Rope,
+  headDim: number,
+): string {
+  const half = headDim / 2;
+  const order = Array.from({ length: headDim }, (_, i) => (i < half ? 2 * i : 2 * (i - half) + 1));
+  const back = order.map((_, i) => order.indexOf(i));
+  const grouped = g.op(scope, 'Gather', [x, g.int64(order)], { attrs: { axis: 3 } });
+  const rotated = applyHalfRope(g, scope, grouped, rope, headDim);
+  return g.op(scope, 'Gather', [rotated, g.int64(back)], { attrs: { axis: 3 } });
+}
+
+function applyRope(
+  g: GraphBuilder,
+  scope: string,
+  x: string,
+  rope: Rope,
+  headDim: number,
+  layout: RopeLayout,
+): string {
+  return layout === 'interleaved'
+    ? applyInterleavedRope(g, scope, x, rope, headDim)
+    : applyHalfRope(g, scope, x, rope, headDim);
+}
+
 /** x * cos + rotate_half(x) * sin, for x [batch, heads, seq, head_dim]. */
-function applyRope(g: GraphBuilder, scope: string, x: string, rope: Rope, headDim: number): string {
+function applyHalfRope(
+  g: GraphBuilder,
+  scope: string,
+  x: string,
+  rope: Rope,
+  headDim: number,
+): string {
   const half = headDim / 2;
   const axis = g.int64([3]);
   const first = g.op(scope, 'Slice', [x, g.int64([0]), g.int64([half]), axis]);
@@ -94,6 +137,7 @@ function attention(
   x: string,
   rope: Rope,
   bias: string,
+  layout: RopeLayout,
 ): string {
   const { hiddenSize, numHeads, numKvHeads, headDim } = text;
   const groups = numHeads / numKvHeads;
@@ -131,8 +175,8 @@ function attention(
     g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [value, g.int64([0, 0, count, headDim])])], {
       attrs: { perm: [0, 2, 1, 3] },
     });
-  const qRotated = applyRope(g, scope, heads(q, numHeads), rope, headDim);
-  const kRotated = applyRope(g, scope, heads(k, numKvHeads), rope, headDim);
+  const qRotated = applyRope(g, scope, heads(q, numHeads), rope, headDim, layout);
+  const kRotated = applyRope(g, scope, heads(k, numKvHeads), rope, headDim, layout);
   const vHeads = heads(v, numKvHeads);
 
   const [presentKey] = g.node(scope, 'Concat', [`past_key_values.${layer}.key`, kRotated], {
@@ -204,7 +248,12 @@ function mlp(g: GraphBuilder, seed: number, text: TextShape, layer: number, x: s
   );
 }
 
-export function buildDecoderGraph(preset: ReferencePreset, seed: number, store: TensorStore) {
+export function buildDecoderGraph(
+  preset: ReferencePreset,
+  seed: number,
+  store: TensorStore,
+  layout: RopeLayout = 'half',
+) {
   const text = preset.text;
   const g = new GraphBuilder('main_graph', store);
   const kvShape = ['batch_size', text.numKvHeads, 'past_sequence_length', text.headDim];
@@ -242,7 +291,7 @@ export function buildDecoderGraph(preset: ReferencePreset, seed: number, store: 
       text.hiddenSize,
       text.rmsNormEps,
     );
-    hidden = g.op(scope, 'Add', [hidden, attention(g, seed, text, i, normed, rope, bias)]);
+    hidden = g.op(scope, 'Add', [hidden, attention(g, seed, text, i, normed, rope, bias, layout)]);
     const normed2 = rmsNorm(
       g,
       seed,

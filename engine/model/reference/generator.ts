@@ -43,10 +43,14 @@ export interface GeneratedModel {
   bytes: number;
 }
 
-type GraphBuilderFn = (preset: ReferencePreset, seed: number, store: TensorStore) => OnnxModel;
+export type GraphBuilderFn = (
+  preset: ReferencePreset,
+  seed: number,
+  store: TensorStore,
+) => OnnxModel;
 
 /** Builds one graph and writes it (and its .onnx_data when the preset uses external data). */
-function writeGraph(
+export function writeGraph(
   dir: string,
   name: string,
   build: GraphBuilderFn,

@@ -20,3 +20,9 @@ export {
   type ReferencePreset,
   type ReferencePresetName,
 } from './presets';
+export {
+  REFERENCE_VARIANTS,
+  VARIANT_SUFFIX,
+  writeReferenceVariant,
+  type ReferenceVariant,
+} from './variants';

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  copyFileSync,
   cpSync,
   mkdtempSync,
   readFileSync,
@@ -128,7 +127,7 @@ test('a wrong tensor name names the file, the tensor and what was expected', asy
   );
 });
 
-test('dtype mismatches: an int32 input where int64 is expected, fp32 weights named _fp16', async () => {
+test('dtype mismatches: an int32 input where int64 is expected', async () => {
   await expectBroken(
     await brokenCopy((dir) =>
       editGraph(dir, 'embed_tokens.onnx', (model) => {
@@ -138,18 +137,52 @@ test('dtype mismatches: an int32 input where int64 is expected, fp32 weights nam
     ),
     [/onnx\/embed_tokens\.onnx: input 'input_ids' has type int32, expected int64/],
   );
+});
+
+test('a folder with no chat template anywhere is refused, naming the three places', async () => {
   await expectBroken(
-    await brokenCopy((dir) => {
-      const onnx = join(dir, 'onnx');
-      copyFileSync(
-        join(onnx, 'decoder_model_merged.onnx'),
-        join(onnx, 'decoder_model_merged_fp16.onnx'),
-      );
-    }),
+    await brokenCopy((dir) =>
+      editJson(dir, 'tokenizer_config.json', (c) => {
+        delete (c as unknown as Record<string, unknown>).chat_template;
+      }),
+    ),
     [
-      /onnx\/decoder_model_merged_fp16\.onnx: input 'inputs_embeds' has type float32, expected float16/,
+      /chat template: none found in .*chat_template\.jinja, chat_template\.json and the "chat_template" field of tokenizer_config\.json/,
     ],
-    { dtype: 'fp16' },
+  );
+});
+
+test('a broken chat template names its file and the parser problem', async () => {
+  await expectBroken(
+    await brokenCopy((dir) =>
+      writeFileSync(join(dir, 'chat_template.jinja'), '{% for message in messages %}{{ message'),
+    ),
+    [/chat_template\.jinja: the chat template is not valid Jinja \(.+\)/],
+  );
+  await expectBroken(
+    await brokenCopy((dir) => writeFileSync(join(dir, 'chat_template.json'), '{"template": 1}')),
+    [/chat_template\.json: has no "chat_template" string/],
+  );
+});
+
+test('a missing model folder is one line, not three missing files', async () => {
+  const dir = join(tmpdir(), `vlm-no-such-model-${process.pid}`);
+  const report = await validateModelFolder(dir, { provider: 'cpu' });
+  assert.deepEqual(report.problems, [`model folder does not exist: ${dir}`]);
+  await assert.rejects(loadModel(dir), /model folder does not exist: /);
+});
+
+test('longest_edge 0 is reported as invalid, with why, not as missing', async () => {
+  await expectBroken(
+    await brokenCopy((dir) =>
+      editJson(dir, 'preprocessor_config.json', (c) => {
+        (c as unknown as { max_image_size: { longest_edge: number } }).max_image_size.longest_edge =
+          0;
+      }),
+    ),
+    [
+      /preprocessor_config\.json: max_image_size\.longest_edge is 0, which is invalid: it is the tile edge in pixels .* must be a positive integer/,
+    ],
   );
 });
 

@@ -134,8 +134,25 @@ export function expandImageText(rows: number, cols: number, tokensPerTile: numbe
   return `${text}\n${global}`;
 }
 
+/** Idefics3 has no video template; each frame is marked with its time ("Frame at 0:12:"). */
+const frameAtTime = {
+  intro: '',
+  frame: (timeSec: number) => `Frame at ${formatClock(timeSec)}:${IMAGE_TOKEN}`,
+  outro: '\n',
+};
+
+/** "m:ss", or "h:mm:ss" from an hour on. */
+function formatClock(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
 export const idefics3Adapter: ModelAdapter = {
-  modelTypes: ['idefics3', 'smolvlm'],
+  modelTypes: ['idefics3'],
+  videoPrompt: frameAtTime,
   imagePlaceholder: IMAGE_TOKEN,
   readSpec,
   signatures,

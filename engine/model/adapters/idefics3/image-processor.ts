@@ -55,6 +55,35 @@ export function tileGrid(width: number, height: number, tile: number) {
   return { rows: Math.ceil(height / tile), cols: Math.ceil(width / tile) };
 }
 
+/**
+ * A `longest_edge` field in pixels. Missing and invalid values are told apart: a 0 or a
+ * string is a value to fix, not a field to add.
+ */
+function edgeField(
+  config: Idefics3PreprocessorConfig,
+  key: 'max_image_size' | 'size',
+  meaning: string,
+): number | undefined {
+  const value: unknown = config[key]?.longest_edge;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new Error(
+      `preprocessor_config.json: ${key}.longest_edge is ${JSON.stringify(value)}, which is invalid: it is ${meaning}, so it must be a positive integer`,
+    );
+  return value;
+}
+
+function tileEdge(config: Idefics3PreprocessorConfig): number {
+  const tile = edgeField(
+    config,
+    'max_image_size',
+    'the tile edge in pixels the vision encoder takes (SmolVLM: 512)',
+  );
+  if (tile === undefined)
+    throw new Error('preprocessor_config.json: max_image_size.longest_edge is missing');
+  return tile;
+}
+
 export class Idefics3ImageProcessor implements ImageProcessor {
   readonly tileSize: number;
   private readonly kernel;
@@ -62,10 +91,8 @@ export class Idefics3ImageProcessor implements ImageProcessor {
   private readonly std: number[];
 
   constructor(private readonly config: Idefics3PreprocessorConfig) {
-    const tile = config.max_image_size?.longest_edge;
-    if (!tile || !(tile > 0))
-      throw new Error('preprocessor_config.json: max_image_size.longest_edge is missing');
-    this.tileSize = tile;
+    this.tileSize = tileEdge(config);
+    edgeField(config, 'size', 'the edge images are first resized to before tiling');
     this.kernel = kernelFor(config.resample);
     this.mean = config.image_mean ?? [0.5, 0.5, 0.5];
     this.std = config.image_std ?? [0.5, 0.5, 0.5];
