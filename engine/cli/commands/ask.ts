@@ -237,6 +237,7 @@ export function toJson(
       scores: e.scores,
       ...(e.text ? { text: e.text } : {}),
       retrieved: e.retrieved,
+      ...(e.event ? { event: e.event } : {}),
     })),
     timings: {
       ttftMs: round(r.timings.ttftMs),
