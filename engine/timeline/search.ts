@@ -160,7 +160,8 @@ function documents(timeline: Timeline): Doc[] {
       tokens: [...tokensOf(text), e.type],
       intentScore: (q) => {
         const wanted = q.intents.has('disappear') ? 'disappeared' : 'appeared';
-        const action = e.action === wanted ? 0.5 : 0;
+        // A question about something appearing is not answered by it going away.
+        const action = e.action === wanted ? 0.5 : -0.5;
         return action + (q.element === e.type ? 0.5 * e.confidence + 0.2 : 0);
       },
       alone: (q) => {

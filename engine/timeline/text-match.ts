@@ -27,8 +27,9 @@ export function grewFrom(shorter: string, longer: string): boolean {
 
 /** How many characters `longer` added at the end of `shorter`; 0 when it did not grow from it. */
 export function grewBy(shorter: string, longer: string): number {
-  const a = lineForm(shorter);
-  const b = lineForm(longer);
+  // Letters and digits only: a dot or a cursor read at the end is not typing.
+  const a = lineForm(shorter).replace(/[^\p{L}\p{N}]/gu, '');
+  const b = lineForm(longer).replace(/[^\p{L}\p{N}]/gu, '');
   if (!a || b.length <= a.length) return 0;
   const slack = Math.max(1, Math.floor(a.length / 8));
   return levenshtein(a, b.slice(0, a.length)) <= slack ? b.length - a.length : 0;

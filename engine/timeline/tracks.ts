@@ -78,7 +78,7 @@ function bestMatch(
   for (const track of active) {
     if (taken.has(track) || !samePlace(track.box, line.box)) continue;
     // A line that gained characters at its end is a new reading (typing), not OCR noise.
-    if (grewBy(track.text, line.text) >= 2) continue;
+    if (grewBy(track.text, line.text) >= 1) continue;
     const score = lineSimilarity(track.text, line.text);
     if (score >= bestScore) [best, bestScore] = [track, score];
   }

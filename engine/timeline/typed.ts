@@ -22,6 +22,17 @@ function continues(prev: TextTrack, next: TextTrack, frameTimes: number[]): bool
   return grewFrom(prev.text, next.text);
 }
 
+/**
+ * Whether the chain's first line was already being typed: it stayed on screen no longer
+ * than the steps that followed it (a prompt waits; a half-typed word moves on).
+ */
+function underWay(chain: TextTrack[]): boolean {
+  const steps = chain.slice(1, -1).map((t) => t.endSec - t.startSec);
+  if (!steps.length) return false;
+  const typical = steps.sort((a, b) => a - b)[steps.length >> 1]!;
+  return chain[0]!.endSec - chain[0]!.startSec <= typical * 1.5;
+}
+
 export function findTyping(tracks: readonly TextTrack[], frameTimes: number[]): TypedEvent[] {
   const byStart = new Map<number, TextTrack[]>();
   for (const t of tracks) byStart.set(t.startSec, [...(byStart.get(t.startSec) ?? []), t]);
@@ -43,9 +54,10 @@ export function findTyping(tracks: readonly TextTrack[], frameTimes: number[]): 
     if (chain.length < 2 || (chain.length - 1 < MIN_STEPS && grown < MIN_CHARS)) continue;
     chain.forEach((t) => used.add(t.id));
     const final = chain[chain.length - 1]!;
+    const opening = chain[underWay(chain) ? 0 : 1]!;
     events.push({
-      startSec: chain[1]!.startSec,
-      startFrame: chain[1]!.startFrame,
+      startSec: opening.startSec,
+      startFrame: opening.startFrame,
       endSec: final.startSec,
       text: final.text,
       box: union(chain.map((t) => t.box)),
