@@ -64,6 +64,7 @@ export function askJson(
       scores: e.scores,
       ...(e.text ? { text: e.text } : {}),
       retrieved: e.retrieved,
+      ...(e.event ? { event: e.event } : {}),
     })),
     timings: {
       ttftMs: round(r.timings.ttftMs),
@@ -121,6 +122,7 @@ export function formatEvidence(r: SessionAnswer): string[] {
     lines.push(
       `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}`,
     );
+    if (e.event) lines.push(`  ${''.padStart(13)}  why: ${printable(e.event.reason)}`);
     if (e.text) {
       const text = printable(e.text);
       lines.push(

@@ -9,6 +9,7 @@ import {
   type SessionStream,
 } from '../session';
 import type { TextSearchHit } from '../ocr/text-index';
+import type { Timeline } from '../timeline';
 
 export interface AskVideoResult extends AnswerSummary {
   answer: string;
@@ -61,4 +62,13 @@ export function findTextInVideo(
     indexedFrames: stream.stats().framesEncoded,
     hits: stream.searchText(query, options.limit),
   }));
+}
+
+/** The timeline of a video: text tracks, typing, UI events and cuts. */
+export function videoTimeline(
+  session: EngineSession,
+  path: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<Timeline> {
+  return withStream(session, path, options.signal, async (stream) => stream.timeline());
 }

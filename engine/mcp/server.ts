@@ -3,6 +3,7 @@
 //   analyze_screenshot  text on a screenshot with boxes; a query finds an element
 //   find_text_in_video  when text first appears in a video (OCR text index)
 //   ask_video           a question about a video, answered by the streaming VLM engine
+//   video_timeline      what happens when: text tracks, typing, UI events, cuts
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 // The boundary rule bans paths containing "server/" (this repo's language server); these
@@ -18,7 +19,7 @@ import {
 import { analyzeScreenshot } from '../ocr/analyze';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
 import { EngineSession } from '../session';
-import { askVideo, findTextInVideo } from './ask-video';
+import { askVideo, findTextInVideo, videoTimeline } from './ask-video';
 import { TOOLS } from './tools';
 
 export interface McpServerOptions {
@@ -114,6 +115,8 @@ export class VlmMcpServer {
           return await this.findText(args, signal);
         case 'ask_video':
           return await this.ask(args, signal);
+        case 'video_timeline':
+          return await this.timeline(args, signal);
         default:
           return failure(`unknown tool '${name}'; tools: ${TOOLS.map((t) => t.name).join(', ')}`);
       }
@@ -154,6 +157,20 @@ export class VlmMcpServer {
     return json(await askVideo(this.session, path, question, { maxTokens, signal }));
   }
 
+  private async timeline(
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
+    const path = await existingFile(str(args, 'video_path', true)!);
+    const maxTracks = num(args, 'max_tracks', 1, 100_000) ?? 200;
+    const timeline = await videoTimeline(this.session, path, { signal });
+    return json({
+      ...timeline,
+      tracks: timeline.tracks.slice(0, maxTracks),
+      tracksTotal: timeline.tracks.length,
+    });
+  }
+
   private async findText(
     args: Record<string, unknown>,
     signal: AbortSignal,
@@ -171,6 +188,8 @@ export class VlmMcpServer {
         ...h,
         timeSec: round(h.timeSec),
         lastSeenSec: round(h.lastSeenSec),
+        firstSec: round(h.timeSec),
+        lastSec: round(h.lastSeenSec),
         score: round(h.score),
       })),
     });

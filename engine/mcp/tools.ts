@@ -42,6 +42,22 @@ export const TOOLS: Tool[] = [
     },
   },
   {
+    name: 'video_timeline',
+    description:
+      'What happens when in a video (a screen recording, say): UI events (a notification, dialog, menu, ' +
+      'pop-up or page that appeared or disappeared, with a type guess, confidence, box and the text in it), ' +
+      'typed text (start, end, final text), cuts (time, strength) and text tracks (each distinct line of ' +
+      'on-screen text with its box, first appearance and when it was gone). Times in seconds.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        video_path: { type: 'string', description: 'Path of a video file (MP4, WebM, GIF, ...)' },
+        max_tracks: { type: 'number', description: 'Most text tracks to return (default 200)' },
+      },
+      required: ['video_path'],
+    },
+  },
+  {
     name: 'ask_video',
     description:
       'Ask a question about a video with the streaming vision-language engine. Returns the answer with ' +

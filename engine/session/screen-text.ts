@@ -8,6 +8,7 @@ import { atomicWrite } from '../cache/block-store';
 import { sharedOcrEngine } from '../ocr/analyze';
 import { RecognitionCache } from '../ocr/recognition-cache';
 import { TextIndex } from '../ocr/text-index';
+import type { RecognizedText } from '../ocr/engine';
 import type { VideoFrame } from '../stream';
 
 const FILE = 'screen-text.json';
@@ -17,12 +18,16 @@ export class ScreenText {
   /** Crops identical to ones read in an earlier frame are not read again. */
   private readonly crops = new RecognitionCache();
 
+  /** `onRead` sees each frame with its lines (the timeline records them). */
+  constructor(private readonly onRead?: (frame: VideoFrame, texts: RecognizedText[]) => void) {}
+
   /** The openStream frameText hook: reads a frame, indexes it, returns its lines joined. */
   readonly read = async (frame: VideoFrame, signal?: AbortSignal): Promise<string> => {
     const engine = await sharedOcrEngine();
     const image = { width: frame.width, height: frame.height, rgb: frame.rgb };
     const result = await engine.read(image, signal, this.crops);
     this.index.addFrame(frame, result.texts);
+    this.onRead?.(frame, result.texts);
     return result.texts.map((t) => t.text).join(' | ');
   };
 

@@ -21,6 +21,7 @@ import {
   type OpenStreamOptions,
 } from '../stream';
 import { gatedItems } from '../stream/video-source';
+import { TimelineRecorder } from '../timeline';
 import { SESSION_DEFAULTS } from './defaults';
 import { fallbackWarning, isUnwritableCache, ModelCacheFallback } from './model-cache';
 import { defaultModelId, isReferenceModelId, ModelSlot, type LoadedModel } from './models';
@@ -165,9 +166,11 @@ export class EngineSession {
     // The input is checked before the model loads: a bad file costs nothing.
     const kind = source.kind === 'file' ? (await checkMediaFile(source.path)).kind : 'live';
     const loaded = await this.model(options.model);
-    const screenText = (await this.readsScreenText(source, kind, options))
-      ? new ScreenText()
+    // The timeline is built from the text each frame's reading gives, so it comes with it.
+    const timeline = (await this.readsScreenText(source, kind, options))
+      ? new TimelineRecorder()
       : undefined;
+    const screenText = timeline ? new ScreenText(timeline.add) : undefined;
     const stills = source.kind === 'live' && this.remoteConfigured() ? new StillStore() : undefined;
     const encoding = new AbortController();
     const signal = options.signal
@@ -216,11 +219,13 @@ export class EngineSession {
       const dir = stream.persistDir;
       if (!stream.reopened) stream.ready.then(() => screenText.save(dir)).catch(() => undefined);
     }
+    if (timeline) persistTimeline(timeline, stream, onWarning);
     return new SessionStream({
       stream,
       kind,
       model: loaded,
       screenText,
+      timeline,
       warnings,
       generator: this.generatorFor(source, kind, stills),
       encoding,
@@ -275,6 +280,23 @@ export class EngineSession {
       ffmpegPath: this.settings.ffmpegPath,
     });
   }
+}
+
+/** Ends the timeline where the source ended; saves it beside a saved stream, or loads it. */
+function persistTimeline(
+  timeline: TimelineRecorder,
+  stream: Awaited<ReturnType<typeof openStream>>,
+  onWarning: (message: string) => void,
+): void {
+  const dir = stream.persistDir;
+  if (dir && stream.reopened && !timeline.load(dir))
+    onWarning('the saved stream has no readable timeline; its timeline is empty');
+  stream.ready
+    .then(() => {
+      timeline.setEnd(stream.stats().streamEndSec);
+      if (dir && !stream.reopened) timeline.save(dir);
+    })
+    .catch(() => undefined);
 }
 
 /** A live source's frames; a remote server may be shown them later, so they are kept as stills. */

@@ -12,11 +12,20 @@ import type {
 import { SESSION_DEFAULTS } from './defaults';
 import type { LoadedModel } from './models';
 import type { ScreenText } from './screen-text';
+import {
+  fuseTimelineEvidence,
+  searchTimeline,
+  type Timeline,
+  type TimelineEventRef,
+  type TimelineRecorder,
+} from '../timeline';
 import { checkQuestion } from './validate';
 
 /** Evidence with whether its block came back from the offloaded tier for this answer. */
 export interface SessionEvidence extends Evidence {
   retrieved: boolean;
+  /** The timeline event (text, typing, UI change, cut) that made this moment evidence. */
+  event?: TimelineEventRef;
 }
 
 export interface SessionAnswer extends Omit<AskResult, 'evidence'> {
@@ -42,6 +51,7 @@ export class SessionStream {
   private readonly encoding: AbortController;
   private readonly stream: VideoStream;
   private readonly screenText?: ScreenText;
+  private readonly recorder?: TimelineRecorder;
   private readonly generator?: ExternalGenerator;
 
   constructor(parts: {
@@ -49,6 +59,7 @@ export class SessionStream {
     kind: MediaKind | 'live';
     model: LoadedModel;
     screenText?: ScreenText;
+    timeline?: TimelineRecorder;
     warnings: string[];
     generator?: ExternalGenerator;
     encoding: AbortController;
@@ -58,6 +69,7 @@ export class SessionStream {
     this.kind = parts.kind;
     this.model = parts.model;
     this.screenText = parts.screenText;
+    this.recorder = parts.timeline;
     this.warnings = parts.warnings;
     this.generator = parts.generator;
   }
@@ -98,11 +110,28 @@ export class SessionStream {
       generator: this.generator,
     });
     const broughtBack = new Set(result.context.retrieved);
+    const evidence = result.evidence.map((e) => ({ ...e, retrieved: broughtBack.has(e.blockId) }));
     return {
       ...result,
-      evidence: result.evidence.map((e) => ({ ...e, retrieved: broughtBack.has(e.blockId) })),
+      evidence: this.recorder
+        ? fuseTimelineEvidence(
+            evidence,
+            searchTimeline(this.recorder.timeline(), question),
+            this.stream.blocks(),
+            (b) => ({ ...b, score: 0, scores: {}, retrieved: false }),
+          )
+        : evidence,
       remote: this.generator !== undefined,
     };
+  }
+
+  /** What happens when: text tracks, typing, UI events and cuts; needs screen text. */
+  timeline(): Timeline {
+    if (!this.recorder)
+      throw new Error(
+        'this stream was opened without on-screen text; open it with screen text on for its timeline',
+      );
+    return this.recorder.timeline();
   }
 
   stats(): StreamStats {

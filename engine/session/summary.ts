@@ -1,7 +1,7 @@
 // An answer as agents read it (MCP, the HTTP endpoint's "vlm" field): the model, the
 // evidence, the frames seen and the blocks in each cache tier. One shape, so every
 // entry point that reports it reports the same thing.
-import type { SessionAnswer } from './stream';
+import type { SessionAnswer, SessionEvidence } from './stream';
 
 export interface AnswerSummary {
   model: string;
@@ -11,6 +11,8 @@ export interface AnswerSummary {
     score: number;
     text?: string;
     retrieved: boolean;
+    /** The timeline event behind this moment, when the timeline chose it. */
+    event?: SessionEvidence['event'];
   }[];
   frames: { encoded: number; skipped: number };
   /** Blocks in each cache tier when the answer was given. */
@@ -27,6 +29,7 @@ export function summarizeAnswer(answer: SessionAnswer, model: string): AnswerSum
       score: e.score,
       ...(e.text ? { text: e.text } : {}),
       retrieved: e.retrieved,
+      ...(e.event ? { event: e.event } : {}),
     })),
     frames: { encoded: cache.framesEncoded, skipped: cache.framesSkipped },
     blocks: {

@@ -7,6 +7,7 @@ import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
+import { timelineScenario } from './timeline';
 
 export const SCENARIOS: Scenario[] = [
   latencyScenario,
@@ -16,4 +17,5 @@ export const SCENARIOS: Scenario[] = [
   dtypeScenario,
   overheadScenario,
   retrievalScenario,
+  timelineScenario,
 ];

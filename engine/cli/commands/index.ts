@@ -6,6 +6,7 @@ import { doctorCommand } from './doctor';
 import { mcpCommand } from './mcp';
 import { modelCommand } from './model';
 import { serveCommand } from './serve';
+import { timelineCommand } from './timeline';
 
 /** Every `vlm` subcommand, in the order `vlm --help` lists them. */
 export const commands: Command[] = [
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   mcpCommand,
   modelCommand,
   serveCommand,
+  timelineCommand,
 ];

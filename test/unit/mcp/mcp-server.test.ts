@@ -52,6 +52,7 @@ test('the server lists its tools with input schemas', async () => {
     'analyze_screenshot',
     'ask_video',
     'find_text_in_video',
+    'video_timeline',
   ]);
   const find = tools.find((t) => t.name === 'find_text_in_video')!;
   assert.deepEqual(find.inputSchema.required, ['video_path', 'query']);
@@ -113,5 +114,5 @@ test('bad arguments come back as tool errors that name the problem; the server k
   const noQuery = await call('find_text_in_video', { video_path: '/tmp/x.mp4' });
   assert.match(textOf(noQuery), /missing required argument 'query'/);
   const { tools } = await client.listTools();
-  assert.equal(tools.length, 3);
+  assert.equal(tools.length, 4);
 });
