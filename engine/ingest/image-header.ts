@@ -16,7 +16,7 @@ export function tooManyPixels(
   return new IngestError(
     'too-many-pixels',
     name,
-    `image is ${width}x${height} = ${width * height} pixels, over the limit of ${limit}`,
+    `image is ${width}x${height} = ${width * height} pixels, over the limit of ${limit} pixels`,
   );
 }
 
