@@ -18,38 +18,18 @@ import {
 import { analyzeScreenshot } from '../ocr/analyze';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
 import { EngineSession } from '../session';
+import { ToolInputError, checkToolArguments } from './args';
 import { askVideo, findTextInVideo } from './ask-video';
 import { TOOLS } from './tools';
+
+type Args = Record<string, unknown>;
+/** A checked argument (checkToolArguments has checked type and bounds). */
+const arg = <T>(args: Args, name: string) => args[name] as T | undefined;
 
 export interface McpServerOptions {
   ocr?: OcrEngineOptions;
   /** The engine session the video tools use (default: one on the default cache). */
   session?: EngineSession;
-}
-
-class ToolInputError extends Error {}
-
-function str(args: Record<string, unknown>, name: string, required: boolean): string | undefined {
-  const value = args[name];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw new ToolInputError(`missing required argument '${name}'`);
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new ToolInputError(`argument '${name}' must be a string`);
-  return value;
-}
-
-function num(
-  args: Record<string, unknown>,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const value = args[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
-    throw new ToolInputError(`argument '${name}' must be a number from ${min} to ${max}`);
-  return value;
 }
 
 const json = (value: unknown): CallToolResult => ({
@@ -101,12 +81,10 @@ export class VlmMcpServer {
     return this.engine;
   }
 
-  private async call(
-    name: string,
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
+  private async call(name: string, raw: unknown, signal: AbortSignal): Promise<CallToolResult> {
     try {
+      const tool = TOOLS.find((t) => t.name === name);
+      const args = tool ? checkToolArguments(tool, raw) : {};
       switch (name) {
         case 'analyze_screenshot':
           return await this.analyze(args, signal);
@@ -123,17 +101,14 @@ export class VlmMcpServer {
     }
   }
 
-  private async analyze(
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
-    const path = str(args, 'image_path', false);
-    const base64 = str(args, 'image_base64', false);
+  private async analyze(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const path = arg<string>(args, 'image_path');
+    const base64 = arg<string>(args, 'image_base64');
     if (!path === !base64)
       throw new ToolInputError("give exactly one of 'image_path' or 'image_base64'");
     const image = path ? resolve(path) : Buffer.from(base64!.replace(/^data:[^,]*,/, ''), 'base64');
     const a = await analyzeScreenshot(image, {
-      query: str(args, 'query', false),
+      query: arg<string>(args, 'query'),
       signal,
       engine: await this.ocr(),
     });
@@ -147,21 +122,18 @@ export class VlmMcpServer {
     });
   }
 
-  private async ask(args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    const question = str(args, 'question', true)!;
-    const maxTokens = num(args, 'max_tokens', 1, 1024);
-    const path = await existingFile(str(args, 'video_path', true)!);
+  private async ask(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const question = arg<string>(args, 'question')!;
+    const maxTokens = arg<number>(args, 'max_tokens');
+    const path = await existingFile(arg<string>(args, 'video_path')!);
     return json(await askVideo(this.session, path, question, { maxTokens, signal }));
   }
 
-  private async findText(
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
-    const query = str(args, 'query', true)!;
-    const path = await existingFile(str(args, 'video_path', true)!);
+  private async findText(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const query = arg<string>(args, 'query')!;
+    const path = await existingFile(arg<string>(args, 'video_path')!);
     const found = await findTextInVideo(this.session, path, query, {
-      limit: num(args, 'limit', 1, 100) ?? 10,
+      limit: arg<number>(args, 'limit') ?? 10,
       signal,
     });
     return json({
