@@ -23,7 +23,7 @@ export class RawClient {
     this.child = spawnServer(args);
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderrText += chunk.toString()));
     new StreamMessageReader(this.child.stdout!).listen((message) => {
-      const m = message as Reply & { method?: string };
+      const m = message as unknown as Reply & { method?: string };
       if (m.method !== undefined) {
         // Server-to-client requests (progress create, configuration) need an answer.
         if (m.id !== undefined) this.send({ jsonrpc: '2.0', id: m.id, result: null });
