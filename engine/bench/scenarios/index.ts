@@ -6,6 +6,7 @@ import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
+import { soakScenario } from './soak';
 
 export const SCENARIOS: Scenario[] = [
   latencyScenario,
@@ -14,4 +15,5 @@ export const SCENARIOS: Scenario[] = [
   decodingScenario,
   overheadScenario,
   retrievalScenario,
+  soakScenario,
 ];
