@@ -16,4 +16,10 @@ export const SESSION_LIMITS = {
    * about 25,000 characters the tokenizer's native code overflows its stack.
    */
   questionChars: 8000,
+  /** Longest text query (on-screen text search, a label to locate on a screenshot), in characters. */
+  textQueryChars: 1000,
+  /** Longest file path or URI a request may name, in characters. */
+  pathChars: 4096,
+  /** Largest base64 image a request may carry, in characters (about 48 MiB of bytes). */
+  imageBase64Chars: 64 * 2 ** 20,
 } as const;
