@@ -85,7 +85,7 @@ function analyzeScreenshotParams(value: unknown): AnalyzeScreenshotParams {
   const p = object(value);
   return {
     image: imageRef(p.image),
-    query: optionalString(p, 'query', 1000),
+    query: optionalString(p, 'query', SESSION_LIMITS.textQueryChars),
     workDoneToken: optionalProgressToken(p),
   };
 }
@@ -94,7 +94,7 @@ function searchTextParams(value: unknown): SearchTextParams {
   const p = object(value);
   return {
     streamId: string(p, 'streamId', MAX_ID_CHARS),
-    query: string(p, 'query', 1000),
+    query: string(p, 'query', SESSION_LIMITS.textQueryChars),
     limit: optionalInteger(p, 'limit', 1, 1000),
   };
 }

@@ -3,15 +3,15 @@
 // than failing somewhere inside the engine. Each method's whole params are checked by
 // one function of method-params.ts, which session.handle calls for every request.
 import type { Box, ImageRef, StreamSource } from '../protocol/protocol';
+import { SESSION_LIMITS } from '../engine/session';
 import { invalidParams } from './errors';
 
 export type Fields = Record<string, unknown>;
 
-/** Largest base64 image accepted (characters), about 48 MiB of bytes. */
-export const MAX_BASE64_CHARS = 64 * 2 ** 20;
-/** Longest id (stream, ask) and longest path or URI a request may carry. */
+export const MAX_BASE64_CHARS: number = SESSION_LIMITS.imageBase64Chars;
+export const MAX_PATH_CHARS: number = SESSION_LIMITS.pathChars;
+/** Longest id (stream, ask): the server makes stream ids, clients make ask ids. */
 export const MAX_ID_CHARS = 200;
-export const MAX_PATH_CHARS = 4096;
 
 /** What a wrong value was, for the error message: "got a string", "got null". */
 export function got(value: unknown): string {

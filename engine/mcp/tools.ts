@@ -2,11 +2,9 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SESSION_LIMITS } from '../session';
 
-/** Longest path and longest text query an argument may hold. */
-const MAX_PATH_CHARS = 4096;
-const MAX_QUERY_CHARS = 1000;
-/** Largest base64 screenshot, in characters (about 48 MiB of image bytes). */
-export const MAX_BASE64_CHARS = 64 * 2 ** 20;
+const MAX_PATH_CHARS = SESSION_LIMITS.pathChars;
+const MAX_QUERY_CHARS = SESSION_LIMITS.textQueryChars;
+const MAX_BASE64_CHARS = SESSION_LIMITS.imageBase64Chars;
 
 export const TOOLS: Tool[] = [
   {
