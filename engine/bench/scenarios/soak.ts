@@ -77,6 +77,8 @@ export const soakScenario: Scenario = {
       fixturesDir,
       workDir: join(ctx.workDir, 'soak'),
       model: ctx.modelDir,
+      // The smoke run checks the report's shape: one round each is warm enough for that.
+      warmupRounds: ctx.smoke ? 1 : undefined,
       log: ctx.log,
     });
     const answered = Object.values(report.byKind).reduce(

@@ -21,6 +21,8 @@ export interface SoakOptions {
   workDir: string;
   lspClients?: number;
   httpClients?: number;
+  /** Rounds each client does before the baseline; default: enough to visit every fixture. */
+  warmupRounds?: number;
   /** The language server's saved-stream budget (vlm.cache.diskBudgetMB). */
   diskBudgetMB?: number;
   /** A model folder; default: the tiny reference model. */
@@ -115,7 +117,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // first encodes are slow, so the baseline and the timed load come after every client
     // has been round the fixtures once.
     const warmupSeconds = Math.min(60, Math.max(8, Math.round(options.seconds * 0.15)));
-    const warmupRounds = Math.ceil(fixtures.length / Math.min(clients.lsp, clients.http));
+    const warmupRounds =
+      options.warmupRounds ?? Math.ceil(fixtures.length / Math.min(clients.lsp, clients.http));
     log(`soak: warm-up ${warmupSeconds} s and ${warmupRounds} rounds per client`);
     const warmupStart = Date.now();
     await load(warmupSeconds, warmupRounds);
