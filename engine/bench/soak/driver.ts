@@ -158,7 +158,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       duplicates: ledger.duplicates,
       strays: ledger.strays,
       surprises: ledger.surprises,
-      byKind: ledger.counts,
+      // A copy: stopping the servers below still sends (and counts) shutdown.
+      byKind: structuredClone(ledger.counts),
       lsp: figures(0, lsp.child.pid!, peak.lsp),
       http: figures(1, http.child.pid!, peak.http),
       disk: {
