@@ -13,6 +13,8 @@ const suites = [
   { name: 'unit', unavailable: () => null },
   { name: 'protocol', unavailable: () => null },
   { name: 'bench', unavailable: () => null },
+  // Mixed load on the language server and the HTTP endpoint; VLM_SOAK_SECONDS sets its length.
+  { name: 'soak', unavailable: () => null },
   { name: 'package', unavailable: packageUnavailable },
   { name: 'browser', unavailable: browserUnavailable },
   { name: 'editor', unavailable: editorUnavailable },

@@ -4,14 +4,15 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import {
   IPCMessageReader,
   IPCMessageWriter,
-  ProposedFeatures,
-  createConnection,
+  StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { ENGINE_WORKER_ROLE } from './engine-host/host';
 import { runEngineWorker } from './engine-worker/worker';
 import { ExitCode } from '../engine/cli/command';
 import { startSession } from './session';
 import { ArgsError, SERVER_USAGE, parseTransport, type Transport } from './transport/args';
+import { answerBadFrames, connectServer } from './transport/connection';
+import { FramedMessageReader } from './transport/framed-reader';
 import { authenticate, writeRefusal } from './transport/socket-auth';
 import { listenForSessions } from './transport/socket-listener';
 
@@ -27,11 +28,7 @@ async function serve(transport: Transport): Promise<void> {
   switch (transport.kind) {
     case 'node-ipc':
       startSession(
-        createConnection(
-          ProposedFeatures.all,
-          new IPCMessageReader(process),
-          new IPCMessageWriter(process),
-        ),
+        connectServer(new IPCMessageReader(process), new IPCMessageWriter(process)).connection,
       );
       return;
     case 'stdio': {
@@ -44,9 +41,7 @@ async function serve(transport: Transport): Promise<void> {
         }
         if (outcome.rest.length > 0) process.stdin.unshift(outcome.rest);
       }
-      startSession(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
-      // authenticate() paused stdin; the connection's reader is attached now.
-      process.stdin.resume();
+      serveStdio();
       return;
     }
     case 'socket': {
@@ -62,6 +57,20 @@ async function serve(transport: Transport): Promise<void> {
       return;
     }
   }
+}
+
+/** LSP over stdin/stdout; a bad frame is answered and skipped, never the end of the session. */
+function serveStdio(): void {
+  const writer = new StreamMessageWriter(process.stdout);
+  const reader = new FramedMessageReader(process.stdin, answerBadFrames(writer));
+  const server = connectServer(reader, writer);
+  startSession(server.connection);
+  // The client went away: exit as vscode-languageserver does for its own stdio reader
+  // (0 only after a shutdown request).
+  const exit = () => process.exit(server.shutdownReceived() ? 0 : 1);
+  process.stdin.once('end', exit).once('close', exit);
+  // authenticate() paused stdin; the connection's reader is attached now.
+  process.stdin.resume();
 }
 
 /** A stray rejection (a client that never answers a request) must not end the session. */

@@ -28,10 +28,13 @@ export interface Session {
   openStreams: Set<string>;
   /** Handlers for engine notices (stream status), added by the handler modules. */
   noticeListeners: ((notice: EngineNotice) => void)[];
-  /** Registers a request handler whose failures become documented ResponseErrors. */
-  /** Raw params are `unknown`: each handler validates them (params.ts) before use. */
-  handle<R>(
-    type: RequestType<unknown, R, void> | RequestType0<R, void>,
-    handler: (params: unknown, token: CancellationToken) => Promise<R>,
+  /**
+   * Registers a request handler whose failures become documented ResponseErrors. The
+   * params reach it checked by the method's entry in method-params.ts (InvalidParams
+   * naming the field otherwise).
+   */
+  handle<P, R>(
+    type: RequestType<P, R, void> | RequestType0<R, void>,
+    handler: (params: P, token: CancellationToken) => Promise<R>,
   ): void;
 }

@@ -26,6 +26,7 @@ import { registerScreenshotHandlers } from './handlers/screenshot';
 import { registerStatsHandlers } from './handlers/stats';
 import { registerStreamHandlers } from './handlers/streams';
 import { JobScheduler } from './jobs/scheduler';
+import { METHOD_PARAMS } from './method-params';
 import { resolveLimits } from './jobs/limits';
 import type { Session } from './session-types';
 import { StatusTracker } from './status';
@@ -82,8 +83,10 @@ export function startSession(connection: Connection): Session {
     openStreams,
     noticeListeners,
     handle(type, handler) {
-      connection.onRequest(type.method, async (params: unknown, token: CancellationToken) => {
+      const check = METHOD_PARAMS[type.method];
+      connection.onRequest(type.method, async (raw: unknown, token: CancellationToken) => {
         try {
+          const params = (check ? check(raw) : raw) as Parameters<typeof handler>[0];
           return await handler(params, token);
         } catch (error) {
           return toResponseError(error);

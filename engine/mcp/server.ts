@@ -4,7 +4,6 @@
 //   find_text_in_video  when text first appears in a video (OCR text index)
 //   ask_video           a question about a video, answered by the streaming VLM engine
 //   video_timeline      what happens when: text tracks, typing, UI events, cuts
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 // The boundary rule bans paths containing "server/" (this repo's language server); these
 // are the MCP SDK's own server modules.
@@ -18,39 +17,19 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { analyzeScreenshot } from '../ocr/analyze';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
-import { EngineSession } from '../session';
+import { checkInputFile, EngineSession } from '../session';
+import { ToolInputError, checkToolArguments } from './args';
 import { askVideo, findTextInVideo, videoTimeline } from './ask-video';
 import { TOOLS } from './tools';
+
+type Args = Record<string, unknown>;
+/** A checked argument (checkToolArguments has checked type and bounds). */
+const arg = <T>(args: Args, name: string) => args[name] as T | undefined;
 
 export interface McpServerOptions {
   ocr?: OcrEngineOptions;
   /** The engine session the video tools use (default: one on the default cache). */
   session?: EngineSession;
-}
-
-class ToolInputError extends Error {}
-
-function str(args: Record<string, unknown>, name: string, required: boolean): string | undefined {
-  const value = args[name];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw new ToolInputError(`missing required argument '${name}'`);
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new ToolInputError(`argument '${name}' must be a string`);
-  return value;
-}
-
-function num(
-  args: Record<string, unknown>,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const value = args[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
-    throw new ToolInputError(`argument '${name}' must be a number from ${min} to ${max}`);
-  return value;
 }
 
 const json = (value: unknown): CallToolResult => ({
@@ -102,12 +81,10 @@ export class VlmMcpServer {
     return this.engine;
   }
 
-  private async call(
-    name: string,
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
+  private async call(name: string, raw: unknown, signal: AbortSignal): Promise<CallToolResult> {
     try {
+      const tool = TOOLS.find((t) => t.name === name);
+      const args = tool ? checkToolArguments(tool, raw) : {};
       switch (name) {
         case 'analyze_screenshot':
           return await this.analyze(args, signal);
@@ -126,17 +103,14 @@ export class VlmMcpServer {
     }
   }
 
-  private async analyze(
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
-    const path = str(args, 'image_path', false);
-    const base64 = str(args, 'image_base64', false);
+  private async analyze(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const path = arg<string>(args, 'image_path');
+    const base64 = arg<string>(args, 'image_base64');
     if (!path === !base64)
       throw new ToolInputError("give exactly one of 'image_path' or 'image_base64'");
     const image = path ? resolve(path) : Buffer.from(base64!.replace(/^data:[^,]*,/, ''), 'base64');
     const a = await analyzeScreenshot(image, {
-      query: str(args, 'query', false),
+      query: arg<string>(args, 'query'),
       signal,
       engine: await this.ocr(),
     });
@@ -150,19 +124,16 @@ export class VlmMcpServer {
     });
   }
 
-  private async ask(args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    const question = str(args, 'question', true)!;
-    const maxTokens = num(args, 'max_tokens', 1, 1024);
-    const path = await existingFile(str(args, 'video_path', true)!);
+  private async ask(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const question = arg<string>(args, 'question')!;
+    const maxTokens = arg<number>(args, 'max_tokens');
+    const path = await existingFile(arg<string>(args, 'video_path')!);
     return json(await askVideo(this.session, path, question, { maxTokens, signal }));
   }
 
-  private async timeline(
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
-    const path = await existingFile(str(args, 'video_path', true)!);
-    const maxTracks = num(args, 'max_tracks', 1, 100_000) ?? 200;
+  private async timeline(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const path = await existingFile(arg<string>(args, 'video_path')!);
+    const maxTracks = arg<number>(args, 'max_tracks') ?? 200;
     const timeline = await videoTimeline(this.session, path, { signal });
     return json({
       ...timeline,
@@ -171,14 +142,11 @@ export class VlmMcpServer {
     });
   }
 
-  private async findText(
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<CallToolResult> {
-    const query = str(args, 'query', true)!;
-    const path = await existingFile(str(args, 'video_path', true)!);
+  private async findText(args: Args, signal: AbortSignal): Promise<CallToolResult> {
+    const query = arg<string>(args, 'query')!;
+    const path = await existingFile(arg<string>(args, 'video_path')!);
     const found = await findTextInVideo(this.session, path, query, {
-      limit: num(args, 'limit', 1, 100) ?? 10,
+      limit: arg<number>(args, 'limit') ?? 10,
       signal,
     });
     return json({
@@ -196,13 +164,9 @@ export class VlmMcpServer {
   }
 }
 
-/** The absolute path of a file argument, or a tool error naming it. */
+/** The real path of a file argument, checked as the session checks every input file. */
 async function existingFile(path: string): Promise<string> {
-  const absolute = resolve(path);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw new ToolInputError(`'${path}' not found`);
-  if (!info.isFile()) throw new ToolInputError(`'${path}' is not a regular file`);
-  return absolute;
+  return checkInputFile(resolve(path));
 }
 
 /** Serves MCP on stdin/stdout until the client disconnects. */

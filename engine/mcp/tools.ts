@@ -1,5 +1,10 @@
 // The MCP tools' names, descriptions and JSON input schemas, as clients list them.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_LIMITS } from '../session';
+
+const MAX_PATH_CHARS = SESSION_LIMITS.pathChars;
+const MAX_QUERY_CHARS = SESSION_LIMITS.textQueryChars;
+const MAX_BASE64_CHARS = SESSION_LIMITS.imageBase64Chars;
 
 export const TOOLS: Tool[] = [
   {
@@ -13,17 +18,21 @@ export const TOOLS: Tool[] = [
       properties: {
         image_path: {
           type: 'string',
+          maxLength: MAX_PATH_CHARS,
           description: 'Path of a PNG, JPEG, WebP, GIF, TIFF or BMP file',
         },
         image_base64: {
           type: 'string',
+          maxLength: MAX_BASE64_CHARS,
           description: 'The image bytes, base64 (a data: URL prefix is allowed)',
         },
         query: {
           type: 'string',
+          maxLength: MAX_QUERY_CHARS,
           description: 'A label or question to locate, e.g. "where is the Save button"',
         },
       },
+      additionalProperties: false,
     },
   },
   {
@@ -34,11 +43,25 @@ export const TOOLS: Tool[] = [
     inputSchema: {
       type: 'object',
       properties: {
-        video_path: { type: 'string', description: 'Path of a video file (MP4, WebM, GIF, ...)' },
-        query: { type: 'string', description: "Text to look for, e.g. 'TypeError'" },
-        limit: { type: 'number', description: 'Most hits to return (default 10)' },
+        video_path: {
+          type: 'string',
+          maxLength: MAX_PATH_CHARS,
+          description: 'Path of a video file (MP4, WebM, GIF, ...)',
+        },
+        query: {
+          type: 'string',
+          maxLength: MAX_QUERY_CHARS,
+          description: "Text to look for, e.g. 'TypeError'",
+        },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          description: 'Most hits to return (default 10)',
+        },
       },
       required: ['video_path', 'query'],
+      additionalProperties: false,
     },
   },
   {
@@ -51,10 +74,20 @@ export const TOOLS: Tool[] = [
     inputSchema: {
       type: 'object',
       properties: {
-        video_path: { type: 'string', description: 'Path of a video file (MP4, WebM, GIF, ...)' },
-        max_tracks: { type: 'number', description: 'Most text tracks to return (default 200)' },
+        video_path: {
+          type: 'string',
+          maxLength: MAX_PATH_CHARS,
+          description: 'Path of a video file (MP4, WebM, GIF, ...)',
+        },
+        max_tracks: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100000,
+          description: 'Most text tracks to return (default 200)',
+        },
       },
       required: ['video_path'],
+      additionalProperties: false,
     },
   },
   {
@@ -66,11 +99,21 @@ export const TOOLS: Tool[] = [
     inputSchema: {
       type: 'object',
       properties: {
-        video_path: { type: 'string', description: 'Path of a video or image file' },
-        question: { type: 'string' },
-        max_tokens: { type: 'number', description: 'Most answer tokens (default 128)' },
+        video_path: {
+          type: 'string',
+          maxLength: MAX_PATH_CHARS,
+          description: 'Path of a video or image file',
+        },
+        question: { type: 'string', maxLength: SESSION_LIMITS.questionChars },
+        max_tokens: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1024,
+          description: 'Most answer tokens (default 128)',
+        },
       },
       required: ['video_path', 'question'],
+      additionalProperties: false,
     },
   },
 ];

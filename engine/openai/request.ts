@@ -1,6 +1,13 @@
 // Validates a chat-completions request body and turns it into a backend ChatRequest.
 // Every refusal names the offending field the way OpenAI does (`messages[1].content[0]`).
 import type { ChatMessage, ChatPart, ChatRequest } from './backend';
+import {
+  BODY_FIELDS,
+  MESSAGE_FIELDS,
+  STREAM_OPTION_FIELDS,
+  checkFieldTypes,
+  invalidType,
+} from './body-fields';
 import { ApiError } from './errors';
 import { decodeImageUrl, decodeVideoUrl, type ImageUrlPolicy } from './image-url';
 
@@ -42,6 +49,12 @@ export async function parseChatRequest(
   defaultModel: string,
 ): Promise<ParsedChatRequest> {
   if (!isObject(body)) throw invalid('body', 'must be a JSON object');
+  checkFieldTypes(body, BODY_FIELDS);
+  const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
+  checkFieldTypes(streamOptions, STREAM_OPTION_FIELDS, 'stream_options');
+  // One choice per request: more would be silently dropped otherwise.
+  if (body.n !== undefined && body.n !== null && body.n !== 1)
+    throw invalid('n', `only n = 1 is supported (got ${String(body.n)})`);
   const model = body.model ?? defaultModel;
   if (typeof model !== 'string' || !model) throw invalid('model', 'must be a non-empty string');
   if (!Array.isArray(body.messages) || body.messages.length === 0)
@@ -57,7 +70,6 @@ export async function parseChatRequest(
     optionalNumber(body, 'max_tokens', 1, Number.MAX_SAFE_INTEGER) ??
     optionalNumber(body, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER);
   const maxTokens = Math.min(asked ?? limits.maxTokens, limits.maxTokens);
-  const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
   return {
     request: {
       model,
@@ -87,7 +99,8 @@ async function parseMessage(
   limits: RequestLimits,
   images: { count: number },
 ): Promise<ChatMessage> {
-  if (!isObject(message)) throw invalid(param, 'must be an object');
+  if (!isObject(message)) throw invalidType(param, 'object', message);
+  checkFieldTypes(message, MESSAGE_FIELDS, param);
   const role = message.role;
   if (typeof role !== 'string' || !ROLES.has(role))
     throw invalid(`${param}.role`, `must be one of ${[...ROLES].join(', ')}`);
@@ -98,13 +111,15 @@ async function parseMessage(
   const parts: ChatPart[] = [];
   for (const [j, part] of content.entries()) {
     const partParam = `${param}.content[${j}]`;
-    if (!isObject(part)) throw invalid(partParam, 'must be an object');
+    if (!isObject(part)) throw invalidType(partParam, 'object', part);
     if (part.type === 'text') {
-      if (typeof part.text !== 'string') throw invalid(`${partParam}.text`, 'must be a string');
+      if (typeof part.text !== 'string')
+        throw invalidType(`${partParam}.text`, 'string', part.text);
       parts.push({ type: 'text', text: part.text });
     } else if (part.type === 'image_url') {
       const url = isObject(part.image_url) ? part.image_url.url : part.image_url;
-      if (typeof url !== 'string') throw invalid(`${partParam}.image_url.url`, 'must be a string');
+      if (typeof url !== 'string') throw invalidType(`${partParam}.image_url.url`, 'string', url);
+      checkDetail(part.image_url, `${partParam}.image_url`);
       if (++images.count > limits.maxImages)
         throw invalid(partParam, `at most ${limits.maxImages} images per request`);
       parts.push({
@@ -113,7 +128,7 @@ async function parseMessage(
       });
     } else if (part.type === 'video_url') {
       const url = isObject(part.video_url) ? part.video_url.url : part.video_url;
-      if (typeof url !== 'string') throw invalid(`${partParam}.video_url.url`, 'must be a string');
+      if (typeof url !== 'string') throw invalidType(`${partParam}.video_url.url`, 'string', url);
       if (++images.count > limits.maxImages)
         throw invalid(partParam, `at most ${limits.maxImages} images and videos per request`);
       parts.push({
@@ -125,4 +140,11 @@ async function parseMessage(
     }
   }
   return { role: role as ChatMessage['role'], content: parts };
+}
+
+/** `image_url.detail` is a hint we do not act on, but a wrong one is a client bug worth naming. */
+function checkDetail(imageUrl: unknown, param: string): void {
+  if (!isObject(imageUrl) || imageUrl.detail === undefined || imageUrl.detail === null) return;
+  if (!['auto', 'low', 'high'].includes(imageUrl.detail as string))
+    throw invalid(`${param}.detail`, "must be 'auto', 'low' or 'high'");
 }

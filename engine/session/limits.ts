@@ -14,6 +14,12 @@ export const SESSION_LIMITS = {
   imagePixels: DEFAULT_MAX_PIXELS,
   /** Longest video: a longer duration is a broken header, not a recording. */
   videoDurationSec: DEFAULT_MAX_DURATION_SEC,
+  /** Longest text query (on-screen text search, a label to locate on a screenshot), in characters. */
+  textQueryChars: 1000,
+  /** Longest file path or URI a request may name, in characters. */
+  pathChars: 4096,
+  /** Largest base64 image a request may carry, in characters (about 48 MiB of bytes). */
+  imageBase64Chars: 64 * 2 ** 20,
   /** Bytes read while walking a file's structure to tell a still image from an animation. */
   headerBytesRead: MAX_BYTES_READ,
 } as const;

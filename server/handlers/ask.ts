@@ -1,15 +1,13 @@
 // vlm/ask: runs as a scheduled job; each decoded chunk goes to the client as
 // vlm/askToken, keyed by the client's askId; cancellation stops decoding at the next step.
 import { AskRequest, AskTokenNotification } from '../../protocol/protocol';
-import { askParams } from '../params';
 import { beginProgress } from '../progress';
 import type { Session } from '../session-types';
 
 export function registerAskHandlers(session: Session): void {
   const { connection, engine, scheduler } = session;
 
-  session.handle(AskRequest, async (raw, token) => {
-    const params = askParams(raw);
+  session.handle(AskRequest, async (params, token) => {
     const progress = await beginProgress(
       connection,
       'Answering',

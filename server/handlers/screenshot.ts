@@ -4,21 +4,18 @@ import {
   MediaSummaryRequest,
   SearchTextRequest,
 } from '../../protocol/protocol';
-import { imageRef, object, optionalNumber, optionalString, string } from '../params';
 import { beginProgress } from '../progress';
 import type { Session } from '../session-types';
 
 export function registerScreenshotHandlers(session: Session): void {
   const { connection, engine, scheduler } = session;
 
-  session.handle(AnalyzeScreenshotRequest, async (raw, token) => {
-    const p = object(raw);
-    const params = { image: imageRef(p.image), query: optionalString(p, 'query') };
+  session.handle(AnalyzeScreenshotRequest, async ({ workDoneToken, ...params }, token) => {
     const progress = await beginProgress(
       connection,
       'Analyzing screenshot',
       token,
-      p.workDoneToken as string | number | undefined,
+      workDoneToken,
       false,
     );
     try {
@@ -31,19 +28,11 @@ export function registerScreenshotHandlers(session: Session): void {
     }
   });
 
-  session.handle(SearchTextRequest, async (raw, token) => {
-    const p = object(raw);
-    const params = {
-      streamId: string(p, 'streamId', 200),
-      query: string(p, 'query', 1000),
-      limit: optionalNumber(p, 'limit', 1, 1000),
-    };
+  session.handle(SearchTextRequest, async (params, token) => {
     return scheduler.run((signal) => engine.call('searchText', params, { signal }), token);
   });
 
-  session.handle(MediaSummaryRequest, async (raw, token) => {
-    const p = object(raw);
-    const params = { uri: string(p, 'uri'), withText: p.withText !== false };
+  session.handle(MediaSummaryRequest, async (params, token) => {
     return scheduler.run((signal) => engine.call('mediaSummary', params, { signal }), token);
   });
 }

@@ -6,7 +6,6 @@ import {
   EngineStatusRequest,
   type CacheStatsResult,
 } from '../../protocol/protocol';
-import { object, optionalString } from '../params';
 import type { Session } from '../session-types';
 
 export interface StatsTimer {
@@ -23,9 +22,7 @@ export function registerStatsHandlers(session: Session): StatsTimer {
     memoryBytes: process.memoryUsage().rss,
   });
 
-  session.handle(CacheStatsRequest, async (raw) =>
-    collect(optionalString(object(raw ?? {}), 'streamId')),
-  );
+  session.handle(CacheStatsRequest, async (params) => collect(params.streamId));
   session.handle(EngineStatusRequest, async () => session.status.current());
 
   let busy = false;

@@ -11,7 +11,6 @@ import {
   type StreamSummary,
 } from '../../protocol/protocol';
 import { limitReached } from '../errors';
-import { openStreamParams, streamId } from '../params';
 import { beginProgress } from '../progress';
 import type { Session } from '../session-types';
 
@@ -52,8 +51,7 @@ export function registerStreamHandlers(session: Session): void {
     void connection.sendNotification(StreamStatusNotification, summary).catch(() => {});
   };
 
-  session.handle(OpenStreamRequest, async (raw, token) => {
-    const params = openStreamParams(raw);
+  session.handle(OpenStreamRequest, async (params, token) => {
     const max = session.limits().maxStreams;
     if (session.openStreams.size >= max)
       throw limitReached(
@@ -94,8 +92,7 @@ export function registerStreamHandlers(session: Session): void {
     }
   });
 
-  session.handle(CloseStreamRequest, async (raw) => {
-    const id = streamId(raw);
+  session.handle(CloseStreamRequest, async ({ streamId: id }) => {
     const result = await engine.call('closeStream', { streamId: id });
     session.openStreams.delete(id);
     encodingProgress.get(id)?.done();

@@ -49,12 +49,20 @@ export function authenticate(input: Readable, expected: string): Promise<AuthOut
   });
 }
 
-/** Writes one LSP-framed window/showMessage (type Error), so an editor shows why it was refused. */
+/** Writes the refusal of a connection whose token line was wrong or missing. */
 export function writeRefusal(output: Writable, reason: string): Promise<void> {
+  return writeErrorMessage(
+    output,
+    `vlm serve: authentication failed: ${reason}; connection refused`,
+  );
+}
+
+/** Writes one LSP-framed window/showMessage (type Error), so an editor shows why it was refused. */
+export function writeErrorMessage(output: Writable, message: string): Promise<void> {
   const body = JSON.stringify({
     jsonrpc: '2.0',
     method: 'window/showMessage',
-    params: { type: 1, message: `vlm serve: authentication failed: ${reason}; connection refused` },
+    params: { type: 1, message },
   });
   const frame = `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   return new Promise((resolve) => output.write(frame, () => resolve()));

@@ -3,7 +3,8 @@
 // as its stdin/stdout, the token in its environment). The session process checks the token
 // itself, so no byte is read here and a crash in one session never touches another.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { writeErrorMessage } from './socket-auth';
 
 export const MAX_SESSIONS = 8;
 
@@ -18,8 +19,7 @@ export function listenForSessions(port: number, host: string, token: string): So
   const sessions = new Set<ChildProcess>();
   const server = createServer({ pauseOnConnect: true }, (socket) => {
     if (sessions.size >= MAX_SESSIONS) {
-      process.stderr.write(`vlm serve: refusing a connection: ${MAX_SESSIONS} sessions are open\n`);
-      socket.destroy();
+      refuseOverLimit(socket);
       return;
     }
     const child = spawn(
@@ -54,4 +54,16 @@ export function listenForSessions(port: number, host: string, token: string): So
       for (const child of sessions) child.kill('SIGTERM');
     },
   };
+}
+
+/** Tells the client why (a framed window/showMessage its editor shows), logs it, and closes. */
+function refuseOverLimit(socket: Socket): void {
+  const message =
+    `vlm serve: connection refused: ${MAX_SESSIONS} sessions are open, the most this server ` +
+    'takes; close one and reconnect';
+  process.stderr.write(`${message} (from ${socket.remoteAddress}:${socket.remotePort})\n`);
+  socket.on('error', () => socket.destroy());
+  void writeErrorMessage(socket, message).then(() => socket.end());
+  // A client that never closes its side must not hold the socket open.
+  setTimeout(() => socket.destroy(), 5000).unref();
 }

@@ -8,6 +8,7 @@ import { memoryScenario } from './memory';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
 import { timelineScenario } from './timeline';
+import { soakScenario } from './soak';
 
 export const SCENARIOS: Scenario[] = [
   latencyScenario,
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   overheadScenario,
   retrievalScenario,
   timelineScenario,
+  soakScenario,
 ];

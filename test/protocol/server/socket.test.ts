@@ -3,15 +3,30 @@
 // working LSP session; stopping the listener leaves no processes behind.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EngineStatusRequest } from '../../../protocol/protocol';
+import { MAX_SESSIONS } from '../../../server/transport/socket-listener';
 import { ROOT, connectSocket, initialize, stopServer, withTimeout } from './harness';
 import { descendants, isAlive } from './processes';
 
 const TOKEN = 'test-token-5c1f';
 
+interface Listener {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
 /** Starts `vlm serve --socket 0` and resolves with the port it printed. */
-function startListener(): Promise<{ child: ChildProcess; port: number }> {
+function startListener(): Promise<Listener> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'engine/cli/main.ts', 'serve', '--socket', '0', '--token', TOKEN],
@@ -23,7 +38,7 @@ function startListener(): Promise<{ child: ChildProcess; port: number }> {
       child.stderr!.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
         const match = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) resolve({ child, port: Number(match[1]) });
+        if (match) resolve({ child, port: Number(match[1]), stderr: () => stderr });
       });
       child.once('exit', (code) => reject(new Error(`listener exited ${code}: ${stderr}`)));
     }),
@@ -33,7 +48,7 @@ function startListener(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 describe('socket transport with a token', () => {
-  let listener: { child: ChildProcess; port: number };
+  let listener: Listener;
   before(async () => {
     listener = await startListener();
   });
@@ -69,6 +84,33 @@ describe('socket transport with a token', () => {
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
     connection.dispose();
+  });
+
+  it('refuses connections over the session limit with a message, not a silent close', async () => {
+    // Connections that never send their token still hold a session (its process waits
+    // for the token line), so MAX_SESSIONS of them fill the listener.
+    const held = await Promise.all(
+      Array.from({ length: MAX_SESSIONS }, () => openSocket(listener.port)),
+    );
+    try {
+      for (const extra of [1, 2]) {
+        const connection = await connectSocket(listener.port, `${TOKEN}\n`);
+        const refused = new Promise<string>((resolve) =>
+          connection.onNotification('window/showMessage', (p: { message: string }) =>
+            resolve(p.message),
+          ),
+        );
+        const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
+        connection.listen();
+        const message = await withTimeout(refused, 15_000, `refusal of extra connection ${extra}`);
+        assert.match(message, new RegExp(`${MAX_SESSIONS} sessions are open`));
+        await withTimeout(closed, 15_000, 'refused connection close');
+        connection.dispose();
+      }
+      assert.match(listener.stderr(), /connection refused: \d+ sessions are open/);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
   });
 
   it('stops on SIGTERM without leaving processes', async () => {

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_LIMITS } from '../../../engine/session';
 import { renderScreen } from '../ocr/rendered-screen';
 import { generateRecording, TYPE_ERROR_AT_SEC } from '../ocr/recording';
 
@@ -81,7 +82,6 @@ test('find_text_in_video finds when the error first appears', async () => {
   const result = await call('find_text_in_video', {
     video_path: video,
     query: 'TypeError',
-    fps: 2,
   });
   assert.ok(!result.isError, textOf(result));
   const { hits, indexedFrames } = JSON.parse(textOf(result));
@@ -115,4 +115,58 @@ test('bad arguments come back as tool errors that name the problem; the server k
   assert.match(textOf(noQuery), /missing required argument 'query'/);
   const { tools } = await client.listTools();
   assert.equal(tools.length, 4);
+});
+
+test('wrong-typed, out-of-range and unknown arguments are refused naming the argument', async () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      'ask_video',
+      { video_path: '/tmp/x.mp4', question: 42 },
+      /'question' must be a string \(got a number\)/,
+    ],
+    [
+      'ask_video',
+      { video_path: ['/tmp/x.mp4'], question: 'q' },
+      /'video_path' must be a string \(got an array\)/,
+    ],
+    [
+      'ask_video',
+      { video_path: '/tmp/x.mp4', question: 'q', max_tokens: '5' },
+      /'max_tokens' must be an integer \(got a string\)/,
+    ],
+    [
+      'ask_video',
+      { video_path: '/tmp/x.mp4', question: 'q', max_tokens: 5000 },
+      /'max_tokens' must be from 1 to 1024 \(got 5000\)/,
+    ],
+    [
+      'ask_video',
+      { video_path: '/tmp/x.mp4', question: 'q'.repeat(20_000) },
+      /'question' is longer than \d+ characters/,
+    ],
+    [
+      'ask_video',
+      { video_path: '/tmp/x.mp4', question: 'q', max_token: 4 },
+      /unknown argument 'max_token'; ask_video takes/,
+    ],
+    [
+      'find_text_in_video',
+      { video_path: '/tmp/x.mp4', query: 'q', limit: 2.5 },
+      /'limit' must be an integer \(got 2.5\)/,
+    ],
+    [
+      'analyze_screenshot',
+      { image_base64: true },
+      /'image_base64' must be a string \(got a boolean\)/,
+    ],
+  ];
+  for (const [tool, args, message] of cases) {
+    const result = await call(tool, args);
+    assert.equal(result.isError, true, `${tool} ${JSON.stringify(args).slice(0, 80)}`);
+    assert.match(textOf(result), message);
+  }
+  const { tools } = await client.listTools();
+  const ask = tools.find((t) => t.name === 'ask_video')!;
+  const question = (ask.inputSchema.properties as Record<string, { maxLength?: number }>).question;
+  assert.equal(question.maxLength, SESSION_LIMITS.questionChars);
 });

@@ -255,3 +255,44 @@ test('a client disconnecting mid-stream aborts the generation', async () => {
     assert.equal(backend.aborted, true);
   });
 });
+
+test('wrong-typed body fields are refused with 400 naming the field and the expected type', async () => {
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [{ stream: 'yes' }, 'stream', /expected a boolean, but got a string/],
+    [{ stream: 1 }, 'stream', /expected a boolean, but got a number/],
+    [{ stream_options: { include_usage: 'true' } }, 'stream_options.include_usage', /boolean/],
+    [{ stream_options: [] }, 'stream_options', /expected an object, but got an array/],
+    [{ max_tokens: '64' }, 'max_tokens', /expected an integer, but got a string/],
+    [{ max_tokens: 6.5 }, 'max_tokens', /expected an integer, but got a number/],
+    [{ temperature: '0.2' }, 'temperature', /expected a number, but got a string/],
+    [{ seed: true }, 'seed', /expected an integer, but got a boolean/],
+    [{ stop: 7 }, 'stop', /expected a string or an array/],
+    [{ model: 5 }, 'model', /expected a string/],
+    [{ messages: 'hi' }, 'messages', /expected an array/],
+    [{ user: {} }, 'user', /expected a string, but got an object/],
+    [{ presence_penalty: 'high' }, 'presence_penalty', /expected a number/],
+    [{ n: 3 }, 'n', /only n = 1/],
+    [{ messages: [{ role: 'user', content: 'hi', name: 9 }] }, 'messages[0].name', /string/],
+    [{ messages: ['hi'] }, 'messages[0]', /expected an object, but got a string/],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'text', text: null }] }] },
+      'messages[0].content[0].text',
+      /expected a string, but got null/,
+    ],
+  ];
+  await withServer({}, async (url, backend) => {
+    for (const [fields, param, message] of cases) {
+      const response = await chat(url, { ...hello, ...fields });
+      assert.equal(response.status, 400, `${JSON.stringify(fields)}`);
+      const { error } = await response.json();
+      assert.equal(error.type, 'invalid_request_error');
+      assert.equal(error.param, param, error.message);
+      assert.ok(error.message.includes(param), error.message);
+      assert.match(error.message, message);
+    }
+    assert.equal(backend.requests.length, 0, 'no wrong-typed request may reach the backend');
+    // null is "not given", as OpenAI treats it.
+    const nulls = await chat(url, { ...hello, stream: null, temperature: null, user: null });
+    assert.equal(nulls.status, 200);
+  });
+});
