@@ -13,6 +13,7 @@ const suites = [
   { name: 'unit', unavailable: () => null },
   { name: 'protocol', unavailable: () => null },
   { name: 'bench', unavailable: () => null },
+  { name: 'corpus', unavailable: () => null },
   { name: 'package', unavailable: packageUnavailable },
   { name: 'browser', unavailable: browserUnavailable },
   { name: 'editor', unavailable: editorUnavailable },

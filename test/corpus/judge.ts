@@ -1,0 +1,69 @@
+// Whether what an entry point said about a bad input is a clear error: it names the input
+// (as given, or escaped the way a terminal-safe message would) and says what is wrong.
+import { PROBLEM_WORDS, type CorpusCase, type Entry } from '../../scripts/corpus/types';
+
+export type Outcome = 'clear' | 'unclear' | 'answered' | 'hang' | 'crash';
+
+export interface CaseResult {
+  id: string;
+  entry: Entry;
+  group: string;
+  input: string;
+  outcome: Outcome;
+  /** What the entry point said (an error message, or why the outcome is what it is). */
+  said: string;
+  ms: number;
+  /** Files and folders the case left behind. */
+  leftovers: string[];
+}
+
+/** Ways a message may render a name: as is, JSON-escaped, \xNN-escaped, or with ? for controls. */
+export function nameForms(name: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  const controls = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const unicode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const forms = [
+    name,
+    JSON.stringify(name).slice(1, -1),
+    name.replace(controls, hex),
+    name.replace(controls, unicode),
+    name.replace(controls, '?'),
+    name.replace(controls, '\uFFFD'),
+    name.replace(controls, ''),
+  ];
+  // A very long name may be shortened with an ellipsis: its first 40 characters will do.
+  return [...new Set(forms.flatMap((f) => (f.length > 60 ? [f, f.slice(0, 40)] : [f])))];
+}
+
+export function namesInput(c: CorpusCase, text: string): boolean {
+  return c.names.some((name) => nameForms(name).some((form) => text.includes(form)));
+}
+
+export function saysProblem(c: CorpusCase, text: string): boolean {
+  const lower = text.toLowerCase();
+  return (c.problems ?? PROBLEM_WORDS).some((word) => lower.includes(word.toLowerCase()));
+}
+
+export function isClear(c: CorpusCase, text: string): boolean {
+  return namesInput(c, text) && saysProblem(c, text);
+}
+
+/** A native crash or an unhandled exception's stack in what the process printed. */
+export function looksLikeCrash(text: string): boolean {
+  return /Segmentation fault|core dumped|SIGSEGV|SIGABRT|FATAL ERROR|Aborted \(|^\s+at .+:\d+:\d+\)?$/m.test(
+    text,
+  );
+}
+
+/** Clear or unclear, by the error text. */
+export function judgeError(c: CorpusCase, text: string): Outcome {
+  if (looksLikeCrash(text)) return 'crash';
+  return isClear(c, text) ? 'clear' : 'unclear';
+}
+
+/** Shortens and makes printable what was said, for the report. */
+export function printable(text: string, max = 400): string {
+  const oneLine = JSON.stringify(text.trim()).slice(1, -1);
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
