@@ -73,11 +73,13 @@ export function cliCases(m: Materials): CorpusCase[] {
         problems: f.problems,
       }),
     );
-  // Relative names from their own folder, so `-leading-dash.png` reaches the parser as typed.
+  // Relative names from their own folder, so `-leading-dash.png` reaches the parser as typed;
+  // the error goes to a terminal, so control characters in a name must come out escaped.
   for (const f of m.hostile)
     cases.push({
       ...cli(f.id, 'name', f.input, f.names, ['ask', basename(f.path), QUESTION, ...ASK_OPTIONS]),
       payload: { argv: ['ask', basename(f.path), QUESTION, ...ASK_OPTIONS], cwd: dirname(f.path) },
+      escapedOnly: true,
     });
   const questions: [string, string, string, boolean][] = [
     ['30000-chars', 'x'.repeat(30_000), 'a 30,000-character question', false],

@@ -132,7 +132,7 @@ function escapeCases(m: Materials): CorpusCase[] {
   const link = join(m.root, 'odd', 'escape-link.png');
   symlinkSync('/etc/hostname', link);
   const e = (id: string, names: string[], input: string, url: string) =>
-    post(id, 'escape', input, names, chatWith(url, 'image_url'));
+    post(id, 'escape', input, [...names, 'image_url'], chatWith(url, 'image_url'));
   return [
     e('etc-passwd', ['/etc/passwd', 'passwd'], 'file:///etc/passwd', 'file:///etc/passwd'),
     e(

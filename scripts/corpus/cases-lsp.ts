@@ -67,7 +67,11 @@ const FRAMES: CorpusCase[] = [
   frame('body-array', 'a JSON array as the message', '[]'),
   frame('body-number', 'a JSON number as the message', '42'),
   frame('body-null', 'JSON null as the message', 'null'),
-  frame('jsonrpc-1', 'jsonrpc "1.0"', '{"jsonrpc":"1.0","id":1,"method":"vlm/engineStatus"}'),
+  // Answering a "1.0" request as if it were "2.0" is harmless: an answer is accepted.
+  {
+    ...frame('jsonrpc-1', 'jsonrpc "1.0"', '{"jsonrpc":"1.0","id":1,"method":"vlm/engineStatus"}'),
+    mayAnswer: true,
+  },
   frame('no-method', 'a request without a method', '{"jsonrpc":"2.0","id":1}'),
   frame(
     'id-object',

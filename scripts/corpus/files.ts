@@ -18,6 +18,8 @@ export interface OddFile {
 }
 
 const NOT_REGULAR = ['not a regular file', 'is a device', 'named pipe', 'fifo', 'special file'];
+/** /dev paths: outside the folders the HTTP endpoint may read, or not regular files. */
+const DEVICE = [...NOT_REGULAR, 'outside'];
 const DIRECTORY = ['is a directory', 'not a regular file', 'not a file'];
 const MISSING = ['does not exist', 'no such', 'not found', 'missing', 'dangling', 'broken link'];
 
@@ -58,14 +60,14 @@ export function makeOddFiles(dir: string, validPng: Buffer): OddFile[] {
     path: '/dev/zero',
     names: ['/dev/zero', 'zero'],
     input: '/dev/zero',
-    problems: NOT_REGULAR,
+    problems: DEVICE,
   });
   made.push({
     id: 'dev-null',
     path: '/dev/null',
     names: ['/dev/null', 'null'],
     input: '/dev/null',
-    problems: [...NOT_REGULAR, 'empty'],
+    problems: [...DEVICE, 'empty'],
   });
   add('missing', 'missing.mp4', 'a file that does not exist', { problems: MISSING });
   writeFileSync(at('text.png'), 'This is a text file, not an image.\n');

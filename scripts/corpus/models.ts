@@ -150,7 +150,8 @@ export function makeBrokenModels(dir: string, reference: string): BrokenModel[] 
     const path = join(dir, `model-${id}`);
     cpSync(reference, path, { recursive: true });
     breakIt(path);
-    return { id, path, names: [`model-${id}`, file], input: `a model folder with ${input}` };
+    // The folder is context; a clear error names the file (or setting) that is wrong.
+    return { id, path, names: [file], input: `a model folder with ${input}` };
   });
   mkdirSync(join(dir, 'model-empty-folder'));
   made.push({

@@ -35,6 +35,8 @@ export interface CorpusCase {
   names: string[];
   /** Problem phrases specific to this input (any one must appear); PROBLEM_WORDS when absent. */
   problems?: string[];
+  /** The name must appear with its control characters escaped (it goes to a terminal). */
+  escapedOnly?: boolean;
   /** A damaged input that may still decode: an answer is as good as a clear error. */
   mayAnswer?: boolean;
   /** A frame that breaks the stream: the server may end, if it says why on stderr. */
@@ -90,4 +92,12 @@ export const PROBLEM_WORDS: readonly string[] = [
   'parse error',
   'requires',
   'required',
+  'ends inside',
+  'has no ',
+  'holds no',
+  'exactly one',
+  'at most',
+  'limit',
+  'unhandled method',
+  'neither a',
 ];

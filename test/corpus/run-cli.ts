@@ -11,6 +11,9 @@ import type { RunContext } from './context';
 /** The note `vlm ask` prints when the reference model answers; not part of any error. */
 const REFERENCE_NOTE = /^Note: no model is configured.*$/gm;
 
+/** The usage text a usage error ends with: its words are about options, not the input. */
+const withoutUsage = (output: string) => output.split(/\n\s*Usage: /)[0];
+
 interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -65,7 +68,8 @@ async function runCase(ctx: RunContext, c: CorpusCase, index: number): Promise<C
     return c.mayAnswer
       ? { ...base, outcome: 'answered', said: 'answered (the damage left it decodable)' }
       : { ...base, outcome: 'unclear', said: `exit 0, no error: ${printable(exit.output, 200)}` };
-  return { ...base, outcome: judgeError(c, exit.output), said: printable(exit.output) };
+  const error = withoutUsage(exit.output);
+  return { ...base, outcome: judgeError(c, error), said: printable(error) };
 }
 
 /** Every CLI case, `ctx.cliParallel` at a time, in case order. */

@@ -104,6 +104,8 @@ async function sendRaw(ctx: RunContext, server: Lsp, c: CorpusCase): Promise<Sen
   const exit = server.rpc.alive ? undefined : await server.rpc.exited;
   if (exit?.signal) return { outcome: 'crash', said: `ended by ${exit.signal}` };
   const text = server.rpc.chatter.join(' ');
+  if (!exit && c.mayAnswer && text.includes('"result"'))
+    return { outcome: 'answered', said: 'answered the message as a request' };
   return {
     outcome: judgeError(c, text),
     said: `${exit ? `ended with code ${exit.code}; ` : ''}${printable(text) || '(said nothing)'}`,
