@@ -24,11 +24,27 @@ function pngBomb(png: Buffer): Buffer {
   return out;
 }
 
-/** GIF: the logical screen and every image descriptor claim 65535 x 65535. */
+/** Skips a GIF extension's or image's data sub-blocks from `at`; returns the offset after them. */
+function skipSubBlocks(gif: Buffer, at: number): number {
+  while (at < gif.length && gif[at] !== 0) at += gif[at] + 1;
+  return at + 1;
+}
+
+/**
+ * GIF: the logical screen and the first image descriptor claim 65535 x 65535 (decoders size
+ * the frame from the descriptor, so patching the screen alone would be ignored).
+ */
 function gifBomb(gif: Buffer): Buffer {
   const out = Buffer.from(gif);
   out.writeUInt16LE(HUGE, 6);
   out.writeUInt16LE(HUGE, 8);
+  const packed = out[10];
+  let at = 13 + (packed & 0x80 ? 3 * 2 ** ((packed & 7) + 1) : 0);
+  while (at < out.length && out[at] === 0x21) at = skipSubBlocks(out, at + 2);
+  if (out[at] !== 0x2c) throw new Error('gif seed: no image descriptor after the extensions');
+  // Separator (1), left and top (2 each), then width and height (2 each).
+  out.writeUInt16LE(HUGE, at + 5);
+  out.writeUInt16LE(HUGE, at + 7);
   return out;
 }
 
