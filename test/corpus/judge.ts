@@ -85,8 +85,9 @@ export function judgeError(c: CorpusCase, text: string): Outcome {
   return isClear(c, text) ? 'clear' : 'unclear';
 }
 
-/** Shortens and makes printable what was said, for the report. */
-export function printable(text: string, max = 400): string {
+/** Shortens (keeping both ends: a list of problems may come last) and makes printable what was said. */
+export function printable(text: string, max = 600): string {
   const oneLine = JSON.stringify(text.trim()).slice(1, -1);
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+  const half = Math.floor(max / 2);
+  return oneLine.length > max ? `${oneLine.slice(0, half)} … ${oneLine.slice(-half)}` : oneLine;
 }
