@@ -15,6 +15,8 @@ const suites = [
   { name: 'bench', unavailable: () => null },
   // Mixed load on the language server and the HTTP endpoint; VLM_SOAK_SECONDS sets its length.
   { name: 'soak', unavailable: () => null },
+  // The bad-input corpus through the CLI, MCP, the language server and HTTP (docs/hardening.md).
+  { name: 'corpus', unavailable: () => null },
   { name: 'package', unavailable: packageUnavailable },
   { name: 'browser', unavailable: browserUnavailable },
   { name: 'editor', unavailable: editorUnavailable },

@@ -1,0 +1,93 @@
+// Whether what an entry point said about a bad input is a clear error: it names the input
+// (as given, or escaped the way a terminal-safe message would) and says what is wrong.
+import { PROBLEM_WORDS, type CorpusCase, type Entry } from '../../scripts/corpus/types';
+
+export type Outcome = 'clear' | 'unclear' | 'answered' | 'hang' | 'crash';
+
+export interface CaseResult {
+  id: string;
+  entry: Entry;
+  group: string;
+  input: string;
+  outcome: Outcome;
+  /** What the entry point said (an error message, or why the outcome is what it is). */
+  said: string;
+  ms: number;
+  /** Files and folders the case left behind. */
+  leftovers: string[];
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Ways a message may render a name: JSON or \xNN escapes, U+FFFD or ? for control characters,
+ * and as is unless `escapedOnly` (a terminal would interpret a raw escape sequence).
+ */
+export function nameForms(name: string, escapedOnly = false): string[] {
+  const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const unicode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const hasControls = name.replace(CONTROLS, '') !== name;
+  const forms = [
+    ...(escapedOnly && hasControls ? [] : [name, name.replace(CONTROLS, '')]),
+    JSON.stringify(name).slice(1, -1),
+    name.replace(CONTROLS, hex),
+    name.replace(CONTROLS, unicode),
+    name.replace(CONTROLS, '?'),
+    name.replace(CONTROLS, '\uFFFD'),
+  ];
+  // A very long name may be shortened with an ellipsis: its first 40 characters will do.
+  return [...new Set(forms.flatMap((f) => (f.length > 60 ? [f, f.slice(0, 40)] : [f])))];
+}
+
+export function namesInput(c: CorpusCase, text: string): boolean {
+  return c.names.some((name) => nameForms(name, c.escapedOnly).some((form) => text.includes(form)));
+}
+
+/**
+ * Library phrases that sound like a diagnosis but say nothing about the input; a message
+ * is not clear because it passes one of them on.
+ */
+const OPAQUE = [/Invalid argument/g, /Invalid data found when processing input/g];
+
+/**
+ * The text with the input's names, paths and opaque phrases taken out, so a word in a file
+ * name (`png-empty.png`, `loop-a.png`) is not mistaken for the message saying it.
+ */
+function withoutNames(c: CorpusCase, text: string): string {
+  let rest = text;
+  const forms = c.names.flatMap((name) => nameForms(name)).sort((a, b) => b.length - a.length);
+  for (const form of forms) if (form) rest = rest.split(form).join(' ');
+  rest = rest.replace(/(?:file:\/\/)?\/[^\s'"():,]+/g, ' ');
+  for (const phrase of OPAQUE) rest = rest.replace(phrase, ' ');
+  return rest.toLowerCase();
+}
+
+export function saysProblem(c: CorpusCase, text: string): boolean {
+  const rest = withoutNames(c, text);
+  return (c.problems ?? PROBLEM_WORDS).some((word) => rest.includes(word.toLowerCase()));
+}
+
+export function isClear(c: CorpusCase, text: string): boolean {
+  return namesInput(c, text) && saysProblem(c, text);
+}
+
+/** A native crash or an unhandled exception's stack in what the process printed. */
+export function looksLikeCrash(text: string): boolean {
+  return /Segmentation fault|core dumped|SIGSEGV|SIGABRT|FATAL ERROR|Aborted \(|^\s+at .+:\d+:\d+\)?$/m.test(
+    text,
+  );
+}
+
+/** Clear or unclear, by the error text. */
+export function judgeError(c: CorpusCase, text: string): Outcome {
+  if (looksLikeCrash(text)) return 'crash';
+  return isClear(c, text) ? 'clear' : 'unclear';
+}
+
+/** Shortens (keeping both ends: a list of problems may come last) and makes printable what was said. */
+export function printable(text: string, max = 600): string {
+  const oneLine = JSON.stringify(text.trim()).slice(1, -1);
+  const half = Math.floor(max / 2);
+  return oneLine.length > max ? `${oneLine.slice(0, half)} … ${oneLine.slice(-half)}` : oneLine;
+}
