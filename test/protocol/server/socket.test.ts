@@ -3,6 +3,7 @@
 // working LSP session; stopping the listener leaves no processes behind.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EngineStatusRequest } from '../../../protocol/protocol';
@@ -88,10 +89,14 @@ describe('socket transport with a token', () => {
 
   it('refuses connections over the session limit with a message, not a silent close', async () => {
     // Connections that never send their token still hold a session (its process waits
-    // for the token line), so MAX_SESSIONS of them fill the listener.
+    // for the token line), so MAX_SESSIONS of them fill the listener. The session of the
+    // previous test may still be exiting; a slot it frees later would let an extra in.
+    const pid = listener.child.pid!;
+    await until(() => sessionProcesses(pid) === 0, 'the previous session to exit');
     const held = await Promise.all(
       Array.from({ length: MAX_SESSIONS }, () => openSocket(listener.port)),
     );
+    await until(() => sessionProcesses(pid) === MAX_SESSIONS, 'the held sessions to start');
     try {
       for (const extra of [1, 2]) {
         const connection = await connectSocket(listener.port, `${TOKEN}\n`);
@@ -123,5 +128,28 @@ describe('socket transport with a token', () => {
     assert.deepEqual(children.filter(isAlive), []);
   });
 });
+
+/** Session processes the listener runs: its children started with --authenticate. */
+function sessionProcesses(pid: number): number {
+  return descendants(pid).filter(
+    (child) => isAlive(child) && cmdline(child).includes('--authenticate'),
+  ).length;
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 export { stopServer };
