@@ -150,6 +150,8 @@ test('a problem phrase must lie outside the names: a name alone is not a problem
   assert.equal(isClear(frame, 'vlm server: message header: Content-Length 12'), false);
   assert.equal(isClear(file('png-empty.png'), 'png-empty.png: cannot read'), false);
   assert.equal(isClear(file('missing-moov.mp4'), 'vlm ask: missing-moov.mp4: exit 1'), false);
+  // A name with a space is cut by the path pattern; its tail is still the name.
+  assert.equal(isClear(file('a truncated.png'), 'vlm ask: /t/a truncated.png: exit 1'), false);
 });
 
 test('messages that must stay unclear', () => {

@@ -62,16 +62,22 @@ const INTERNALS = /[\\/][^\s:]+\.(?:cc|cpp|cxx|hpp|h):\d+\b/;
  * a folder `model-missing-config`) is not mistaken for the message saying it.
  */
 function problemText(c: CorpusCase, text: string): { rest: string; names: [number, number][] } {
+  // Paths and opaque phrases are blanked, not cut, so positions in `text` still hold.
   let rest = text.replace(/(?:file:\/\/)?\/[^\s'"():,]+/g, (path) => ' '.repeat(path.length));
   for (const phrase of OPAQUE) rest = rest.replace(phrase, (m) => ' '.repeat(m.length));
   rest = rest.toLowerCase();
+  // Names are found in the text as it was too: a name with a space or a newline is cut by
+  // the path pattern, and what is left of it is still part of the name.
+  const lower = text.toLowerCase();
+  const haystacks = lower.length === rest.length ? [rest, lower] : [rest];
   const names: [number, number][] = [];
   for (const name of c.names)
     for (const form of nameForms(name)) {
       const f = form.toLowerCase();
       if (!f) continue;
-      for (let at = rest.indexOf(f); at >= 0; at = rest.indexOf(f, at + 1))
-        names.push([at, at + f.length]);
+      for (const hay of haystacks)
+        for (let at = hay.indexOf(f); at >= 0; at = hay.indexOf(f, at + 1))
+          names.push([at, at + f.length]);
     }
   return { rest, names };
 }
