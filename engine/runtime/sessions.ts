@@ -75,13 +75,13 @@ export class SessionFactory {
     try {
       session = await this.open(model, this.provider);
     } catch (error) {
-      if (this.provider === 'cpu') throw describe(error, label);
+      if (this.provider === 'cpu') throw describeLoadError(error, label);
       // The provider was listed but cannot start here (e.g. WebGPU without an adapter).
       this.fallBack(
-        `execution provider '${this.provider}' failed to start (${firstLine(error)}); using cpu`,
+        `execution provider '${this.provider}' failed to start (${plainOrtMessage(firstLine(error))}); using cpu`,
       );
       session = await this.open(model, 'cpu').catch((e) => {
-        throw describe(e, label);
+        throw describeLoadError(e, label);
       });
     }
     liveSessions++;
@@ -141,7 +141,7 @@ export function plainOrtMessage(message: string): string {
  * Why a model file cannot be loaded, in words; onnxruntime's full text stays on `cause`
  * (VLM_DEBUG prints it) and never in the message a user sees.
  */
-export function describe(error: unknown, label: string): Error {
+export function describeLoadError(error: unknown, label: string): Error {
   const full = String(error instanceof Error ? error.message : error);
   const why = /protobuf parsing failed/i.test(full)
     ? 'not a valid ONNX model (truncated or damaged: protobuf parsing failed)'

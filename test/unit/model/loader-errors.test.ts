@@ -23,7 +23,11 @@ import {
 } from '../../../engine/model';
 import { readOnnxModel, writeOnnxModel } from '../../../engine/model/onnx/model-io';
 import { TensorDataType } from '../../../engine/model/onnx/schema';
-import { describe, liveSessionCount, plainOrtMessage } from '../../../engine/runtime/sessions';
+import {
+  describeLoadError,
+  liveSessionCount,
+  plainOrtMessage,
+} from '../../../engine/runtime/sessions';
 import { tinyModelDir } from './tiny-model';
 
 async function brokenCopy(breakIt: (dir: string) => void): Promise<string> {
@@ -222,15 +226,17 @@ test("onnxruntime's source locations and signatures never reach the user", () =>
     ),
     'Node (n) has no inputs',
   );
-  const error = describe(new Error(raw), 'onnx/x.onnx');
+  const error = describeLoadError(new Error(raw), 'onnx/x.onnx');
   assert.equal(
     error.message,
     'onnx/x.onnx: onnxruntime cannot load it: ModelProto does not have a graph.',
   );
   assert.equal((error.cause as Error).message, raw, 'the full text stays on cause, for logs');
   assert.doesNotMatch(
-    describe(new Error(`Load model from /m/y.onnx failed:Protobuf parsing failed.`), 'onnx/y.onnx')
-      .message,
+    describeLoadError(
+      new Error(`Load model from /m/y.onnx failed:Protobuf parsing failed.`),
+      'onnx/y.onnx',
+    ).message,
     /Load model|\/m\//,
   );
 });
