@@ -2,6 +2,7 @@
 // settings. A provider that cannot be used falls back to CPU with a notice. Every live
 // session is counted, so tests can prove that failed loads and disposed models leak none.
 import './ort-env';
+import { statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderChoice } from '../config';
 import { resolveProvider, type ExecutionProviderName } from './providers';
@@ -68,17 +69,19 @@ export class SessionFactory {
 
   /** Opens a model file (or bytes); `label` names it in errors. */
   async create(model: string | Uint8Array, label: string): Promise<ManagedSession> {
+    // onnxruntime's own words for an empty file are a C++ source location and signature.
+    if (byteSize(model) === 0) throw new Error(`${label}: file is empty (0 bytes)`);
     let session: ort.InferenceSession;
     try {
       session = await this.open(model, this.provider);
     } catch (error) {
-      if (this.provider === 'cpu') throw describe(error, label);
+      if (this.provider === 'cpu') throw describeLoadError(error, label);
       // The provider was listed but cannot start here (e.g. WebGPU without an adapter).
       this.fallBack(
-        `execution provider '${this.provider}' failed to start (${firstLine(error)}); using cpu`,
+        `execution provider '${this.provider}' failed to start (${plainOrtMessage(firstLine(error))}); using cpu`,
       );
       session = await this.open(model, 'cpu').catch((e) => {
-        throw describe(e, label);
+        throw describeLoadError(e, label);
       });
     }
     liveSessions++;
@@ -107,6 +110,41 @@ function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split('\n')[0];
 }
 
-function describe(error: unknown, label: string): Error {
-  return new Error(`${label}: onnxruntime cannot load it: ${firstLine(error)}`);
+function byteSize(model: string | Uint8Array): number | undefined {
+  if (typeof model !== 'string') return model.byteLength;
+  try {
+    return statSync(model).size;
+  } catch {
+    return undefined; // onnxruntime says why it cannot open it
+  }
+}
+
+/**
+ * onnxruntime's message without what means nothing to a user: the "Load model from PATH
+ * failed:" preamble (the label names the file), `[ONNXRuntimeError] : 2 : INVALID_ARGUMENT :`
+ * prefixes, and C++ source locations with the function signature after them
+ * (`/onnxruntime_src/onnxruntime/core/graph/model.cc:187 onnxruntime::Model::Model(...)`).
+ */
+export function plainOrtMessage(message: string): string {
+  return message
+    .replace(/^\s*Load model from .*? failed:\s*/, '')
+    .replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*[A-Z_]+\s*:\s*/g, '')
+    .replace(
+      /(?:[A-Za-z]:)?[^\s:]*[\\/][^\s:]*\.(?:cc|cpp|cxx|h|hpp):\d+\s*(?:[\w:~<>]+::[\w~<>]+\([^)]*\)(?:\s*const)?\s*)?/g,
+      '',
+    )
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Why a model file cannot be loaded, in words; onnxruntime's full text stays on `cause`
+ * (VLM_DEBUG prints it) and never in the message a user sees.
+ */
+export function describeLoadError(error: unknown, label: string): Error {
+  const full = String(error instanceof Error ? error.message : error);
+  const why = /protobuf parsing failed/i.test(full)
+    ? 'not a valid ONNX model (truncated or damaged: protobuf parsing failed)'
+    : `onnxruntime cannot load it: ${plainOrtMessage(firstLine(full)) || 'no reason given'}`;
+  return new Error(`${label}: ${why}`, { cause: error });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export interface BrokenModel {
   id: string;
   path: string;
-  /** The folder's name and the file that is wrong: an error may name either. */
+  /** The file (or setting) that is wrong, and any other name that identifies it. */
   names: string[];
   input: string;
 }
@@ -15,8 +15,13 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Jso
 const writeJson = (path: string, value: unknown) =>
   writeFileSync(path, JSON.stringify(value, null, 2));
 
-/** One breakage: the file it touches and what it does to the folder. */
-const BREAKAGES: [id: string, file: string, input: string, breakIt: (dir: string) => void][] = [
+/** One breakage: the file(s) or setting a clear error names, and what it does to the folder. */
+const BREAKAGES: [
+  id: string,
+  file: string | string[],
+  input: string,
+  breakIt: (dir: string) => void,
+][] = [
   ['missing-config', 'config.json', 'no config.json', (d) => rmSync(join(d, 'config.json'))],
   [
     'missing-tokenizer',
@@ -108,7 +113,10 @@ const BREAKAGES: [id: string, file: string, input: string, breakIt: (dir: string
   ],
   [
     'broken-chat-template',
-    'chat_template',
+    // The broken template is the chat_template field of tokenizer_config.json: a message
+    // naming that file ("tokenizer_config.json: the chat template is not valid Jinja")
+    // names the input as well as one naming the field does.
+    ['tokenizer_config.json', 'chat_template'],
     'a chat template that does not parse',
     (d) =>
       editJson(join(d, 'tokenizer_config.json'), (c) => {
@@ -151,7 +159,8 @@ export function makeBrokenModels(dir: string, reference: string): BrokenModel[] 
     cpSync(reference, path, { recursive: true });
     breakIt(path);
     // The folder is context; a clear error names the file (or setting) that is wrong.
-    return { id, path, names: [file], input: `a model folder with ${input}` };
+    const names = typeof file === 'string' ? [file] : file;
+    return { id, path, names, input: `a model folder with ${input}` };
   });
   mkdirSync(join(dir, 'model-empty-folder'));
   made.push({

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CorpusCase } from '../../scripts/corpus/types';
-import { isClear, judgeError, looksLikeCrash } from './judge';
+import { isClear, judgeError, judgeHttpError, looksLikeCrash } from './judge';
 
 const file = (name: string, extra: Partial<CorpusCase> = {}): CorpusCase => ({
   id: `cli/media/${name}`,
@@ -95,4 +95,103 @@ test('native crashes and raw stack traces are crashes', () => {
     'crash',
   );
   assert.equal(looksLikeCrash('vlm ask: /t/a.png: file is empty (0 bytes)'), false);
+});
+
+const model = (names: string[]): CorpusCase => ({
+  id: 'lsp/model/x',
+  entry: 'lsp',
+  group: 'model',
+  input: 'a broken model folder',
+  names,
+  payload: {},
+});
+// The names scripts/corpus/cases-lsp.ts gives a broken frame.
+const frame: CorpusCase = {
+  ...model(['Content-Length', 'header', 'JSON', 'json', 'message', 'jsonrpc', 'method', 'request']),
+  id: 'lsp/frame/x',
+  group: 'frame',
+};
+const param = (names: string[]): CorpusCase => ({ ...model(names), group: 'params' });
+
+test('messages a person reads as clear are clear', () => {
+  const clear: [CorpusCase, string][] = [
+    [
+      frame,
+      'vlm server: bad message header: no Content-Length header; skipped to the next Content-Length header',
+    ],
+    [
+      frame,
+      'vlm server: bad message header: Content-Length 99999999999 is over 83886080 bytes; skipped to the next Content-Length header',
+    ],
+    [param(['question']), "ask_video: argument 'question' is longer than 8000 characters (30000)"],
+    [
+      model(['chat_template']),
+      'chat template: none found in /tmp/m/model-no-chat-template; looked for chat_template.jinja, chat_template.json and the "chat_template" field of tokenizer_config.json',
+    ],
+    [
+      model(['tokenizer_config.json', 'chat_template']),
+      'tokenizer_config.json: the chat template is not valid Jinja (Unexpected end of input)',
+    ],
+    [
+      model(['decoder_model_merged.onnx']),
+      'onnx/decoder_model_merged.onnx: file is empty (0 bytes)',
+    ],
+    [
+      model(['vision_encoder.onnx']),
+      'onnx/vision_encoder.onnx: not a valid ONNX model (truncated or damaged: protobuf parsing failed)',
+    ],
+  ];
+  for (const [c, text] of clear) assert.ok(isClear(c, text), text);
+});
+
+test('a problem phrase must lie outside the names: a name alone is not a problem', () => {
+  // `header` and `message` are frame names; a problem phrase around them still counts,
+  // but the names by themselves say nothing is wrong.
+  assert.equal(isClear(frame, 'vlm server: message header: Content-Length 12'), false);
+  assert.equal(isClear(file('png-empty.png'), 'png-empty.png: cannot read'), false);
+  assert.equal(isClear(file('missing-moov.mp4'), 'vlm ask: missing-moov.mp4: exit 1'), false);
+  // A name with a space is cut by the path pattern; its tail is still the name.
+  assert.equal(isClear(file('a truncated.png'), 'vlm ask: /t/a truncated.png: exit 1'), false);
+});
+
+test('messages that must stay unclear', () => {
+  // Raw decoder text, with no plain problem phrase of its own.
+  assert.equal(
+    isClear(
+      file('png-cut-at-half.png'),
+      'ask_video: /t/png-cut-at-half.png: cannot read the image (vipspng: libpng read error)',
+    ),
+    false,
+  );
+  // onnxruntime's C++ source location and signature, even where a problem word follows.
+  const raw =
+    'onnx/decoder_model_merged.onnx: onnxruntime cannot load it: Load model from /m/onnx/decoder_model_merged.onnx failed:/onnxruntime_src/onnxruntime/core/graph/model.cc:187 onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&) ModelProto does not have a graph.';
+  assert.equal(isClear(model(['decoder_model_merged.onnx']), raw), false);
+  assert.equal(
+    isClear(
+      model(['decoder_model_merged.onnx']),
+      'onnx/decoder_model_merged.onnx: /onnxruntime_src/onnxruntime/core/graph/graph.cc:1410 invalid model',
+    ),
+    false,
+  );
+  // A bare "Invalid argument", named or not.
+  assert.equal(isClear(file('w.webm'), 'vlm ask: /t/w.webm: Invalid argument'), false);
+  assert.equal(isClear(file('w.webm'), 'Invalid argument'), false);
+  // A params message that names the buffer, not the argument it came from.
+  assert.equal(
+    isClear(
+      param(['image_base64']),
+      'analyze_screenshot: image buffer (6 bytes): not an image format that can be read',
+    ),
+    false,
+  );
+});
+
+test('a 5xx for a bad input is never clear; the same words in a 4xx are', () => {
+  const c = file('png-empty.png');
+  const text = 'generation failed: /t/png-empty.png: file is empty (0 bytes)';
+  assert.equal(judgeHttpError(c, 500, text), 'unclear');
+  assert.equal(judgeHttpError(c, 503, text), 'unclear');
+  assert.equal(judgeHttpError(c, 400, text), 'clear');
+  assert.equal(judgeHttpError(c, 500, 'Error: x\n    at f (/a.js:1:1)'), 'crash');
 });

@@ -51,25 +51,55 @@ export function namesInput(c: CorpusCase, text: string): boolean {
 const OPAQUE = [/Invalid argument/g, /Invalid data found when processing input/g];
 
 /**
- * The text with the input's names, paths and opaque phrases taken out, so a word in a file
- * name (`png-empty.png`, `loop-a.png`) is not mistaken for the message saying it.
+ * A library's internals shown to the user: a C++ source location (`model.cc:187`), with or
+ * without the function signature after it. However it goes on, such a message is unclear.
  */
-function withoutNames(c: CorpusCase, text: string): string {
-  let rest = text;
-  const forms = c.names.flatMap((name) => nameForms(name)).sort((a, b) => b.length - a.length);
-  for (const form of forms) if (form) rest = rest.split(form).join(' ');
-  rest = rest.replace(/(?:file:\/\/)?\/[^\s'"():,]+/g, ' ');
-  for (const phrase of OPAQUE) rest = rest.replace(phrase, ' ');
-  return rest.toLowerCase();
+const INTERNALS = /[\\/][^\s:]+\.(?:cc|cpp|cxx|hpp|h):\d+\b/;
+
+/**
+ * The text with paths and opaque phrases taken out, lower-cased, and the stretches where the
+ * input's names appear in it, so that a word inside a name (`png-empty.png`, `loop-a.png`,
+ * a folder `model-missing-config`) is not mistaken for the message saying it.
+ */
+function problemText(c: CorpusCase, text: string): { rest: string; names: [number, number][] } {
+  // Paths and opaque phrases are blanked, not cut, so positions in `text` still hold.
+  let rest = text.replace(/(?:file:\/\/)?\/[^\s'"():,]+/g, (path) => ' '.repeat(path.length));
+  for (const phrase of OPAQUE) rest = rest.replace(phrase, (m) => ' '.repeat(m.length));
+  rest = rest.toLowerCase();
+  // Names are found in the text as it was too: a name with a space or a newline is cut by
+  // the path pattern, and what is left of it is still part of the name.
+  const lower = text.toLowerCase();
+  const haystacks = lower.length === rest.length ? [rest, lower] : [rest];
+  const names: [number, number][] = [];
+  for (const name of c.names)
+    for (const form of nameForms(name)) {
+      const f = form.toLowerCase();
+      if (!f) continue;
+      for (const hay of haystacks)
+        for (let at = hay.indexOf(f); at >= 0; at = hay.indexOf(f, at + 1))
+          names.push([at, at + f.length]);
+    }
+  return { rest, names };
 }
 
+/**
+ * A problem phrase counts where it is not wholly inside one of the input's names: `empty`
+ * in `png-empty.png` does not, `bad message header` does although `header` is a name.
+ */
 export function saysProblem(c: CorpusCase, text: string): boolean {
-  const rest = withoutNames(c, text);
-  return (c.problems ?? PROBLEM_WORDS).some((word) => rest.includes(word.toLowerCase()));
+  const { rest, names } = problemText(c, text);
+  const insideName = (from: number, to: number) =>
+    names.some(([start, end]) => start <= from && to <= end);
+  return (c.problems ?? PROBLEM_WORDS).some((word) => {
+    const w = word.toLowerCase();
+    for (let at = rest.indexOf(w); at >= 0; at = rest.indexOf(w, at + 1))
+      if (!insideName(at, at + w.length)) return true;
+    return false;
+  });
 }
 
 export function isClear(c: CorpusCase, text: string): boolean {
-  return namesInput(c, text) && saysProblem(c, text);
+  return !INTERNALS.test(text) && namesInput(c, text) && saysProblem(c, text);
 }
 
 /** A native crash or an unhandled exception's stack in what the process printed. */
@@ -83,6 +113,12 @@ export function looksLikeCrash(text: string): boolean {
 export function judgeError(c: CorpusCase, text: string): Outcome {
   if (looksLikeCrash(text)) return 'crash';
   return isClear(c, text) ? 'clear' : 'unclear';
+}
+
+/** An HTTP error: a 5xx for a bad input is never clear (the client did wrong, not the server). */
+export function judgeHttpError(c: CorpusCase, status: number, text: string): Outcome {
+  const outcome = judgeError(c, text);
+  return status >= 500 && outcome === 'clear' ? 'unclear' : outcome;
 }
 
 /** Shortens (keeping both ends: a list of problems may come last) and makes printable what was said. */

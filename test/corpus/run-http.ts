@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import type { CorpusCase } from '../../scripts/corpus/types';
 import type { RunContext } from './context';
-import { judgeError, printable, type CaseResult } from './judge';
+import { judgeHttpError, printable, type CaseResult } from './judge';
 import {
   runServerCases,
   serverHome,
@@ -135,15 +135,17 @@ async function sendCase(ctx: RunContext, server: Http, c: CorpusCase): Promise<S
   }
   if (res.status >= 500) {
     const text = errorText(res.body);
-    const outcome = judgeError(c, text) === 'crash' ? 'crash' : 'unclear';
     return {
-      outcome,
+      outcome: judgeHttpError(c, res.status, text),
       said: `${res.status} for a bad input, a server error rather than 4xx: ${printable(text)}`,
     };
   }
   if (res.status >= 400) {
     const text = errorText(res.body);
-    return { outcome: judgeError(c, text), said: `${res.status} ${printable(text)}` };
+    return {
+      outcome: judgeHttpError(c, res.status, text),
+      said: `${res.status} ${printable(text)}`,
+    };
   }
   if (c.mayAnswer) return { outcome: 'answered', said: 'answered (the damage left it decodable)' };
   return { outcome: 'unclear', said: `${res.status}, no error: ${printable(res.body, 200)}` };

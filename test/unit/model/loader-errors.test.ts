@@ -23,7 +23,11 @@ import {
 } from '../../../engine/model';
 import { readOnnxModel, writeOnnxModel } from '../../../engine/model/onnx/model-io';
 import { TensorDataType } from '../../../engine/model/onnx/schema';
-import { liveSessionCount } from '../../../engine/runtime/sessions';
+import {
+  describeLoadError,
+  liveSessionCount,
+  plainOrtMessage,
+} from '../../../engine/runtime/sessions';
 import { tinyModelDir } from './tiny-model';
 
 async function brokenCopy(breakIt: (dir: string) => void): Promise<string> {
@@ -192,7 +196,48 @@ test('a truncated .onnx file is reported, not crashed on', async () => {
       const path = join(dir, 'onnx', 'decoder_model_merged.onnx');
       truncateSync(path, Math.floor(statSync(path).size / 2));
     }),
-    [/onnx\/decoder_model_merged\.onnx: onnxruntime cannot load it/],
+    [
+      /onnx\/decoder_model_merged\.onnx: not a valid ONNX model \(truncated or damaged: protobuf parsing failed\)$/m,
+    ],
+  );
+});
+
+test('an empty .onnx file is reported as empty, before onnxruntime sees it', async () => {
+  await expectBroken(
+    await brokenCopy((dir) => writeFileSync(join(dir, 'onnx', 'decoder_model_merged.onnx'), '')),
+    [/onnx\/decoder_model_merged\.onnx: file is empty \(0 bytes\)$/m],
+  );
+});
+
+test('an .onnx file holding text is not a valid ONNX model', async () => {
+  await expectBroken(
+    await brokenCopy((dir) => writeFileSync(join(dir, 'onnx', 'vision_encoder.onnx'), 'text\n')),
+    [/onnx\/vision_encoder\.onnx: not a valid ONNX model \(truncated or damaged/],
+  );
+});
+
+test("onnxruntime's source locations and signatures never reach the user", () => {
+  const raw =
+    'Load model from /m/onnx/x.onnx failed:/onnxruntime_src/onnxruntime/core/graph/model.cc:187 onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&, const IOnnxRuntimeOpSchemaRegistryList*, const logging::Logger&, const ModelOptions&) ModelProto does not have a graph.';
+  assert.equal(plainOrtMessage(raw), 'ModelProto does not have a graph.');
+  assert.equal(
+    plainOrtMessage(
+      '[ONNXRuntimeError] : 10 : INVALID_GRAPH : D:\\a\\_work\\1\\s\\onnxruntime\\core\\graph\\graph.cc:1234 onnxruntime::Graph::Resolve() Node (n) has no inputs',
+    ),
+    'Node (n) has no inputs',
+  );
+  const error = describeLoadError(new Error(raw), 'onnx/x.onnx');
+  assert.equal(
+    error.message,
+    'onnx/x.onnx: onnxruntime cannot load it: ModelProto does not have a graph.',
+  );
+  assert.equal((error.cause as Error).message, raw, 'the full text stays on cause, for logs');
+  assert.doesNotMatch(
+    describeLoadError(
+      new Error(`Load model from /m/y.onnx failed:Protobuf parsing failed.`),
+      'onnx/y.onnx',
+    ).message,
+    /Load model|\/m\//,
   );
 });
 
