@@ -1,4 +1,5 @@
 // Turns what ffmpeg printed when it failed into one IngestError that names the problem.
+import { videoDecodeProblem } from './decoder-message';
 import { IngestError } from './errors';
 import { mp4EndsEarly, sniffContainer } from './file-sniff';
 
@@ -54,6 +55,7 @@ export function classifyFailure(source: string, stderr: string[], localPath?: st
   if (UNAVAILABLE.test(text)) {
     return new IngestError('unavailable', source, `source unavailable (ffmpeg: ${line})`);
   }
+  if (localPath) return new IngestError('corrupt', source, videoDecodeProblem(line));
   return new IngestError('ffmpeg-failed', source, `ffmpeg failed: ${line}`);
 }
 
