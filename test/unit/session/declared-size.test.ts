@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { IngestError } from '../../../engine/ingest';
+import { readVideoMetadata } from '../../../engine/ingest/decoder';
 import { declaredSizes } from '../../../engine/ingest/image-header';
 import { checkMediaFile } from '../../../engine/session';
 import { ffmpeg, tempDir } from '../ingest/generate';
@@ -88,4 +89,11 @@ test('an AVI whose main header alone declares 65535x65535 is refused', async () 
   const path = join(dir, 'header-bomb.avi');
   writeFileSync(path, bytes);
   await assert.rejects(checkMediaFile(path), refused(path));
+});
+
+test('readVideoMetadata (the language server describes media with it) refuses the same bombs', async () => {
+  const gif = join(dir, 'bomb.gif');
+  await assert.rejects(readVideoMetadata(gif), refused(gif));
+  const good = await readVideoMetadata(join(dir, 'a.gif'));
+  assert.equal(good.width, 64);
 });
