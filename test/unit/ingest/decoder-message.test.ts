@@ -83,3 +83,10 @@ test('a cut PNG and a cut JPEG read as damaged images through both image paths',
     }
   }
 });
+
+test("ffmpeg's file:PATH: prefix is not repeated after the file's name", () => {
+  const path = join(dir, 'w.webm');
+  writeFileSync(path, Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64, 7)]));
+  const error = classifyFailure(path, [`file:${path}: End of file`], path);
+  assert.equal(error.message, `${path}: file is truncated (ffmpeg: End of file)`);
+});
