@@ -2,7 +2,7 @@
 import { commands } from './commands';
 import '../runtime/ort-env';
 import { ExitCode, UsageError, type CommandIo } from './command';
-import { printable } from './printable';
+import { printable, printableError } from './printable';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       io.err(`vlm ${name}: interrupted`);
       return ExitCode.interrupted;
     }
-    io.err(`vlm ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`vlm ${name}: ${printableError(error)}`);
     if (process.env.VLM_DEBUG && error instanceof Error) io.err(error.stack ?? '');
     return ExitCode.failed;
   }

@@ -2,7 +2,7 @@
 // frames and their delays, and the frames are sampled like ffmpeg's: sample k is the frame
 // on screen at k / fps.
 import sharp from 'sharp';
-import { IngestError } from './errors';
+import { imageDecodeError } from './decoder-message';
 import { DEFAULT_MAX_PIXELS } from './limits';
 import type { DecodedFrame } from './types';
 
@@ -33,11 +33,7 @@ export async function* decodeAnimatedWebp(
   try {
     meta = await sharp(path, { animated: true, limitInputPixels: DEFAULT_MAX_PIXELS }).metadata();
   } catch (error) {
-    throw new IngestError(
-      'corrupt',
-      path,
-      `cannot read the animated WebP (${(error as Error).message})`,
-    );
+    throw imageDecodeError(path, error);
   }
   const pages = meta.pages ?? 1;
   const starts = frameStarts(meta.delay ?? [], pages);

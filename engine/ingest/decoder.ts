@@ -7,6 +7,7 @@ import { decodeArgs, probeInputOptions, type OutputOptions } from './ffmpeg-args
 import { findFfmpeg, type FfmpegProcess } from './ffmpeg-process';
 import { runFfmpeg, type FfmpegRunOptions } from './ffmpeg-run';
 import { followGrowingFile } from './growing-file';
+import { checkDeclaredPixels } from './image-header';
 import { DEFAULT_MAX_DURATION_SEC, DEFAULT_MAX_PIXELS } from './limits';
 import { liveFrames, type ReconnectOptions } from './live-source';
 import { probeVideo } from './probe';
@@ -265,11 +266,15 @@ function checkOptions(options: DecodeOptions): void {
   }
 }
 
-/** Metadata of a video or image file, from `ffmpeg -i` (no ffprobe needed). */
+/**
+ * Metadata of a video or image file, from `ffmpeg -i` (no ffprobe needed). A GIF or AVI
+ * declaring a picture over the pixel limit is refused from its header first.
+ */
 export async function readVideoMetadata(
   path: string,
   options: { ffmpegPath?: string; ffmpegSetting?: string; signal?: AbortSignal } = {},
 ): Promise<VideoMetadata> {
+  await checkDeclaredPixels(path);
   const ffmpegPath = findFfmpeg(options.ffmpegPath, options.ffmpegSetting);
   return probeVideo(path, { ffmpegPath, signal: options.signal });
 }

@@ -1,4 +1,5 @@
 // Turns what ffmpeg printed when it failed into one IngestError that names the problem.
+import { decoderDetail, videoDecodeProblem } from './decoder-message';
 import { IngestError } from './errors';
 import { mp4EndsEarly, sniffContainer } from './file-sniff';
 
@@ -31,7 +32,8 @@ export function explainingLine(stderr: string[]): string {
  */
 export function classifyFailure(source: string, stderr: string[], localPath?: string): IngestError {
   const text = stderr.join('\n');
-  const line = explainingLine(stderr);
+  // Without the `file:PATH:` ffmpeg puts in front: the message names the file already.
+  const line = decoderDetail(explainingLine(stderr)) || explainingLine(stderr);
   const codec = /Decoder \(codec ([\w-]+)\) not found/.exec(text)?.[1];
   if (codec || /Unsupported codec|unknown codec|Codec .* is not supported/i.test(text)) {
     return new IngestError(
@@ -54,6 +56,7 @@ export function classifyFailure(source: string, stderr: string[], localPath?: st
   if (UNAVAILABLE.test(text)) {
     return new IngestError('unavailable', source, `source unavailable (ffmpeg: ${line})`);
   }
+  if (localPath) return new IngestError('corrupt', source, videoDecodeProblem(line));
   return new IngestError('ffmpeg-failed', source, `ffmpeg failed: ${line}`);
 }
 

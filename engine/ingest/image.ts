@@ -5,6 +5,7 @@
 // limit are rejected from their header, before any pixel is decoded.
 import sharp from 'sharp';
 import { openInputFile } from '../media/input-file';
+import { imageDecodeError } from './decoder-message';
 import { IngestError } from './errors';
 import { asLocalFile } from './ffmpeg-args';
 import { findFfmpeg } from './ffmpeg-process';
@@ -54,10 +55,7 @@ function sharpFailure(name: string, error: unknown, maxPixels: number): IngestEr
   if (/unsupported image format/i.test(message)) {
     return new IngestError('not-media', name, `not an image format that can be read (${message})`);
   }
-  if (/premature end|truncated|unexpected end|Read error|not enough data|EOF/i.test(message)) {
-    return new IngestError('truncated', name, `image is truncated (${message})`);
-  }
-  return new IngestError('corrupt', name, `image is corrupt (${message})`);
+  return imageDecodeError(name, error);
 }
 
 /** The first bytes, after the checks every input file gets (regular, non-empty, no FIFO). */

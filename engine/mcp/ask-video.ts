@@ -24,8 +24,9 @@ async function withStream<T>(
   path: string,
   signal: AbortSignal | undefined,
   use: (stream: SessionStream) => Promise<T>,
+  screenText?: 'on',
 ): Promise<T> {
-  const stream = await session.open({ kind: 'file', path }, { signal });
+  const stream = await session.open({ kind: 'file', path }, { signal, screenText });
   try {
     await stream.ready;
     return await use(stream);
@@ -58,10 +59,18 @@ export function findTextInVideo(
   query: string,
   options: { limit?: number; signal?: AbortSignal } = {},
 ): Promise<{ indexedFrames: number; hits: TextSearchHit[] }> {
-  return withStream(session, path, options.signal, async (stream) => ({
-    indexedFrames: stream.stats().framesEncoded,
-    hits: stream.searchText(query, options.limit),
-  }));
+  // Searching text needs the text read: screen text is on whatever the auto choice would
+  // judge the file (a screen recording judged camera footage would have nothing to search).
+  return withStream(
+    session,
+    path,
+    options.signal,
+    async (stream) => ({
+      indexedFrames: stream.stats().framesEncoded,
+      hits: stream.searchText(query, options.limit),
+    }),
+    'on',
+  );
 }
 
 /** The timeline of a video: text tracks, typing, UI events and cuts. */
@@ -70,5 +79,6 @@ export function videoTimeline(
   path: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<Timeline> {
-  return withStream(session, path, options.signal, async (stream) => stream.timeline());
+  // The timeline is built from the text read, so screen text is on (as for text search).
+  return withStream(session, path, options.signal, async (stream) => stream.timeline(), 'on');
 }

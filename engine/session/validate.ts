@@ -2,7 +2,7 @@
 // server, the language server and the HTTP endpoint call these on what a user sent, and
 // the session calls them again, so no path into the engine skips them. Each throws an
 // error whose message names the input and the problem.
-import { checkImagePixels } from '../ingest/image-header';
+import { checkDeclaredPixels, checkImagePixels } from '../ingest/image-header';
 import { detectMediaKind, type MediaKind } from '../media';
 import { checkInputFile, openInputFile, type InputFile } from '../media/input-file';
 import { StreamLimitError } from '../stream';
@@ -24,11 +24,13 @@ export function checkQuestion(question: string, limit = SESSION_LIMITS.questionC
 /**
  * Every check a media file input gets before any model work: a non-empty regular file
  * (checkInputFile), still image or video from its content, and for an image the pixel
- * limit from its header. Returns the real path and the kind.
+ * limit from its header; a GIF or AVI read as video gets the same limit from the size its
+ * header declares (checkDeclaredPixels). Returns the real path and the kind.
  */
 export async function checkMediaFile(path: string): Promise<{ realPath: string; kind: MediaKind }> {
   const realPath = await checkInputFile(path);
   const kind = await detectMediaKind(path);
   if (kind === 'image') await checkImagePixels(path);
+  await checkDeclaredPixels(realPath, path);
   return { realPath, kind };
 }

@@ -1,7 +1,8 @@
 // A single image as a one-frame stream: decoded to raw RGB with sharp, after its header
 // is checked against the pixel limit (nothing is decoded for an image over it).
 import sharp from 'sharp';
-import { DEFAULT_MAX_PIXELS, IngestError } from '../ingest';
+import { DEFAULT_MAX_PIXELS } from '../ingest';
+import { imageDecodeError } from '../ingest/decoder-message';
 import { checkImagePixels } from '../ingest/image-header';
 import type { VideoFrame } from './model-port';
 
@@ -18,7 +19,7 @@ export async function readImageFrame(path: string): Promise<VideoFrame> {
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new IngestError('corrupt', path, `cannot read the image (${(error as Error).message})`);
+    throw imageDecodeError(path, error);
   }
   const { data, info } = decoded;
   if (info.channels !== 3)

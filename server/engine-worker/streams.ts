@@ -342,7 +342,12 @@ export function searchStreamText(params: {
 }): SearchTextResult {
   const opened = requireStream(params.streamId);
   if (!opened.stream.hasScreenText)
-    throw notAvailable('ocr.screenText', 'text search in a stream opened without on-screen text');
+    throw new EngineError(
+      VlmErrorCodes.NotAvailable,
+      'text search: this stream was opened without on-screen text (vlm.screenText.enabled is ' +
+        "'off', or 'auto' judged the file camera footage); set it to 'on' and open the stream again to search its text",
+      { capability: 'ocr.screenText' },
+    );
   const hits = opened.stream.searchText(params.query, params.limit ?? 20);
   return {
     streamId: params.streamId,

@@ -51,11 +51,15 @@ Options:
   --threads N    CPU threads for the OCR sessions (default: all cores)
 `,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      query: { type: 'string' },
-      json: { type: 'boolean' },
-      threads: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        query: { type: 'string' },
+        json: { type: 'boolean' },
+        threads: { type: 'string' },
+      },
+      'analyze',
+    );
     if (positionals.length !== 1) throw new UsageError('expected exactly one image path');
     // Checked before the OCR models load: a FIFO would otherwise block the image decoder.
     await checkFileArgument(positionals[0]);

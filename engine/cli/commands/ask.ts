@@ -14,7 +14,7 @@ import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { resolveRemoteConfig } from '../../remote';
 import { checkQuestion, EngineSession, SESSION_DEFAULTS } from '../../session';
-import { checkFileArgument, parseCommandArgs, usage } from '../args';
+import { checkFileArgument, checkFileDecodes, parseCommandArgs, usage } from '../args';
 import { ExitCode, UsageError, type Command, type CommandIo } from '../command';
 import { printable } from '../printable';
 import { firstAskModel } from './first-ask-model';
@@ -113,13 +113,13 @@ Options:
                      retrieves; the frames it retrieves go to the server with their times
 `,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, options);
+    const { values, positionals } = parseCommandArgs(args, options, 'ask');
     if (positionals.length !== 2)
       throw new UsageError('expected a file and a question: vlm ask <video-or-image> "<question>"');
     const [file, question] = positionals;
     // The question and the file are checked first, before any model work.
     usage(() => checkQuestion(question));
-    await checkFileArgument(file);
+    const kind = await checkFileArgument(file);
     const policy = oneOf<PolicyName>('policy', values.policy, POLICY_NAMES);
     const scorer = oneOf<ScorerName>('scorer', values.scorer, SCORER_NAMES);
     const fps = positive('fps', values.fps, false);
@@ -131,6 +131,8 @@ Options:
     const gate = values['no-gate'] ? false : gateOption(values.gate);
     const maxFrames = positive('max-frames', values['max-frames'], true);
     if (values.remote) checkRemote();
+    // A damaged file is reported before a model is chosen or pulled.
+    await checkFileDecodes(file, kind, io.signal);
     const session = new EngineSession({
       cacheDir: values['no-cache'] ? null : undefined,
       remote: values.remote ? {} : undefined,

@@ -22,3 +22,27 @@ test('other arguments are left alone: flags, words, and everything after --', ()
   assert.deepEqual(joinNegativeValues(['--', '--fps', '-1'], options), ['--', '--fps', '-1']);
   assert.throws(() => parseCommandArgs(['--fps'], options), UsageError);
 });
+
+test('a file name starting with - is told apart from an option, with the -- way to pass it', () => {
+  const ask = { ...options, model: { type: 'string' } } as const;
+  assert.throws(
+    () => parseCommandArgs(['-leading-dash.png', 'q'], ask, 'ask'),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      error.message ===
+        `'-leading-dash.png' looks like an option; put -- before file names that start with '-' (vlm ask -- -leading-dash.png "q")`,
+  );
+  assert.throws(
+    () => parseCommandArgs(['--json', '--fps', '2', '-a.mp4', 'what is shown?'], ask, 'ask'),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      error.message.endsWith(`(vlm ask --json --fps 2 -- -a.mp4 "what is shown?")`),
+  );
+  // After --, it is a file.
+  assert.deepEqual(parseCommandArgs(['--', '-leading-dash.png', 'q'], ask).positionals, [
+    '-leading-dash.png',
+    'q',
+  ]);
+  // A mistyped option that does not look like a file keeps node's message.
+  assert.throws(() => parseCommandArgs(['a.png', '--jsn'], ask, 'ask'), /Unknown option '--jsn'/);
+});

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { pngHeader } from '../ingest/png-header';
 import { tempDir } from '../stream/helpers';
@@ -95,7 +96,8 @@ test('control characters in a file name are shown escaped, never sent to the ter
       !r.stderr.includes('\u001b') && !r.stderr.includes('\u0007'),
       `${args[0]} printed a raw escape`,
     );
-    assert.match(r.stderr, /\uFFFD\[2J\uFFFD\]0;owned\uFFFDclip\.mp4/);
+    // Quoted with its control characters escaped, as JSON writes them.
+    assert.ok(r.stderr.includes(JSON.stringify(name)), r.stderr);
   }
 });
 
@@ -111,4 +113,77 @@ test('an image over the pixel limit is refused from its header, before the model
     /bomb\.png: image is 16000x16000 = 256000000 pixels, over the limit of 40000000/,
   );
   assert.doesNotMatch(r.stderr, /^Note: no model is configured/m, 'no model was loaded');
+});
+
+/** A PNG cut in the middle of its pixel data: the header reads, the pixels do not. */
+async function cutPng(path: string): Promise<void> {
+  const { default: sharp } = await import('sharp');
+  const png = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: '#336699' },
+  })
+    .png()
+    .toBuffer();
+  writeFileSync(path, png.subarray(0, Math.floor(png.length * 0.6)));
+}
+
+test('a damaged file is reported before any model is chosen or pulled (issue 19)', async (t) => {
+  const dir = tempDir(t);
+  const image = join(dir, 'cut.png');
+  await cutPng(image);
+  // No model installed and a Hub that cannot be reached: nothing about either is said.
+  const r = vlm(['ask', image, 'q'], {
+    VLM_CACHE_DIR: join(dir, 'cache'),
+    HF_HUB_CACHE: join(dir, 'hf'),
+    HF_ENDPOINT: 'http://127.0.0.1:1',
+    HF_HUB_OFFLINE: '',
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(
+    r.stderr.trim(),
+    `vlm ask: ${image}: the image is damaged or cut short (libpng read error)`,
+  );
+  assert.equal(r.stdout, '');
+});
+
+test('a file name with a newline is printed escaped, on one line (issue 19)', async (t) => {
+  const dir = tempDir(t);
+  const image = join(dir, 'line\nbreak.png');
+  await cutPng(image);
+  const r = vlm(['ask', image, 'q'], { VLM_CACHE_DIR: join(dir, 'cache'), HF_HUB_OFFLINE: '1' });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(
+    r.stderr.trim(),
+    `vlm ask: ${JSON.stringify(image)}: the image is damaged or cut short (libpng read error)`,
+  );
+});
+
+test('a file name starting with - gets the -- way to pass it (issue 19)', async (t) => {
+  const dir = tempDir(t);
+  await cutPng(join(dir, '-leading-dash.png'));
+  const spawnIn = (args: string[]) =>
+    spawnSync(
+      process.execPath,
+      // tsx by its full path: the file name is given relative to `dir`, which is the cwd.
+      [
+        '--import',
+        pathToFileURL(require.resolve('tsx')).href,
+        join(root, 'engine', 'cli', 'main.ts'),
+        ...args,
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, VLM_MODEL_DIR: '', VLM_CACHE_DIR: join(dir, 'cache') },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+  const r = spawnIn(['ask', '-leading-dash.png', 'q']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /^vlm ask: '-leading-dash\.png' looks like an option; put -- before file names that start with '-' \(vlm ask -- -leading-dash\.png "q"\)/,
+  );
+  const fixed = spawnIn(['ask', '--', '-leading-dash.png', 'q']);
+  assert.equal(fixed.status, 1, fixed.stderr);
+  assert.match(fixed.stderr, /-leading-dash\.png: the image is damaged or cut short/);
 });
