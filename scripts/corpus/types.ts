@@ -76,6 +76,7 @@ export const PROBLEM_WORDS: readonly string[] = [
   'no such',
   'not found',
   'none found',
+  'looks like an option',
   'missing',
   'damaged',
   'corrupt',

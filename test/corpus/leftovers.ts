@@ -29,7 +29,13 @@ export function snapshot(dirs: string[]): Set<string> {
   return found;
 }
 
-/** Paths in `after` that `before` lacks. */
+/**
+ * State the engine keeps on purpose, not debris: the note that the Hugging Face Hub could not
+ * be reached (engine/hub/unreachable-stamp.ts), which spares the next asks the network wait.
+ */
+const KEPT = /\/hub\/(unreachable-[^/]+)?\/?$/;
+
+/** Paths in `after` that `before` lacks, less the state the engine keeps on purpose. */
 export function added(before: Set<string>, after: Set<string>): string[] {
-  return [...after].filter((path) => !before.has(path)).sort();
+  return [...after].filter((path) => !before.has(path) && !KEPT.test(path)).sort();
 }
