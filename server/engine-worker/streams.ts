@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
+import { checkImagePixels, SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
 import { StreamLimitError, type StreamStats } from '../../engine/stream';
 import {
   TIMELINE_MAX_BLOCKS,
@@ -215,20 +215,30 @@ async function askOpened(
   };
 }
 
-/** Asks about one image: a short-lived still stream (base64 goes through a temp file). */
+/**
+ * Asks about one image: a short-lived still stream. Base64 goes through a temporary file,
+ * written once the pixel limit in its header is checked; errors name it as `image.base64`,
+ * never by the temporary file.
+ */
 async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult> {
   const image = params.image!;
   let tempFile: string | undefined;
+  let name: string | undefined;
   let uri: string;
   if ('uri' in image) uri = image.uri;
   else {
+    const bytes = Buffer.from(image.base64, 'base64');
+    name = `image.base64 (${bytes.length} bytes)`;
+    await checkImagePixels(bytes, name).catch((error: unknown) =>
+      Promise.reject(mapEngineError(error)),
+    );
     const ext = image.mimeType?.includes('jpeg')
       ? '.jpg'
       : image.mimeType?.includes('webp')
         ? '.webp'
         : '.png';
     tempFile = join(tmpdir(), `vlm-ask-${randomBytes(6).toString('hex')}${ext}`);
-    writeFileSync(tempFile, Buffer.from(image.base64, 'base64'));
+    writeFileSync(tempFile, bytes);
     uri = tempFile;
   }
   try {
@@ -241,9 +251,18 @@ async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult>
     } finally {
       await closeVideoStream(summary.streamId).catch(() => {});
     }
+  } catch (error) {
+    throw tempFile && name ? renamed(error, tempFile, name) : error;
   } finally {
     if (tempFile) rmSync(tempFile, { force: true });
   }
+}
+
+/** An engine error about the temporary file `path`, naming `name` instead (and no uri). */
+function renamed(error: unknown, path: string, name: string): unknown {
+  if (!(error instanceof EngineError) || !error.message.includes(path)) return error;
+  const { uri: _uri, ...data } = error.data ?? {};
+  return new EngineError(error.code, error.message.split(path).join(name), data);
 }
 
 export function streamCacheStats(streamId?: string): CacheStats[] {
