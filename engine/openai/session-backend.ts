@@ -13,6 +13,7 @@ import type {
   ChatMessage,
   ChatRequest,
   ChatVideo,
+  EncodedImage,
   GenerationEvent,
 } from './backend';
 import { Channel } from './channel';
@@ -130,8 +131,19 @@ function mediaParam(media: ChatVideo): string {
 function inputName(media: ChatVideo): InputName {
   if (media.kind === 'file') return { from: media.path, to: media.path };
   if (media.path) return { from: media.path, to: media.path };
-  const path = join(tmpdir(), `vlm-http-${randomBytes(6).toString('hex')}`);
+  const path = join(tmpdir(), `vlm-http-${randomBytes(6).toString('hex')}${extension(media)}`);
   return { from: path, to: `${mediaParam(media)} (data: URL, ${media.bytes.length} bytes)` };
+}
+
+/** The temporary file's extension from the data URL's media type, as decoders expect one. */
+function extension(media: EncodedImage): string {
+  const subtype = /^(?:image|video)\/([a-z0-9]+)/.exec(media.mediaType)?.[1] ?? '';
+  if (subtype === 'jpeg') return '.jpg';
+  return ['png', 'webp', 'gif', 'apng', 'mp4', 'webm', 'avi', 'mov', 'mkv', 'bmp', 'tiff'].includes(
+    subtype,
+  )
+    ? `.${subtype}`
+    : '';
 }
 
 /**
