@@ -130,7 +130,7 @@ function checkBase64(value: string, field: string): void {
       `is not valid base64 (${value.length} characters; send the image file's bytes base64-encoded)`,
     );
   if (Buffer.from(payload, 'base64').length === 0)
-    throw invalidParams(field, `decodes to no bytes (${value.length} characters)`);
+    throw invalidParams(field, `holds no image bytes once decoded (${value.length} characters)`);
 }
 
 export function imageRef(value: unknown, field = 'image'): ImageRef {

@@ -169,11 +169,13 @@ function decodeBase64Argument(value: string): Buffer {
   const payload = value.replace(/^data:[^,]*,/, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
     throw new ToolInputError(
-      `image_base64 (${value.length} characters): not valid base64 (send the image file's bytes base64-encoded)`,
+      `image_base64 (${value.length} characters) is not valid base64 (send the image file's bytes base64-encoded)`,
     );
   const bytes = Buffer.from(payload, 'base64');
   if (bytes.length === 0)
-    throw new ToolInputError(`image_base64 (${value.length} characters): decodes to no bytes`);
+    throw new ToolInputError(
+      `image_base64 (${value.length} characters) holds no image bytes once decoded`,
+    );
   return bytes;
 }
 

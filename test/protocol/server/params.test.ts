@@ -61,7 +61,7 @@ const CASES: Record<string, Case[]> = {
     {
       params: { askId: 'a', question: 'q', image: { base64: '' } },
       field: 'image.base64',
-      message: /decodes to no bytes/,
+      message: /holds no image bytes/,
     },
     {
       params: { askId: 'a', streamId: 's', question: ['why?'] },

@@ -145,7 +145,7 @@ test('analyze_screenshot names image_base64 when it is not base64', async () => 
   assert.equal(result.isError, true);
   assert.match(
     result.content[0].text,
-    /^analyze_screenshot: image_base64 \(18 characters\): not valid base64/,
+    /^analyze_screenshot: image_base64 \(18 characters\) is not valid base64/,
   );
 });
 
