@@ -1,10 +1,6 @@
 // Open streams (worker side): opening one over a file or a live source with the selected
 // model, following its encoding, asking it questions, reading its cache, closing it.
-import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { checkImagePixels, SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
+import { SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
 import { StreamLimitError, type StreamStats } from '../../engine/stream';
 import {
   TIMELINE_MAX_BLOCKS,
@@ -19,6 +15,7 @@ import {
 import { engineSession, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from '../engine-host/engine-error';
 import type { CallContext } from '../engine-host/types';
+import { withImageFile } from './image-file';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';
@@ -215,33 +212,9 @@ async function askOpened(
   };
 }
 
-/**
- * Asks about one image: a short-lived still stream. Base64 goes through a temporary file,
- * written once the pixel limit in its header is checked; errors name it as `image.base64`,
- * never by the temporary file.
- */
+/** Asks about one image: a short-lived still stream (base64 goes through a temp file). */
 async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult> {
-  const image = params.image!;
-  let tempFile: string | undefined;
-  let name: string | undefined;
-  let uri: string;
-  if ('uri' in image) uri = image.uri;
-  else {
-    const bytes = Buffer.from(image.base64, 'base64');
-    name = `image.base64 (${bytes.length} bytes)`;
-    await checkImagePixels(bytes, name).catch((error: unknown) =>
-      Promise.reject(mapEngineError(error)),
-    );
-    const ext = image.mimeType?.includes('jpeg')
-      ? '.jpg'
-      : image.mimeType?.includes('webp')
-        ? '.webp'
-        : '.png';
-    tempFile = join(tmpdir(), `vlm-ask-${randomBytes(6).toString('hex')}${ext}`);
-    writeFileSync(tempFile, bytes);
-    uri = tempFile;
-  }
-  try {
+  return withImageFile(params.image!, async (uri) => {
     const summary = await openVideoStream(
       { source: { kind: 'file', uri }, waitForEncoding: true },
       ctx,
@@ -251,18 +224,7 @@ async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult>
     } finally {
       await closeVideoStream(summary.streamId).catch(() => {});
     }
-  } catch (error) {
-    throw tempFile && name ? renamed(error, tempFile, name) : error;
-  } finally {
-    if (tempFile) rmSync(tempFile, { force: true });
-  }
-}
-
-/** An engine error about the temporary file `path`, naming `name` instead (and no uri). */
-function renamed(error: unknown, path: string, name: string): unknown {
-  if (!(error instanceof EngineError) || !error.message.includes(path)) return error;
-  const { uri: _uri, ...data } = error.data ?? {};
-  return new EngineError(error.code, error.message.split(path).join(name), data);
+  });
 }
 
 export function streamCacheStats(streamId?: string): CacheStats[] {
