@@ -121,6 +121,18 @@ export function optionalProgressToken(p: Fields): string | number | undefined {
   throw invalidParams('workDoneToken', `must be an integer or a string (${got(value)})`);
 }
 
+/** Image bytes as base64 (standard or URL-safe alphabet, whitespace allowed) that decode to something. */
+function checkBase64(value: string, field: string): void {
+  const payload = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
+    throw invalidParams(
+      field,
+      `is not valid base64 (${value.length} characters; send the image file's bytes base64-encoded)`,
+    );
+  if (Buffer.from(payload, 'base64').length === 0)
+    throw invalidParams(field, `holds no image bytes once decoded (${value.length} characters)`);
+}
+
 export function imageRef(value: unknown, field = 'image'): ImageRef {
   const p = object(value, field);
   if (p.uri !== undefined) return { uri: string(p, 'uri', MAX_PATH_CHARS, field) };
@@ -129,6 +141,7 @@ export function imageRef(value: unknown, field = 'image'): ImageRef {
       throw invalidParams(`${field}.base64`, `must be a string (${got(p.base64)})`);
     if (p.base64.length > MAX_BASE64_CHARS)
       throw invalidParams(`${field}.base64`, `is larger than ${MAX_BASE64_CHARS} characters`);
+    checkBase64(p.base64, `${field}.base64`);
     return { base64: p.base64, mimeType: optionalString(p, 'mimeType', 100, field) };
   }
   throw invalidParams(field, "must have 'uri' (a file URI) or 'base64' (image bytes)");

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 // The boundary rule bans paths containing "server/" (this repo's language server); these
 // are the MCP SDK's own server modules.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
@@ -20,6 +19,7 @@ import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
 import { checkInputFile, EngineSession } from '../session';
 import { ToolInputError, checkToolArguments } from './args';
 import { askVideo, findTextInVideo, videoTimeline } from './ask-video';
+import { LineStdioTransport } from './stdio-transport';
 import { TOOLS } from './tools';
 
 type Args = Record<string, unknown>;
@@ -108,12 +108,12 @@ export class VlmMcpServer {
     const base64 = arg<string>(args, 'image_base64');
     if (!path === !base64)
       throw new ToolInputError("give exactly one of 'image_path' or 'image_base64'");
-    const image = path ? resolve(path) : Buffer.from(base64!.replace(/^data:[^,]*,/, ''), 'base64');
+    const image = path ? resolve(path) : decodeBase64Argument(base64!);
     const a = await analyzeScreenshot(image, {
       query: arg<string>(args, 'query'),
       signal,
       engine: await this.ocr(),
-    });
+    }).catch((error: unknown) => Promise.reject(namedBuffer(error)));
     return json({
       width: a.width,
       height: a.height,
@@ -164,6 +164,28 @@ export class VlmMcpServer {
   }
 }
 
+/** The bytes of `image_base64` (a data URL's prefix dropped), or a ToolInputError naming it. */
+function decodeBase64Argument(value: string): Buffer {
+  const payload = value.replace(/^data:[^,]*,/, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
+    throw new ToolInputError(
+      `image_base64 (${value.length} characters) is not valid base64 (send the image file's bytes base64-encoded)`,
+    );
+  const bytes = Buffer.from(payload, 'base64');
+  if (bytes.length === 0)
+    throw new ToolInputError(
+      `image_base64 (${value.length} characters) holds no image bytes once decoded`,
+    );
+  return bytes;
+}
+
+/** An image error about the decoded bytes names the argument they came from. */
+function namedBuffer(error: unknown): unknown {
+  if (error instanceof Error && /^image buffer \(\d+ bytes\)/.test(error.message))
+    error.message = error.message.replace(/^image buffer/, 'image_base64');
+  return error;
+}
+
 /** The real path of a file argument, checked as the session checks every input file. */
 async function existingFile(path: string): Promise<string> {
   return checkInputFile(resolve(path));
@@ -172,7 +194,7 @@ async function existingFile(path: string): Promise<string> {
 /** Serves MCP on stdin/stdout until the client disconnects. */
 export async function serveMcpOverStdio(options: McpServerOptions = {}): Promise<void> {
   const server = new VlmMcpServer(options);
-  const transport = new StdioServerTransport();
+  const transport = new LineStdioTransport();
   const closed = new Promise<void>((done) => (transport.onclose = done));
   await server.connect(transport);
   process.stdin.once('end', () => void server.close());

@@ -11,10 +11,12 @@ export interface EncodedImage {
   mediaType: string;
   /** The file it was read from (a file URL), when it came from one. */
   path?: string;
+  /** The message part it came from (`messages[0].content[1].image_url`), for errors. */
+  param?: string;
 }
 
 /** A video from a `video_url` part: a file the server may read, or data URL bytes. */
-export type ChatVideo = { kind: 'file'; path: string } | EncodedImage;
+export type ChatVideo = { kind: 'file'; path: string; param?: string } | EncodedImage;
 
 /** Raw interleaved pixels, as the decoder hands frames over (RGB, or RGBA). */
 export interface RawImage {

@@ -3,8 +3,10 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkInputFile, checkMediaFile } from '../session/validate';
 import type { ChatVideo, EncodedImage } from './backend';
 import { ApiError } from './errors';
+import { inputApiError } from './input-error';
 
 export interface ImageUrlPolicy {
   /** Largest decoded image, in bytes. */
@@ -41,7 +43,11 @@ export async function decodeVideoUrl(
 ): Promise<ChatVideo> {
   if (url.startsWith('data:')) return decodeDataUrl(url, policy, param, 'video');
   if (url.startsWith('file:'))
-    return { kind: 'file', path: (await allowedFile(url, policy, param)).path };
+    return {
+      kind: 'file',
+      path: (await allowedFile(url, policy, param)).path,
+      param: partParam(param),
+    };
   throw new ApiError(
     400,
     'invalid_video_url',
@@ -79,7 +85,12 @@ function decodeDataUrl(
   const bytes = Buffer.from(payload, 'base64');
   if (bytes.length === 0)
     throw new ApiError(400, 'invalid_image_url', `${param}: data URL holds no image bytes`, param);
-  return { kind: 'encoded', bytes, mediaType };
+  return { kind: 'encoded', bytes, mediaType, param: partParam(param) };
+}
+
+/** `messages[0].content[1].image_url` for the URL's `messages[0].content[1].image_url.url`. */
+function partParam(param: string): string {
+  return param.replace(/\.url$/, '');
 }
 
 async function readFileUrl(
@@ -90,13 +101,20 @@ async function readFileUrl(
   const { path, size } = await allowedFile(url, policy, param);
   if (size > policy.maxImageBytes) throw imageTooLarge(param, policy);
   const bytes = await readFile(path);
-  return { kind: 'encoded', bytes, mediaType: sniffMediaType(bytes), path };
+  return {
+    kind: 'encoded',
+    bytes,
+    mediaType: sniffMediaType(bytes),
+    path,
+    param: partParam(param),
+  };
 }
 
 /**
- * The file a file URL names, when this server may read it: file URLs allowed, a regular
- * file, and inside the allowed folders once links are followed (a link inside a folder
- * may point anywhere, so the check is on the real path).
+ * The file a file URL names, when this server may read it: file URLs allowed, inside the
+ * allowed folders once links are followed (a link inside a folder may point anywhere, so
+ * the check is on the real path), then the engine's one input check (a non-empty regular
+ * file holding an image or video within the limits), whose message names the problem.
  */
 async function allowedFile(
   url: string,
@@ -125,14 +143,21 @@ async function allowedFile(
       param,
     );
   if (roots.length && !roots.some((root) => isInside(resolve(root), named))) throw outside();
+  const bad = (error: unknown, real = named) =>
+    inputApiError(error, partParam(param), { from: real, to: named }) ??
+    new ApiError(400, 'image_not_found', `${param}: cannot read ${named}`, param);
   const path = await realpath(named).catch(() => null);
-  const info = path ? await stat(path).catch(() => null) : null;
-  if (!path || !info?.isFile())
+  if (!path) {
+    // Missing, a link loop, a part of the path not a folder: the input check says which.
+    await checkInputFile(named).catch((error: unknown) => Promise.reject(bad(error)));
     throw new ApiError(400, 'image_not_found', `${param}: no such file: ${named}`, param);
+  }
   const realRoots = await Promise.all(
     roots.map((root) => realpath(resolve(root)).catch(() => resolve(root))),
   );
   if (realRoots.length && !realRoots.some((root) => isInside(root, path))) throw outside();
+  await checkMediaFile(path).catch((error: unknown) => Promise.reject(bad(error, path)));
+  const info = await stat(path).catch((error: unknown) => Promise.reject(bad(error, path)));
   return { path, size: info.size };
 }
 

@@ -8,6 +8,7 @@ import {
   checkFieldTypes,
   invalidType,
 } from './body-fields';
+import { checkQuestion } from '../session/validate';
 import { ApiError } from './errors';
 import { decodeImageUrl, decodeVideoUrl, type ImageUrlPolicy } from './image-url';
 
@@ -105,8 +106,10 @@ async function parseMessage(
   if (typeof role !== 'string' || !ROLES.has(role))
     throw invalid(`${param}.role`, `must be one of ${[...ROLES].join(', ')}`);
   const content = message.content;
-  if (typeof content === 'string')
+  if (typeof content === 'string') {
+    checkText([{ type: 'text', text: content }], param);
     return { role: role as ChatMessage['role'], content: [{ type: 'text', text: content }] };
+  }
   if (!Array.isArray(content)) throw invalid(`${param}.content`, 'must be a string or an array');
   const parts: ChatPart[] = [];
   for (const [j, part] of content.entries()) {
@@ -139,7 +142,22 @@ async function parseMessage(
       throw invalid(`${partParam}.type`, "must be 'text', 'image_url' or 'video_url'");
     }
   }
+  checkText(parts, param);
   return { role: role as ChatMessage['role'], content: parts };
+}
+
+/** A message's text within the engine's question limit (checkQuestion), as a 400 naming it. */
+function checkText(parts: ChatPart[], param: string): void {
+  const text = parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+  if (!text.trim()) return;
+  try {
+    checkQuestion(text);
+  } catch (error) {
+    throw invalid(
+      `${param}.content`,
+      `the text ${(error as Error).message.replace(/^the question /, '')}`,
+    );
+  }
 }
 
 /** `image_url.detail` is a hint we do not act on, but a wrong one is a client bug worth naming. */

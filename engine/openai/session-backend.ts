@@ -6,17 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarizeAnswer, type EngineSession } from '../session';
+import { checkImagePixels, summarizeAnswer, type EngineSession } from '../session';
 import type {
   ChatBackend,
   ChatImage,
   ChatMessage,
   ChatRequest,
   ChatVideo,
+  EncodedImage,
   GenerationEvent,
 } from './backend';
 import { Channel } from './channel';
 import { ApiError } from './errors';
+import { inputApiError, type InputName } from './input-error';
 import { imageError, LocalModelBackend } from './local-backend';
 
 export class SessionChatBackend implements ChatBackend {
@@ -46,20 +48,30 @@ export class SessionChatBackend implements ChatBackend {
         'messages',
       );
     const channel = new Channel<GenerationEvent>();
-    const turn = this.queue.then(() => this.answer(media, question, request, signal, channel));
+    const name = inputName(media);
+    const turn = this.queue.then(() =>
+      this.answer(media, name, question, request, signal, channel),
+    );
     this.queue = turn.catch(() => {});
-    turn.catch((error: unknown) => channel.fail(imageError(error) ?? error));
+    turn.catch((error: unknown) =>
+      channel.fail(
+        (signal.aborted ? undefined : inputApiError(error, mediaParam(media), name)) ??
+          imageError(error) ??
+          error,
+      ),
+    );
     yield* channel.drain();
   }
 
   private async answer(
     media: ChatVideo,
+    name: InputName,
     question: string,
     request: ChatRequest,
     signal: AbortSignal,
     out: Channel<GenerationEvent>,
   ): Promise<void> {
-    const file = mediaFile(media);
+    const file = await mediaFile(media, name);
     try {
       const stream = await this.session.open({ kind: 'file', path: file.path }, { signal });
       try {
@@ -107,11 +119,44 @@ function lastUserText(messages: ChatMessage[]): string {
     .trim();
 }
 
-/** A file to open: the one the URL named, or the data URL's bytes in a temporary file. */
-function mediaFile(media: ChatVideo): { path: string; remove: () => void } {
+/** The message part the media came from, as errors name it. */
+function mediaParam(media: ChatVideo): string {
+  return media.param ?? 'messages';
+}
+
+/**
+ * How errors name the media: by its file, or for data URL bytes (written to a temporary
+ * file) as the message part, never by the temporary file's name.
+ */
+function inputName(media: ChatVideo): InputName {
+  if (media.kind === 'file') return { from: media.path, to: media.path };
+  if (media.path) return { from: media.path, to: media.path };
+  const path = join(tmpdir(), `vlm-http-${randomBytes(6).toString('hex')}${extension(media)}`);
+  return { from: path, to: `${mediaParam(media)} (data: URL, ${media.bytes.length} bytes)` };
+}
+
+/** The temporary file's extension from the data URL's media type, as decoders expect one. */
+function extension(media: EncodedImage): string {
+  const subtype = /^(?:image|video)\/([a-z0-9]+)/.exec(media.mediaType)?.[1] ?? '';
+  if (subtype === 'jpeg') return '.jpg';
+  return ['png', 'webp', 'gif', 'apng', 'mp4', 'webm', 'avi', 'mov', 'mkv', 'bmp', 'tiff'].includes(
+    subtype,
+  )
+    ? `.${subtype}`
+    : '';
+}
+
+/**
+ * A file to open: the one the URL named, or the data URL's bytes in a temporary file
+ * (at `name.from`), written only once the pixel limit in their header is checked.
+ */
+async function mediaFile(
+  media: ChatVideo,
+  name: InputName,
+): Promise<{ path: string; remove: () => void }> {
   if (media.kind === 'file') return { path: media.path, remove: () => {} };
   if (media.path) return { path: media.path, remove: () => {} };
-  const path = join(tmpdir(), `vlm-http-${randomBytes(6).toString('hex')}`);
-  writeFileSync(path, media.bytes);
-  return { path, remove: () => rmSync(path, { force: true }) };
+  await checkImagePixels(media.bytes, name.to);
+  writeFileSync(name.from, media.bytes);
+  return { path: name.from, remove: () => rmSync(name.from, { force: true }) };
 }

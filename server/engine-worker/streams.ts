@@ -1,9 +1,5 @@
 // Open streams (worker side): opening one over a file or a live source with the selected
 // model, following its encoding, asking it questions, reading its cache, closing it.
-import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SESSION_DEFAULTS, type SessionStream } from '../../engine/session';
 import { StreamLimitError, type StreamStats } from '../../engine/stream';
 import {
@@ -19,6 +15,7 @@ import {
 import { engineSession, engineSettings, positive } from './config';
 import { EngineError, notAvailable } from '../engine-host/engine-error';
 import type { CallContext } from '../engine-host/types';
+import { withImageFile } from './image-file';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
 import { currentModel } from './models';
@@ -217,21 +214,7 @@ async function askOpened(
 
 /** Asks about one image: a short-lived still stream (base64 goes through a temp file). */
 async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult> {
-  const image = params.image!;
-  let tempFile: string | undefined;
-  let uri: string;
-  if ('uri' in image) uri = image.uri;
-  else {
-    const ext = image.mimeType?.includes('jpeg')
-      ? '.jpg'
-      : image.mimeType?.includes('webp')
-        ? '.webp'
-        : '.png';
-    tempFile = join(tmpdir(), `vlm-ask-${randomBytes(6).toString('hex')}${ext}`);
-    writeFileSync(tempFile, Buffer.from(image.base64, 'base64'));
-    uri = tempFile;
-  }
-  try {
+  return withImageFile(params.image!, async (uri) => {
     const summary = await openVideoStream(
       { source: { kind: 'file', uri }, waitForEncoding: true },
       ctx,
@@ -241,9 +224,7 @@ async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult>
     } finally {
       await closeVideoStream(summary.streamId).catch(() => {});
     }
-  } finally {
-    if (tempFile) rmSync(tempFile, { force: true });
-  }
+  });
 }
 
 export function streamCacheStats(streamId?: string): CacheStats[] {

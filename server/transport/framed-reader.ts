@@ -97,11 +97,15 @@ export class FramedMessageReader extends AbstractMessageReader implements Messag
     const length = /^content-length:[ \t]*(.*)$/im.exec(header)?.[1]?.trim();
     const rest = buffer.subarray(end + HEADER_END.length);
     // The header may be the tail of a frame whose length was wrong: look inside it again.
-    if (length === undefined) return this.badHeader(buffer.subarray(1), 'no Content-Length header');
+    if (length === undefined)
+      return this.badHeader(buffer.subarray(1), 'the Content-Length header is missing');
     if (!/^\d+$/.test(length))
       return this.badHeader(rest, `Content-Length '${length.slice(0, 40)}' is not a number`);
     if (Number(length) > MAX_FRAME_BYTES)
-      return this.badHeader(rest, `Content-Length ${length} is over ${MAX_FRAME_BYTES} bytes`);
+      return this.badHeader(
+        rest,
+        `Content-Length ${length} is larger than the limit of ${MAX_FRAME_BYTES} bytes`,
+      );
     this.bodyLength = Number(length);
     return { rest, more: true };
   }

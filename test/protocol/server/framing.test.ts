@@ -43,7 +43,7 @@ describe('language server framing and shutdown', () => {
     assert.deepEqual(listed.streams, []);
     const problems = client.replies.filter((r) => r.id === null).map((r) => r.error!.message);
     assert.ok(
-      problems.some((p) => /no Content-Length/.test(p)),
+      problems.some((p) => /the Content-Length header is missing/.test(p)),
       problems.join('\n'),
     );
     assert.ok(
@@ -51,6 +51,17 @@ describe('language server framing and shutdown', () => {
       problems.join('\n'),
     );
     assert.ok(!client.replies.some((r) => r.id === 50), 'the cut frame must not be answered');
+  });
+
+  it('answers a Content-Length over the frame limit with -32700 naming the limit', async () => {
+    client.write('Content-Length: 99999999999\r\n\r\n{}');
+    const parseError = await client.reply(nullIdError(-32700), 'no -32700 for the huge length');
+    assert.match(
+      parseError.error!.message,
+      /Content-Length 99999999999 is larger than the limit of \d+ bytes/,
+    );
+    const id = client.request('vlm/engineStatus');
+    assert.equal(((await client.replyTo(id)).result as { state: string }).state, 'idle');
   });
 
   it('answers broken JSON with -32700 and a non-object message with -32600', async () => {

@@ -2,10 +2,11 @@
 // answered InvalidParams (-32602) naming the field, the type it must have and what came,
 // before any work starts; the server goes on serving afterwards.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { EngineStatusRequest, VlmErrorCodes } from '../../../protocol/protocol';
 import { METHOD_PARAMS } from '../../../server/method-params';
-import { startServer, type ServerUnderTest } from './harness';
+import { SCREENS, startServer, type ServerUnderTest } from './harness';
 
 interface Case {
   params: unknown;
@@ -52,6 +53,16 @@ const CASES: Record<string, Case[]> = {
   ],
   'vlm/listStreams': [{ params: [1], field: 'params', message: /object \(got an array\)/ }],
   'vlm/ask': [
+    {
+      params: { askId: 'a', question: 'q', image: { base64: '!!!' } },
+      field: 'image.base64',
+      message: /is not valid base64 \(3 characters/,
+    },
+    {
+      params: { askId: 'a', question: 'q', image: { base64: '' } },
+      field: 'image.base64',
+      message: /holds no image bytes/,
+    },
     {
       params: { askId: 'a', streamId: 's', question: ['why?'] },
       field: 'question',
@@ -136,9 +147,53 @@ describe('language server params checks', () => {
       }
     });
 
+  it('names base64 image bytes as image.base64, never by their temporary file', async () => {
+    const text = Buffer.from('plain text, not an image\n');
+    await assert.rejects(
+      server.connection.sendRequest('vlm/ask', {
+        askId: 'b64-text',
+        question: 'What is this?',
+        image: { base64: text.toString('base64') },
+      }),
+      (error: { code: number; message: string; data?: { uri?: string } }) => {
+        assert.equal(error.code, VlmErrorCodes.MediaUnreadable, error.message);
+        assert.match(error.message, new RegExp(`^image\\.base64 \\(${text.length} bytes\\): `));
+        assert.doesNotMatch(error.message, /vlm-ask-|\/tmp\//);
+        assert.equal(error.data?.uri, undefined);
+        return true;
+      },
+    );
+    // A header declaring 65535 x 65535 pixels is refused before anything is written.
+    const png = readFileSync(`${SCREENS}/vscode-problems-immutable-variable.png`);
+    png.writeUInt32BE(65535, 16);
+    png.writeUInt32BE(65535, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    await assert.rejects(
+      server.connection.sendRequest('vlm/ask', {
+        askId: 'b64-bomb',
+        question: 'What is this?',
+        image: { base64: png.toString('base64') },
+      }),
+      (error: { code: number; message: string }) => {
+        assert.equal(error.code, VlmErrorCodes.InputTooLarge, error.message);
+        assert.match(error.message, /^image\.base64 \(\d+ bytes\): .*65535/);
+        return true;
+      },
+    );
+  });
+
   it('keeps serving after the bad requests', async () => {
     const status = await server.connection.sendRequest(EngineStatusRequest);
     assert.equal(status.state, 'idle');
     assert.equal(status.openStreams, 0);
   });
 });
+
+function crc32(bytes: Buffer): number {
+  let crc = ~0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return ~crc >>> 0;
+}
