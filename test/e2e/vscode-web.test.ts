@@ -80,7 +80,7 @@ test('the command palette lists the VLM commands', { timeout: 60_000 }, async ()
 });
 
 test(
-  'Ask About Video from the explorer streams an answer with evidence and thumbnails',
+  'Ask About Video from the explorer, with no model installed, shows the evidence with thumbnails',
   { timeout: 240_000 },
   async () => {
     await explorerContextMenu(page, VIDEO, 'Ask About Video…');
@@ -100,11 +100,11 @@ test(
     const error = await answers.locator('.answer-error').allInnerTexts();
     assert.deepEqual(error, [], 'the ask did not fail');
     assert.equal(await entry.locator('.question').innerText(), 'What happens when D is pressed?');
-    assert.ok(
-      (await entry.locator('.answer-text').innerText()).length > 0,
-      'answer text streamed in',
-    );
-    assert.match(await entry.locator('.answer-meta').innerText(), /\d+ tokens/);
+    // No model is installed here: the reference model's tokens are not shown and the note
+    // says why. (The question is asked while the video is still encoding, so its frames'
+    // on-screen text may not be read yet; the browser suite checks how that text renders.)
+    assert.match(await entry.locator('.answer-no-model').innerText(), /no model is installed/);
+    assert.equal(await entry.locator('.answer-text').count(), 0, 'no reference tokens shown');
     const stamps = await entry.locator('a.timestamp').allInnerTexts();
     assert.ok(
       stamps.length > 0 && stamps.every((s) => /^\d+:\d\d\.\d$/.test(s)),
@@ -114,7 +114,7 @@ test(
     assert.equal(
       await answers.locator('#banner').isVisible(),
       true,
-      'the reference-model banner is shown',
+      'the no-model banner is shown',
     );
     assert.match(
       await answers.locator('#stream-select').innerText(),
