@@ -5,9 +5,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IngestError } from '../ingest/errors';
 import { readVideoMetadata } from '../ingest/decoder';
-import { SNIFF_BYTES, sniffFormat } from '../ingest/file-sniff';
 import type { MediaKind } from '../media';
-import { openInputFile } from '../media/input-file';
+import { isWebpFile } from '../media/input-file';
 import { checkMediaFile } from '../session/validate';
 import { readImageFrame } from '../stream/image-source';
 import { UsageError } from './command';
@@ -145,17 +144,6 @@ const FILE_PROBLEMS: ReadonlySet<string> = new Set([
   'too-many-pixels',
 ]);
 
-async function isWebp(path: string): Promise<boolean> {
-  const file = await openInputFile(path);
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await file.handle.read(head, 0, SNIFF_BYTES, 0);
-    return sniffFormat(head.subarray(0, bytesRead)) === 'webp';
-  } finally {
-    await file.close();
-  }
-}
-
 /**
  * A cheap look at whether the file decodes, before a model is chosen or pulled, so a
  * damaged file is reported first: a still image is decoded (as its stream would decode
@@ -169,7 +157,7 @@ export async function checkFileDecodes(
 ): Promise<void> {
   try {
     if (kind === 'image') await readImageFrame(path);
-    else if (!(await isWebp(path))) await readVideoMetadata(path, { signal });
+    else if (!(await isWebpFile(path))) await readVideoMetadata(path, { signal });
   } catch (error) {
     if (error instanceof IngestError && FILE_PROBLEMS.has(error.code)) throw error;
   }

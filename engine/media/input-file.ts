@@ -7,6 +7,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { IngestError } from '../ingest/errors';
+import { SNIFF_BYTES, sniffFormat } from '../ingest/file-sniff';
 
 export interface InputFile {
   /** The path as the user gave it, for messages. */
@@ -105,4 +106,16 @@ export async function checkInputFile(path: string): Promise<string> {
   const file = await openInputFile(path);
   await file.close();
   return file.realPath;
+}
+
+/** Whether the file is WebP by its bytes (ffmpeg cannot decode WebP; sharp reads it). */
+export async function isWebpFile(path: string): Promise<boolean> {
+  const file = await openInputFile(path);
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await file.handle.read(head, 0, SNIFF_BYTES, 0);
+    return sniffFormat(head.subarray(0, bytesRead)) === 'webp';
+  } finally {
+    await file.close();
+  }
 }

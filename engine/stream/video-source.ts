@@ -2,8 +2,7 @@
 // with near-duplicate frames gated out before they cost an encoder pass.
 import { decodeFrames, FrameGate, type DecodedFrame, type FrameGateOptions } from '../ingest';
 import { decodeAnimatedWebp } from '../ingest/animated-webp';
-import { SNIFF_BYTES, sniffFormat } from '../ingest/file-sniff';
-import { openInputFile } from '../media/input-file';
+import { isWebpFile } from '../media/input-file';
 import type { IngestItem } from './types';
 
 /**
@@ -19,7 +18,7 @@ export async function* videoFrames(
   path: string,
   options: { fps: number; gate: FrameGateOptions | false; signal?: AbortSignal },
 ): AsyncIterable<IngestItem> {
-  const frames = (await isWebp(path))
+  const frames = (await isWebpFile(path))
     ? decodeAnimatedWebp(path, {
         fps: options.fps,
         maxEdge: VIDEO_MAX_EDGE,
@@ -32,18 +31,6 @@ export async function* videoFrames(
         maxHeight: VIDEO_MAX_EDGE,
       });
   yield* gatedItems(frames, options.gate);
-}
-
-/** An animated WebP: ffmpeg cannot decode it, sharp can. Read through a checked handle. */
-async function isWebp(path: string): Promise<boolean> {
-  const file = await openInputFile(path);
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await file.handle.read(head, 0, SNIFF_BYTES, 0);
-    return sniffFormat(head.subarray(0, bytesRead)) === 'webp';
-  } finally {
-    await file.close();
-  }
 }
 
 /** Frames the gate passes, and a skipped item for each near-duplicate it holds back. */

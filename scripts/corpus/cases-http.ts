@@ -4,6 +4,7 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fileGroup } from './file-group';
 import type { Materials } from './materials';
 import type { CorpusCase } from './types';
 
@@ -159,13 +160,7 @@ function escapeCases(m: Materials): CorpusCase[] {
 export function httpCases(m: Materials): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const f of [...m.media, ...m.bombs, ...m.odd, ...m.hostile]) {
-    const group = m.bombs.includes(f as never)
-      ? 'bomb'
-      : m.odd.includes(f)
-        ? 'special'
-        : m.hostile.includes(f)
-          ? 'name'
-          : 'media';
+    const group = fileGroup(m, f);
     const still = 'still' in f ? f.still : /\.(png|jpe?g|webp|gif)$/i.test(f.path);
     const part = still ? 'image_url' : 'video_url';
     const url = f.path.startsWith('/dev/') ? `file://${f.path}` : pathToFileURL(f.path).href;

@@ -2,6 +2,7 @@
 // wrong-typed params for every method, broken model folders, and broken frames.
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fileGroup } from './file-group';
 import type { Materials } from './materials';
 import type { CorpusCase } from './types';
 
@@ -193,13 +194,7 @@ function paramCases(m: Materials): CorpusCase[] {
 export function lspCases(m: Materials): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const f of [...m.media, ...m.bombs, ...m.odd, ...m.hostile]) {
-    const group = m.bombs.includes(f as never)
-      ? 'bomb'
-      : m.odd.includes(f)
-        ? 'special'
-        : m.hostile.includes(f)
-          ? 'name'
-          : 'media';
+    const group = fileGroup(m, f);
     const params = {
       source: { kind: 'file', uri: uri(f.path) },
       waitForEncoding: true,

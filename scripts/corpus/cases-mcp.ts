@@ -1,5 +1,6 @@
 // Cases for the MCP server (`vlm mcp`, newline-delimited JSON-RPC on stdio): the tools with
 // bad files and wrong-typed arguments, and lines that are not JSON-RPC at all.
+import { fileGroup } from './file-group';
 import type { Materials } from './materials';
 import type { CorpusCase } from './types';
 
@@ -92,13 +93,7 @@ function argumentCases(m: Materials): CorpusCase[] {
 export function mcpCases(m: Materials): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const f of [...m.media, ...m.bombs, ...m.odd, ...m.hostile]) {
-    const group = m.bombs.includes(f as never)
-      ? 'bomb'
-      : m.odd.includes(f)
-        ? 'special'
-        : m.hostile.includes(f)
-          ? 'name'
-          : 'media';
+    const group = fileGroup(m, f);
     cases.push(
       mcp(
         f.id,
