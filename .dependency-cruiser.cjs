@@ -55,11 +55,11 @@ module.exports = {
       name: 'protocol-types-only',
       severity: 'error',
       comment:
-        'protocol/ holds the protocol types only and imports no project folder, except the media extension list (a file with no imports) that the client and the server share.',
+        'protocol/ holds the protocol types only and imports no project folder, except two files with no imports that the client and the server share: the media extension list and the launch environment of the language server.',
       from: { path: folder('protocol') },
       to: {
         path: [folder('engine'), folder('server'), folder('client'), ...vscodeModules],
-        pathNot: '^engine/media/extensions\\.ts$',
+        pathNot: '^engine/(media/extensions|runtime/server-env)\\.ts$',
       },
     },
     {

@@ -55,10 +55,11 @@ export default tseslint.config(
   },
   {
     files: ['protocol/**/*.ts'],
-    // The one exception: the media extension list, a file with no imports of its own.
+    // The exceptions: the media extension list and the server's launch environment, files
+    // with no imports of their own.
     rules: banned(
       ['vscode'],
-      ['engine(?!/media/extensions$)', 'server', 'client'],
+      ['engine(?!/media/extensions$|/runtime/server-env$)', 'server', 'client'],
       'protocol/ holds types only.',
     ),
   },

@@ -150,6 +150,7 @@ export const PROTOCOL_VERSION = 1;
  * engine decides from a file's content whether it is a still image or a video.
  */
 export { IMAGE_EXTENSIONS, MEDIA_EXTENSIONS, VIDEO_EXTENSIONS } from '../engine/media/extensions';
+export { serverProcessEnv } from '../engine/runtime/server-env';
 
 // ---------------------------------------------------------------------------------------
 // Socket transport authentication (`vlm serve --socket PORT --token TOKEN`).

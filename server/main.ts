@@ -9,6 +9,7 @@ import {
 import { ENGINE_WORKER_ROLE } from './engine-host/host';
 import { runEngineWorker } from './engine-worker/worker';
 import { ExitCode } from '../engine/cli/command';
+import { startMemorySampling } from './memory-probe';
 import { startSession } from './session';
 import { ArgsError, SERVER_USAGE, parseTransport, type Transport } from './transport/args';
 import { answerBadFrames, connectServer } from './transport/connection';
@@ -85,6 +86,7 @@ function survivePromiseRejections(): void {
 export function runServer(args: string[]): void {
   keepStdoutForProtocol();
   survivePromiseRejections();
+  startMemorySampling('main');
   let transport: Transport;
   try {
     transport = parseTransport(args);

@@ -16,6 +16,7 @@ import {
   CacheStatsNotification,
   EngineStatusNotification,
   StreamStatusNotification,
+  serverProcessEnv,
   type AskTokenParams,
   type CacheStatsResult,
   type EngineStatus,
@@ -152,7 +153,11 @@ export class ServerConnection implements vscode.Disposable {
       return () => connectRemote({ host, port, token });
     }
     const module = this.context.asAbsolutePath('dist/server.js');
-    const run = { module, transport: TransportKind.stdio, options: { env: { ...process.env } } };
+    const run = {
+      module,
+      transport: TransportKind.stdio,
+      options: { env: serverProcessEnv(process.env) },
+    };
     return {
       run,
       debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6010'] } },

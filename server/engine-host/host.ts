@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import '../../engine/runtime/ort-env';
 import { VlmErrorCodes } from '../../protocol/protocol';
 import { EngineError, type EngineErrorShape } from './engine-error';
+import { snapshotOnSignal } from '../memory-probe';
 import type { HostToWorker, WorkerToHost } from './messages';
 import type { EngineCallMap, EngineNotice, JobEvent } from './types';
 
@@ -30,7 +31,9 @@ export class EngineHost {
   private readonly pending = new Map<number, Pending>();
   private stopped = false;
 
-  constructor(private readonly onNotice: (notice: EngineNotice) => void = () => {}) {}
+  constructor(private readonly onNotice: (notice: EngineNotice) => void = () => {}) {
+    snapshotOnSignal(() => this.worker);
+  }
 
   call<M extends keyof EngineCallMap>(
     method: M,

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../engine-host/engine-error';
 import type { HostToWorker, WorkerToHost } from '../engine-host/messages';
 import type { CallContext, EngineMethod } from '../engine-host/types';
+import { startMemorySampling } from '../memory-probe';
 import { engineFacade } from './facade';
 
 export function runEngineWorker(): void {
@@ -11,6 +12,7 @@ export function runEngineWorker(): void {
   if (!port) throw new Error('runEngineWorker must run in a worker thread');
   const running = new Map<number, AbortController>();
   const post = (message: WorkerToHost) => port.postMessage(message);
+  startMemorySampling('worker');
 
   port.on('message', (message: HostToWorker) => {
     if (message.type === 'cancel') {

@@ -1,9 +1,8 @@
 // Soak of the language server (stdio) and the HTTP endpoint with the reference model on
 // the real fixtures: several clients mix asks, cancellations, stream opens and closes and
 // bad requests for VLM_SOAK_SECONDS (default 180; 600 for the long run). Loopback only.
-// After the load: no lost or doubled response, each server's resident memory near its
-// post-warm-up level (the goal, 10%, is printed; see below), no leaked file descriptors,
-// saved streams within budget.
+// After the load: no lost or doubled response, each server's resident memory within 10%
+// of its post-warm-up level, no leaked file descriptors, saved streams within budget.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +13,8 @@ import { canProbe } from '../../engine/bench/soak/probe';
 
 const SECONDS = Number(process.env.VLM_SOAK_SECONDS ?? 180);
 const FIXTURES = join(__dirname, '..', 'fixtures', 'real');
-/** Resident set after the load over the baseline: the goal, and growth that means a leak. */
-const RSS_TARGET = 1.1;
-const RSS_LEAK = 1.25;
+/** Resident set after the load over the post-warm-up baseline, at most. */
+const RSS_LIMIT = 1.1;
 
 /** File descriptors a settled server may hold beyond its baseline (a pipe, a cache file). */
 const FD_SLACK = 4;
@@ -59,21 +57,18 @@ describe(
       },
     );
 
-    // The goal is a resident set back within 10% of the post-warm-up baseline
-    // (RSS_TARGET). The language server does not meet it reliably yet: 1.10 after 180 s in
-    // one CI run, 1.05 after 120 s, so this test prints the figure against the goal and
-    // fails only on growth past RSS_LEAK, a quarter of the baseline over the run.
-    it('gives back its memory: resident set near the post-warm-up baseline', () => {
+    // The language server is started as the editor starts it (serverProcessEnv: two glibc
+    // malloc arenas); with glibc's default of one arena per thread its resident set rose
+    // about 13% over the baseline before levelling off (docs/hardening.md#soak).
+    it('gives back its memory: resident set within 10% of the post-warm-up baseline', () => {
       assert.ok(report, 'the load did not run');
       for (const [name, p] of [
         ['language server', report.lsp],
         ['HTTP endpoint', report.http],
       ] as const) {
         const figure = `${name}: ${(p.final.rssBytes / MiB).toFixed(0)} MiB after the load vs ${(p.baseline.rssBytes / MiB).toFixed(0)} MiB before (peak ${(p.peakRssBytes / MiB).toFixed(0)} MiB), ratio ${p.rssRatio.toFixed(3)}`;
-        console.log(
-          `soak memory: ${figure}; goal ${RSS_TARGET}: ${p.rssRatio <= RSS_TARGET ? 'met' : 'NOT met'}`,
-        );
-        assert.ok(p.rssRatio <= RSS_LEAK, figure);
+        console.log(`soak memory: ${figure}; limit ${RSS_LIMIT}`);
+        assert.ok(p.rssRatio <= RSS_LIMIT, figure);
       }
     });
 

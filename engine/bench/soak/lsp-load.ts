@@ -12,6 +12,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { serverEntry } from '../../cli/commands/serve';
+import { serverProcessEnv } from '../../runtime/server-env';
 import type { Ledger, Outcome } from './ledger';
 import { FrameWriter, TapReader, type WireResponse } from './wire';
 
@@ -42,7 +43,8 @@ const outcomeOf = (r: WireResponse): Outcome =>
 export async function startLspLoad(ledger: Ledger, options: LspServerOptions): Promise<LspLoad> {
   const child = spawn(process.execPath, [...serverEntry(), '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    // The environment the editor and `vlm serve` start the server with.
+    env: serverProcessEnv({ ...process.env, ...options.env }),
   });
   let stderr = '';
   child.stderr!.on(

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { newestTypeScriptMtime } from '../../util/files';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { serverProcessEnv } from '../../runtime/server-env';
 import { ExitCode, type Command } from '../command';
 import { SERVE_HTTP_USAGE, serveHttp } from './serve-http';
 
@@ -102,7 +103,7 @@ ${SERVE_HTTP_USAGE}`,
     const stdio: StdioOptions = ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit';
     const child = spawn(process.execPath, [...serverEntry(), ...serverArgs], {
       stdio,
-      env: token ? { ...process.env, VLM_SERVE_TOKEN: token } : process.env,
+      env: serverProcessEnv(token ? { ...process.env, VLM_SERVE_TOKEN: token } : process.env),
     });
     if (ipc) relayIpc(child);
     const stop = () => child.kill('SIGTERM');
