@@ -468,10 +468,11 @@ export type CacheStatsNotificationParams = CacheStatsResult;
 // ---------------------------------------------------------------------------------------
 
 export interface ModelInfo {
-  /** 'reference:tiny', 'reference:256m', or the folder path. */
+  /** 'reference:tiny', 'reference:256m', a Hub name (`org/name[@revision]`), or the folder path. */
   id: string;
   name: string;
-  kind: 'reference' | 'folder';
+  kind: 'reference' | 'hub' | 'folder';
+  /** The folder the model loads from (for a Hub model: its snapshot in the Hugging Face cache). */
   path?: string;
   valid: boolean;
   /** Why the model is not valid. */

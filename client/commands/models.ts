@@ -38,7 +38,8 @@ export async function selectModel(ctx: VlmContext): Promise<void> {
     picks.push({
       action: 'model',
       id: m.id,
-      path: m.path,
+      // A Hub model is chosen by its name; its cache folder is only shown.
+      path: m.kind === 'hub' ? undefined : m.path,
       label: `${m.selected ? '$(check) ' : ''}${m.name}`,
       description: m.kind === 'reference' ? 'reference model: answers are not meaningful' : m.path,
       detail: m.valid ? undefined : `Not valid: ${(m.problems ?? []).join('; ')}`,
@@ -75,6 +76,13 @@ export async function selectModel(ctx: VlmContext): Promise<void> {
     return void (await useModel(ctx, folder[0].fsPath, folder[0].fsPath));
   }
   await useModel(ctx, picked.id ?? '', picked.path);
+}
+
+/** What vlm.modelPath keeps: nothing for the reference model, a Hub model's name, else its folder. */
+function modelSetting(model: ModelInfo, folder: string | undefined): string {
+  if (model.kind === 'reference') return '';
+  if (model.kind === 'hub') return model.id;
+  return model.path ?? folder ?? '';
 }
 
 /** Validates a folder (a clear report when it is not a model), then loads it and saves the choice. */
@@ -114,11 +122,7 @@ export async function useModel(ctx: VlmContext, id: string, folder?: string): Pr
     );
     await vscode.workspace
       .getConfiguration('vlm')
-      .update(
-        'modelPath',
-        selected.model.kind === 'reference' ? '' : (selected.model.path ?? folder ?? ''),
-        vscode.ConfigurationTarget.Global,
-      );
+      .update('modelPath', modelSetting(selected.model, folder), vscode.ConfigurationTarget.Global);
     ctx.answers.setReferenceModel(selected.model.kind === 'reference');
     void vscode.window.showInformationMessage(
       `VLM: ${selected.model.name} loaded in ${(selected.loadMs / 1000).toFixed(1)} s.`,

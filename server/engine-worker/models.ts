@@ -10,7 +10,14 @@ import {
   REFERENCE_MODEL_IDS,
   type LoadedModel,
 } from '../../engine/session';
-import { modelFolder } from '../../engine/session/models';
+import {
+  findCachedModel,
+  formatModelRef,
+  hubCacheDir,
+  listPulledModels,
+  parseModelRef,
+} from '../../engine/hub';
+import { isHubModelId, modelFolder } from '../../engine/session/models';
 import {
   VlmErrorCodes,
   type ListModelsResult,
@@ -65,40 +72,72 @@ function modelError(error: unknown, id: string): unknown {
   );
 }
 
-/** A model name from the protocol: a reference id, or a file URI / absolute path. */
-function modelName(id: string, field: string): string {
-  if (isReferenceModelId(id)) return id;
+/**
+ * A model name from the protocol: a reference id, a Hub name (`org/name[@revision]`, kept
+ * as is: the engine finds its snapshot in the Hugging Face cache), or a file URI / absolute path.
+ */
+export function modelName(id: string, field: string): string {
+  if (isReferenceModelId(id) || isHubModelId(id)) return id;
   const dir = uriToPath(id);
   if (!dir)
     throw new EngineError(
       VlmErrorCodes.InvalidParams,
-      `model '${id}' is not a reference id, file URI or absolute path`,
+      `model '${id}' is not a reference id, a Hub name (org/name[@revision]), a file URI or an absolute path`,
       { field },
     );
   return dir;
 }
 
-export function listModels(): ListModelsResult {
-  const ids = [...REFERENCE_MODEL_IDS];
+/** The reference models, the models pulled into the Hugging Face cache, and the configured and selected ones. */
+export function listModels(env: NodeJS.ProcessEnv = process.env): ListModelsResult {
+  const ids = [...REFERENCE_MODEL_IDS, ...pulledModelIds(env)];
   const selectedId = engineSession().selectedModel;
   for (const id of [configuredModelDir(), selectedId]) if (id && !ids.includes(id)) ids.push(id);
-  const models: ModelInfo[] = ids.map((id) => {
-    const reference = isReferenceModelId(id);
-    const path = reference ? undefined : id;
-    const exists = reference || existsSync(id);
+  const models = ids.map((id) => ({ ...modelInfo(id, env), selected: id === selectedId }));
+  return { models, selected: selectedId };
+}
+
+/** Each pulled repository under its Hub name: `org/name` when its main branch is pulled. */
+function pulledModelIds(env: NodeJS.ProcessEnv): string[] {
+  return listPulledModels(hubCacheDir(env)).map((model) => {
+    const refs = model.snapshots.flatMap((s) => s.refs);
+    const revision = refs.includes('main') ? 'main' : (refs[0] ?? model.snapshots[0].revision);
+    return formatModelRef({ repo: model.repo, revision });
+  });
+}
+
+function modelInfo(id: string, env: NodeJS.ProcessEnv): Omit<ModelInfo, 'selected'> {
+  if (isReferenceModelId(id))
     return {
       id,
-      name: reference
-        ? `Reference model (${id.slice(id.indexOf(':') + 1)}; answers are meaningless)`
-        : id,
-      kind: reference ? 'reference' : 'folder',
-      path,
-      valid: exists,
-      problems: exists ? undefined : [`folder does not exist: ${path}`],
-      selected: id === selectedId,
+      name: `Reference model (${id.slice(id.indexOf(':') + 1)}; answers are meaningless)`,
+      kind: 'reference',
+      valid: true,
     };
-  });
-  return { models, selected: selectedId };
+  if (isHubModelId(id)) {
+    const cacheDir = hubCacheDir(env);
+    const { repo, revision } = parseModelRef(id);
+    const cached = findCachedModel(cacheDir, repo, revision, 'auto');
+    return {
+      id,
+      name: id,
+      kind: 'hub',
+      path: cached?.dir,
+      valid: cached !== undefined,
+      problems: cached
+        ? undefined
+        : [`not pulled into the Hugging Face cache (${cacheDir}): run vlm model pull ${id}`],
+    };
+  }
+  const exists = existsSync(id);
+  return {
+    id,
+    name: id,
+    kind: 'folder',
+    path: id,
+    valid: exists,
+    problems: exists ? undefined : [`folder does not exist: ${id}`],
+  };
 }
 
 export async function validateModel(path: string): Promise<ValidateModelResult> {
