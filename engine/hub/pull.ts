@@ -20,6 +20,7 @@ import { selectFiles, type PullDtype } from './dtype-files';
 import { HubError, hubRequestError } from './errors';
 import { hubFetch, isTransientNetworkError } from './hub-fetch';
 import { parseModelRef } from './model-ref';
+import { acquirePullLock, type LockHolder } from './pull-lock';
 import { CONNECT_TIMEOUT_MS, hubSettings } from './settings';
 
 export interface PullProgress {
@@ -46,6 +47,8 @@ export interface PullOptions {
   onProgress?: (p: PullProgress) => void;
   /** Called once per file when it is in place (`downloaded` false: it was already there). */
   onFile?: (f: { file: string; size: number; downloaded: boolean }) => void;
+  /** Another process is pulling this repository into the same cache: this pull waits for it. */
+  onWait?: (holder: LockHolder, lockFile: string) => void;
   /** Use the cache only (default: HF_HUB_OFFLINE). */
   offline?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -135,6 +138,30 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
       cacheDir,
       'offline mode is on (HF_HUB_OFFLINE or --offline)',
     );
+  const release = await acquirePullLock(cacheDir, repo, {
+    signal: options.signal,
+    onWait: options.onWait,
+  });
+  try {
+    return await pullOnline(options, { repo, revision, cacheDir, endpoint, token, what, cached });
+  } finally {
+    release();
+  }
+}
+
+async function pullOnline(
+  options: PullOptions,
+  o: {
+    repo: string;
+    revision: string;
+    cacheDir: string;
+    endpoint: string;
+    token: string | undefined;
+    what: string;
+    cached: () => CachedModel | undefined;
+  },
+): Promise<PullResult> {
+  const { repo, revision, cacheDir, endpoint, token, what, cached } = o;
   const fetchFn = hubFetch({
     endpoint,
     connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,

@@ -49,6 +49,11 @@ export async function pullCatalogModel(
       revision: params.revision,
       dtype: params.dtype ?? 'auto',
       signal: ctx.signal,
+      onWait: (holder) =>
+        ctx.emit({
+          kind: 'progress',
+          message: `waiting for another download of ${params.repo} (process ${holder.pid}) to finish`,
+        }),
       onProgress: (p) => {
         const now = performance.now();
         if (now - last < PROGRESS_INTERVAL_MS && p.bytes < p.totalBytes) return;

@@ -63,6 +63,10 @@ export async function pull(args: string[], io: CommandIo): Promise<number> {
     signal: io.signal,
     onProgress: reporter.onProgress,
     onFile: reporter.onFile,
+    onWait: (holder, lockFile) =>
+      io.err(
+        `vlm model pull: another pull of ${repo} into this cache is running (pid ${holder.pid} on ${holder.host}, since ${holder.since}); waiting for it to finish (lock ${lockFile})`,
+      ),
   }).finally(() => reporter.done());
   const summary = {
     repo: result.repo,

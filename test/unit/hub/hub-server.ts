@@ -33,6 +33,8 @@ export interface HubFaults {
   stallOnce?: { path: string; afterBytes: number };
   /** Serve this file with one byte changed (its listed sha256 stays the true one). */
   corrupt?: string;
+  /** Wait this long before sending any file's contents (to make two pulls overlap). */
+  contentDelayMs?: number;
   /** Answer 401 unless `Authorization: Bearer <token>` is sent. */
   requireToken?: string;
 }
@@ -182,6 +184,15 @@ export class FakeHub {
   }
 
   private content(req: IncomingMessage, res: ServerResponse, file: RepoFileContent) {
+    const delay = this.faults.contentDelayMs;
+    if (delay) {
+      setTimeout(() => this.send(req, res, file), delay);
+      return;
+    }
+    this.send(req, res, file);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, file: RepoFileContent) {
     let body = file.content;
     if (this.sameContent(this.faults.corrupt, file)) {
       body = Buffer.from(body);
