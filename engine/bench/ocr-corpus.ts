@@ -1,0 +1,62 @@
+// Every real screenshot the project has, with the strings a person read off it, split into
+// the set the screen-text pipeline may be tuned on and a held-out set that only measures:
+//  - tuning: test/fixtures/screens, the screenshots of test/fixtures/real, and
+//    test/fixtures/screens-tuning;
+//  - held-out: test/fixtures/screens-held-out, and the shared fixtures not committed here
+//    (their verified strings are in test/fixtures/screens-held-out/SHARED.tsv; the images
+//    are read from ../shared/fixtures/real when that folder exists).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readManifest, verifiedStrings } from './ocr-recall';
+
+export type ScreenSet = 'tuning' | 'held-out';
+
+export interface CorpusScreenshot {
+  file: string;
+  path: string;
+  set: ScreenSet;
+  width: number;
+  height: number;
+  /** The quoted strings after "Verified" in its manifest line. */
+  strings: string[];
+}
+
+const ROOT = resolve(__dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures');
+export const SHARED_FIXTURES = resolve(ROOT, '../shared/fixtures/real');
+
+/** Manifests and the folder their files are in, with the set each belongs to. */
+const SOURCES: { manifest: string; images: string; set: ScreenSet }[] = [
+  { manifest: 'screens/MANIFEST.tsv', images: 'screens', set: 'tuning' },
+  { manifest: 'real/MANIFEST.tsv', images: 'real', set: 'tuning' },
+  { manifest: 'screens-tuning/MANIFEST.tsv', images: 'screens-tuning', set: 'tuning' },
+  { manifest: 'screens-held-out/MANIFEST.tsv', images: 'screens-held-out', set: 'held-out' },
+  { manifest: 'screens-held-out/SHARED.tsv', images: SHARED_FIXTURES, set: 'held-out' },
+];
+
+/** The screenshots whose image is present; `missing` names the ones that are not. */
+export function realScreenshots(): { screenshots: CorpusScreenshot[]; missing: string[] } {
+  const screenshots: CorpusScreenshot[] = [];
+  const missing: string[] = [];
+  for (const source of SOURCES) {
+    const manifest = join(FIXTURES, source.manifest);
+    if (!existsSync(manifest)) continue;
+    for (const entry of readManifest(manifest)) {
+      if (entry.kind !== 'screenshot') continue;
+      const path = resolve(FIXTURES, source.images, entry.file);
+      if (!existsSync(path)) {
+        missing.push(entry.file);
+        continue;
+      }
+      screenshots.push({
+        file: entry.file,
+        path,
+        set: source.set,
+        width: entry.width,
+        height: entry.height,
+        strings: verifiedStrings(entry.description),
+      });
+    }
+  }
+  return { screenshots, missing };
+}
