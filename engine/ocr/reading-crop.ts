@@ -20,8 +20,10 @@ const MIN_EXCESS = 1.15;
 const WORD_GAP = 0.15;
 /** A side grows at most this far (share of the band's height). */
 const MAX_GROWTH = 1;
-/** A column inked over this share of the band is a border or a block, not a letter. */
+/** A column inked over this share of the band is solid: a stem, a border or a block. */
 const SOLID = 0.9;
+/** Solid columns this wide together (share of the band's height) are a block, not a stem. */
+const BLOCK = 0.3;
 
 interface Ink {
   image: RgbImage;
@@ -65,21 +67,25 @@ function middleRun(ink: Ink, x0: number, x1: number, y0: number, y1: number) {
 
 /**
  * How far a side must grow to take in the cut word: 0 when no ink touches it, or when a
- * column beyond it is inked over nearly the band's whole height (a border, or the block
- * of a reverse-video key like nano's `^G`, which the recognizer misreads beside text).
+ * run of columns beyond it is inked over nearly the band's whole height and too wide to
+ * be a letter's stem (the block of a reverse-video key like nano's `^G`, which the
+ * recognizer misreads beside text).
  */
 function growth(ink: Ink, edge: number, step: 1 | -1, band: [number, number]): number {
   const height = band[1] - band[0] + 1;
   if (columnInk(ink, edge, band[0], band[1]) === 0) return 0;
   const gap = Math.max(2, Math.round(height * WORD_GAP));
   const limit = Math.round(height * MAX_GROWTH);
+  const block = Math.max(3, Math.round(height * BLOCK));
   let blank = 0;
+  let solid = 0;
   let grown = 0;
   for (let d = 1; d <= limit; d++) {
     const x = edge + step * d;
     if (x < 0 || x >= ink.image.width) break;
     const share = columnInk(ink, x, band[0], band[1]);
-    if (share >= SOLID) return 0;
+    solid = share >= SOLID ? solid + 1 : 0;
+    if (solid >= block) return 0;
     if (share > 0) {
       blank = 0;
       grown = d;
