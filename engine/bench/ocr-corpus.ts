@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readManifest, verifiedStrings } from './ocr-recall';
+import { repoRoot } from './support/child';
 
 export type ScreenSet = 'tuning' | 'held-out';
 
@@ -21,29 +22,29 @@ export interface CorpusScreenshot {
   strings: string[];
 }
 
-const ROOT = resolve(__dirname, '../..');
-const FIXTURES = join(ROOT, 'test/fixtures');
-export const SHARED_FIXTURES = resolve(ROOT, '../shared/fixtures/real');
-
 /** Manifests and the folder their files are in, with the set each belongs to. */
-const SOURCES: { manifest: string; images: string; set: ScreenSet }[] = [
+const SOURCES: { manifest: string; images: string | null; set: ScreenSet }[] = [
   { manifest: 'screens/MANIFEST.tsv', images: 'screens', set: 'tuning' },
   { manifest: 'real/MANIFEST.tsv', images: 'real', set: 'tuning' },
   { manifest: 'screens-tuning/MANIFEST.tsv', images: 'screens-tuning', set: 'tuning' },
   { manifest: 'screens-held-out/MANIFEST.tsv', images: 'screens-held-out', set: 'held-out' },
-  { manifest: 'screens-held-out/SHARED.tsv', images: SHARED_FIXTURES, set: 'held-out' },
+  // null: the shared fixtures folder beside the checkout
+  { manifest: 'screens-held-out/SHARED.tsv', images: null, set: 'held-out' },
 ];
 
 /** The screenshots whose image is present; `missing` names the ones that are not. */
 export function realScreenshots(): { screenshots: CorpusScreenshot[]; missing: string[] } {
+  // The checkout's root, also from the bundled CLI in dist/.
+  const fixtures = join(repoRoot(), 'test/fixtures');
+  const shared = resolve(repoRoot(), '../shared/fixtures/real');
   const screenshots: CorpusScreenshot[] = [];
   const missing: string[] = [];
   for (const source of SOURCES) {
-    const manifest = join(FIXTURES, source.manifest);
+    const manifest = join(fixtures, source.manifest);
     if (!existsSync(manifest)) continue;
     for (const entry of readManifest(manifest)) {
       if (entry.kind !== 'screenshot') continue;
-      const path = resolve(FIXTURES, source.images, entry.file);
+      const path = resolve(fixtures, source.images ?? shared, entry.file);
       if (!existsSync(path)) {
         missing.push(entry.file);
         continue;

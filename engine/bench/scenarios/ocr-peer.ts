@@ -23,9 +23,15 @@ export const ocrPeerScenario: Scenario = {
       ctx.log(peer.reason);
       return { figures: { skipped: peer.reason }, ratios: {}, notes: [peer.reason] };
     }
+    const shots = pick(realScreenshots().screenshots, ctx);
+    if (!shots.length) {
+      const note = 'no real screenshots found under test/fixtures';
+      ctx.log(note);
+      return { figures: { skipped: note }, ratios: {}, notes: [note] };
+    }
     const engine = await sharedOcrEngine();
     const rows = [];
-    for (const shot of pick(realScreenshots().screenshots, ctx)) {
+    for (const shot of shots) {
       ctx.signal.throwIfAborted();
       const row = await compareOne(shot, engine, peer.read);
       for (const line of describeRow(row)) ctx.log(line);
