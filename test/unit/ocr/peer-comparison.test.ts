@@ -2,7 +2,7 @@
 // default settings) on every real screenshot the project has, string by string. The rule:
 // no screenshot reads fewer verified strings than the peer, and overall recall is at least
 // the peer's plus 2 points. Both sets are held to it, but only the tuning set may be used to
-// choose settings (engine/bench/ocr-corpus.ts says which file is in which set). Reads 25
+// choose settings (engine/bench/ocr-corpus.ts says which file is in which set). Reads 22
 // screenshots twice: several minutes on 2 shared cores.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
