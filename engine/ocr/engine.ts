@@ -29,6 +29,7 @@ import {
 } from './recognition';
 import type { DecodedText } from './ctc';
 import { readThroughCache, type RecognitionCache } from './recognition-cache';
+import { readingCrop } from './reading-crop';
 import { trimOverlaps } from './overlap-trim';
 import { tightenBox } from './tight-box';
 import type { Box, RgbImage } from './types';
@@ -219,7 +220,13 @@ export class OcrEngine {
     const detected = await detectText(this.detector, image, detection);
     const t1 = now();
     signal?.throwIfAborted();
-    const boxes = detected.map((d) => d.box);
+    const boxes = detected.map((d, _, all) =>
+      readingCrop(
+        image,
+        d.box,
+        all.map((o) => o.box),
+      ),
+    );
     const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
     const { decoded, known, remember } = await readThroughCache(image, boxes, cache, (unread) =>
       recognizeText(this.recognizer, image, unread, this.characters, recognition, signal),

@@ -5,6 +5,7 @@ import { dtypeScenario } from './dtype';
 import { ingestScenario } from './ingest';
 import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
+import { ocrPeerScenario } from './ocr-peer';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
 import { timelineScenario } from './timeline';
@@ -19,5 +20,6 @@ export const SCENARIOS: Scenario[] = [
   overheadScenario,
   retrievalScenario,
   timelineScenario,
+  ocrPeerScenario,
   soakScenario,
 ];
