@@ -138,8 +138,17 @@ function isPill(image: RgbImage, m: Box, bg: Rgb): boolean {
   return corners === 0 && ends === 1 && top > 0.6 && bottom > 0.6;
 }
 
+/** Blank just around the mark: a checkbox stands alone, a panel's edge or corner runs on. */
+function isolated(image: RgbImage, m: Box, bg: Rgb): boolean {
+  const ring: [number, number][] = [];
+  for (let x = m.x - 2; x <= m.x + m.w + 1; x++) ring.push([x, m.y - 3], [x, m.y + m.h + 2]);
+  for (let y = m.y - 2; y <= m.y + m.h + 1; y++) ring.push([m.x - 3, y]);
+  return inkShare(image, bg, ring) < 0.2;
+}
+
 function markRole(image: RgbImage, m: Box, label: Box, bg: Rgb): ControlRole | undefined {
   const h = label.h;
+  if (!isolated(image, m, bg)) return undefined;
   const aspect = m.w / m.h;
   if (m.h < 0.55 * h || m.h > 2 * h) return undefined;
   if (aspect >= 1.6 && aspect <= 2.8)
@@ -216,10 +225,12 @@ export function markControls(
     if (!found?.role) continue;
     const { box: mark, role } = found;
     const texts = labelRun(layout, element).filter((i) => !taken.has(i));
+    const text = labelText(layout, texts);
+    if (!text) continue; // a mark with no label beside it is an icon (a window's maximise box)
     const box = texts.map((i) => layout.elements[i].box).reduce(union, mark);
     texts.forEach((i) => taken.add(i));
     const confidence = Math.min(...texts.map((i) => layout.elements[i].confidence)) * 0.85;
-    controls.push({ role, box, texts, confidence, text: labelText(layout, texts) });
+    controls.push({ role, box, texts, confidence, text });
   }
   return controls;
 }

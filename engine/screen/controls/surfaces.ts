@@ -24,7 +24,9 @@ export function controlSurface(map: RegionMap, element: TextElement): Region | u
   if (!surface) return undefined;
   const s = surface.box;
   if (!contains(s, b, 1)) return undefined;
-  if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.h < b.h + 2) return undefined;
+  // A control pads its label; a surface that merely hugs the text is the text's own
+  // backdrop (a glyph's inside, a tight highlight).
+  if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.h < 1.35 * b.h) return undefined;
   if (s.w > MAX_WIDTH_SHARE * map.width) return undefined;
   // A real surface fills most of its box; a thin frame or a gap between glyphs does not.
   if (surface.area < 0.35 * s.w * s.h) return undefined;
