@@ -1,5 +1,6 @@
 // Every `vlm bench` scenario, in the order the report lists them.
 import type { Scenario } from '../scenario';
+import { controlsScenario } from './controls';
 import { decodingScenario } from './decoding';
 import { dtypeScenario } from './dtype';
 import { ingestScenario } from './ingest';
@@ -19,5 +20,6 @@ export const SCENARIOS: Scenario[] = [
   overheadScenario,
   retrievalScenario,
   timelineScenario,
+  controlsScenario,
   soakScenario,
 ];
