@@ -1,6 +1,16 @@
 // What screen understanding hands agents: every element of a UI (controls, their text,
 // plain text, the panels they sit in) with a box to click and a role to reason about.
-import type { Box } from '../ocr/types';
+
+/**
+ * An axis-aligned rectangle in image pixels (the same shape as OCR's Box, declared here so
+ * that engine/ocr/types.ts can name these types without an import cycle).
+ */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export type ControlRole =
   | 'button'
