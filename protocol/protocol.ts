@@ -363,7 +363,7 @@ export interface TextElement {
   box: Box;
   /** 0..1. */
   confidence: number;
-  /** A guess from shape and layout: 'button' | 'menu item' | 'tab' | 'link' | 'text'. */
+  /** From the controls found in the pixels, else a guess from the text: see UiElementInfo.role. */
   role?: string;
   /** Query matches: how well the text matches the query, 0..1 (best first). */
   score?: number;
@@ -375,10 +375,27 @@ export interface TextLineInfo {
   box: Box;
 }
 
+/** A UI element agents act on (docs/screen-controls.md). */
+export interface UiElementInfo {
+  /** Position in reading order; a panel comes right before its contents. */
+  id: number;
+  /** 'button' | 'field' | 'dropdown' | 'checkbox' | 'radio' | 'toggle' | 'tab' | 'menu item' | 'link' | 'icon' | 'text' | 'panel'. */
+  role: string;
+  interactable: boolean;
+  /** The control's box; its centre is the point to click. */
+  box: Box;
+  text: string;
+  confidence: number;
+  /** The id of the panel it sits in, or null. */
+  parent: number | null;
+}
+
 export interface ScreenshotAnalysis {
   width: number;
   height: number;
   elements: TextElement[];
+  /** Controls, text outside them and the panels around them, in reading order. */
+  ui?: UiElementInfo[];
   /** Elements matching the query, best first (empty when no query). */
   matches: TextElement[];
   /** The text as lines in reading order. */

@@ -15,6 +15,7 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { analyzeScreenshot } from '../ocr/analyze';
+import { drawSetOfMarks } from '../screen/set-of-marks';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
 import { checkInputFile, EngineSession } from '../session';
 import { ToolInputError, checkToolArguments } from './args';
@@ -114,14 +115,21 @@ export class VlmMcpServer {
       signal,
       engine: await this.ocr(),
     }).catch((error: unknown) => Promise.reject(namedBuffer(error)));
-    return json({
+    const result = json({
       width: a.width,
       height: a.height,
       ...(a.query !== undefined ? { matches: a.matches } : {}),
+      ui: a.ui,
       elements: a.elements.map((e) => ({ ...e, confidence: round(e.confidence) })),
       lines: a.lines.map((l) => ({ id: l.id, block: l.block, text: l.text, box: l.box })),
       timings: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, Math.round(v)])),
     });
+    if (arg<boolean>(args, 'marks')) {
+      // The set-of-marks picture: numbered boxes whose numbers are the ui ids above.
+      const png = await drawSetOfMarks(image, a.ui);
+      result.content.push({ type: 'image', data: png.toString('base64'), mimeType: 'image/png' });
+    }
+    return result;
   }
 
   private async ask(args: Args, signal: AbortSignal): Promise<CallToolResult> {

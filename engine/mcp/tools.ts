@@ -10,9 +10,13 @@ export const TOOLS: Tool[] = [
   {
     name: 'analyze_screenshot',
     description:
-      'Read the text on a screenshot with OCR. Returns text elements with boxes {x, y, w, h} in image pixels, ' +
-      'confidence, line/block ids and reading order. With a query such as "where is the Save button", also ' +
-      'returns the best-matching elements (best first) with a guessed role (button, menu item, tab, link, text).',
+      'Read a screenshot: OCR text and the controls in its pixels. Returns ui: every element in reading order ' +
+      'with id, role (button, field, dropdown, checkbox, radio, toggle, tab, menu item, link, icon, text, panel), ' +
+      "interactable, box {x, y, w, h} in image pixels (the control's box: its centre is the point to click), " +
+      'text, confidence and parent (the id of the panel it sits in, or null); also the text elements with ' +
+      'line/block ids. With a query such as "where is the Save button", the best-matching elements, best ' +
+      'first. With marks: true, also a PNG of the screenshot with each interactable element boxed and ' +
+      'numbered by its id (set-of-marks).',
     inputSchema: {
       type: 'object',
       properties: {
@@ -30,6 +34,11 @@ export const TOOLS: Tool[] = [
           type: 'string',
           maxLength: MAX_QUERY_CHARS,
           description: 'A label or question to locate, e.g. "where is the Save button"',
+        },
+        marks: {
+          type: 'boolean',
+          description:
+            'Also return the screenshot with numbered boxes on the interactable elements',
         },
       },
       additionalProperties: false,

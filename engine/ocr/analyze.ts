@@ -3,7 +3,7 @@
 import { OcrEngine, type OcrEngineOptions } from './engine';
 import { loadRgbImage } from './image-input';
 import { buildLayout } from './layout';
-import { findMatches } from './query';
+import { understandScreen } from '../screen/understand';
 import type { RgbImage, ScreenAnalysis } from './types';
 
 export interface AnalyzeOptions {
@@ -46,18 +46,21 @@ export async function analyzeScreenshot(
   const layoutStart = performance.now();
   const layout = buildLayout(read.texts);
   const query = options.query?.trim();
-  const matches = query ? findMatches(layout, query, rgb, options.maxMatches) : undefined;
+  // Controls, the elements agents act on, and matches that point at controls.
+  const screen = understandScreen(rgb, layout, query, options.maxMatches);
   const end = performance.now();
   return {
     width: read.width,
     height: read.height,
     ...layout,
-    ...(query ? { query, matches } : {}),
+    ui: screen.ui,
+    ...(query ? { query, matches: screen.matches } : {}),
     timings: {
       decodeMs,
       detectMs: read.timings.detectMs,
       recognizeMs: read.timings.recognizeMs,
-      layoutMs: end - layoutStart,
+      layoutMs: end - layoutStart - screen.controlsMs,
+      controlsMs: screen.controlsMs,
       totalMs: end - start,
     },
   };

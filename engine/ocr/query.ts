@@ -11,8 +11,14 @@ export interface ParsedQuery {
 }
 
 const ROLE_WORDS: [RegExp, ElementRole][] = [
+  [/\b(drop-?downs?|combo ?box(es)?)\b/, 'dropdown'],
+  [/\b(check ?box(es)?)\b/, 'checkbox'],
+  [/\b(radio(?: buttons?)?)\b/, 'radio'],
+  [/\b(toggles?|switch(es)?)\b/, 'toggle'],
   [/\b(menu ?items?|menu entry|menu entries|menus?|options?)\b/, 'menu item'],
   [/\b(buttons?|btn)\b/, 'button'],
+  [/\b((?:input|text|search) ?(?:fields?|box(es)?)|fields?|inputs?|text ?box(es)?)\b/, 'field'],
+  [/\b(icons?)\b/, 'icon'],
   [/\b(tabs?)\b/, 'tab'],
   [/\b(links?|hyperlinks?)\b/, 'link'],
 ];
@@ -31,10 +37,25 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
+/**
+ * The role word that ends last, the longest on a tie: English puts the kind of thing after
+ * its name ("the Switch account button"), and "radio button" names one role, not two.
+ */
+function roleWord(lower: string): ElementRole | undefined {
+  let best: { end: number; length: number; role: ElementRole } | undefined;
+  for (const [pattern, role] of ROLE_WORDS)
+    for (const m of lower.matchAll(new RegExp(pattern.source, 'g'))) {
+      const end = m.index + m[0].length;
+      if (!best || end > best.end || (end === best.end && m[0].length > best.length))
+        best = { end, length: m[0].length, role };
+    }
+  return best?.role;
+}
+
 export function parseQuery(query: string): ParsedQuery {
   const quoted = /["'“‘]([^"'”’]+)["'”’]/.exec(query);
   const lower = query.toLowerCase();
-  const role = ROLE_WORDS.find(([pattern]) => pattern.test(lower))?.[1];
+  const role = roleWord(lower);
   if (quoted) return { target: normalizeText(quoted[1]), role };
   let target = lower;
   for (const [pattern] of ROLE_WORDS) target = target.replace(pattern, ' ');
@@ -79,18 +100,23 @@ export function textSimilarity(query: string, text: string): number {
 const ROLE_BONUS = 0.15;
 const MIN_SCORE = 0.55;
 
+/**
+ * `roleOf` gives the role of an element that sits on a detected control (engine/screen/);
+ * elements it leaves out get OCR's guess from the text's shape and surroundings.
+ */
 export function findMatches(
   layout: Layout,
   query: string,
   image?: RgbImage,
   limit = 5,
+  roleOf?: (index: number) => ElementRole | undefined,
 ): QueryMatch[] {
   const parsed = parseQuery(query);
   const candidates: QueryMatch[] = [];
   layout.elements.forEach((element, index) => {
     const similarity = textSimilarity(parsed.target, element.text);
     if (similarity < MIN_SCORE - ROLE_BONUS) return;
-    const role = guessRole(layout, element, image);
+    const role = roleOf?.(index) ?? guessRole(layout, element, image);
     const bonus = parsed.role
       ? role === parsed.role
         ? ROLE_BONUS

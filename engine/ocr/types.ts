@@ -1,5 +1,6 @@
 // Shapes shared by the OCR runtime, screenshot analysis, the video text index and the
 // agent interfaces (CLI, MCP, language server).
+import type { ControlRole, UiElement } from '../screen/types';
 
 /** An axis-aligned rectangle in image pixels: top-left corner, width, height. */
 export interface Box {
@@ -38,7 +39,8 @@ export interface TextBlock {
   lines: number[];
 }
 
-export type ElementRole = 'button' | 'menu item' | 'tab' | 'link' | 'text';
+/** What an element is: a control role from engine/screen/ or OCR's guess from the text. */
+export type ElementRole = ControlRole | 'text';
 
 export interface QueryMatch {
   /** Index into `elements` (or -1 when the match spans a whole line, see `line`). */
@@ -57,6 +59,8 @@ export interface OcrTimings {
   detectMs: number;
   recognizeMs: number;
   layoutMs: number;
+  /** Control detection and element assembly (engine/screen/). */
+  controlsMs: number;
   totalMs: number;
 }
 
@@ -66,6 +70,11 @@ export interface ScreenAnalysis {
   elements: TextElement[];
   lines: TextLine[];
   blocks: TextBlock[];
+  /**
+   * Every UI element for agents: controls (with their control box and text), text outside
+   * controls, and the panels they sit in; reading order, panels before their contents.
+   */
+  ui: UiElement[];
   /** Present when a query was given: best first. */
   matches?: QueryMatch[];
   query?: string;

@@ -74,6 +74,7 @@ function toProtocol(a: ScreenAnalysis): ScreenshotAnalysis {
       score: m.score,
     })),
     lines: a.lines.map((l) => ({ text: l.text, box: toBox(l.box) })),
+    ui: a.ui.map((e) => ({ ...e, box: toBox(e.box) })),
     timings: {
       totalMs: a.timings.totalMs,
       detectMs: a.timings.detectMs,

@@ -1,5 +1,6 @@
 // Every `vlm bench` scenario, in the order the report lists them.
 import type { Scenario } from '../scenario';
+import { controlsScenario } from './controls';
 import { decodingScenario } from './decoding';
 import { dtypeScenario } from './dtype';
 import { ingestScenario } from './ingest';
@@ -21,5 +22,6 @@ export const SCENARIOS: Scenario[] = [
   retrievalScenario,
   timelineScenario,
   ocrPeerScenario,
+  controlsScenario,
   soakScenario,
 ];

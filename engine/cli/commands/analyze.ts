@@ -1,7 +1,9 @@
 // `vlm analyze <image>`: the text on a screenshot with boxes, lines and blocks in reading
 // order; with --query, the elements the query refers to ("where is the Save button").
 import { OcrEngine } from '../../ocr/engine';
+import { writeFile, rename } from 'node:fs/promises';
 import { analyzeScreenshot } from '../../ocr/analyze';
+import { drawSetOfMarks } from '../../screen/set-of-marks';
 import type { ScreenAnalysis } from '../../ocr/types';
 import { checkFileArgument, parseCommandArgs } from '../args';
 import { ExitCode, UsageError, type Command } from '../command';
@@ -21,6 +23,13 @@ export function formatAnalysis(a: ScreenAnalysis, path: string): string {
     for (const m of a.matches ?? [])
       lines.push(`  ${m.score.toFixed(2)}  ${boxText(m.box)} ${m.role.padEnd(9)} ${m.text}`);
   }
+  const controls = a.ui.filter((e) => e.interactable);
+  lines.push(
+    '',
+    `Controls (${controls.length}; id, box, role, text; the box's centre is the point to click):`,
+  );
+  for (const e of controls)
+    lines.push(`  ${String(e.id).padStart(3)} ${boxText(e.box)} ${e.role.padEnd(9)} ${e.text}`);
   lines.push('', 'Text (reading order):');
   for (const block of a.blocks) {
     lines.push(`  block ${block.id} ${boxText(block.box).trim()}`);
@@ -29,7 +38,7 @@ export function formatAnalysis(a: ScreenAnalysis, path: string): string {
   const t = a.timings;
   lines.push(
     '',
-    `Timings: decode ${ms(t.decodeMs)}, detect ${ms(t.detectMs)}, recognize ${ms(t.recognizeMs)}, layout ${ms(t.layoutMs)}, total ${ms(t.totalMs)}`,
+    `Timings: decode ${ms(t.decodeMs)}, detect ${ms(t.detectMs)}, recognize ${ms(t.recognizeMs)}, layout ${ms(t.layoutMs)}, controls ${ms(t.controlsMs)}, total ${ms(t.totalMs)}`,
   );
   return lines.join('\n');
 }
@@ -37,17 +46,23 @@ export function formatAnalysis(a: ScreenAnalysis, path: string): string {
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'Read the text on a screenshot with boxes; --query finds an element ("the Save button")',
-  usage: `Usage: vlm analyze <image> [--query "where is the Save button"] [--json] [--threads N]
+  usage: `Usage: vlm analyze <image> [--query "where is the Save button"] [--json] [--marks out.png] [--threads N]
 
 Reads the text on a screenshot (PNG, JPEG, WebP, GIF, TIFF, BMP) with the PaddleOCR
-models, and prints each text element with its box in image pixels, grouped into lines and
-blocks in reading order. With --query, also the best-matching elements, best first, with
-a guessed role (button, menu item, tab, link, text).
+models and finds its controls in the pixels (buttons, fields, dropdowns, checkboxes,
+radio buttons, toggles, tabs, menu rows, icon buttons). Prints each control with its box
+in image pixels and each text element grouped into lines and blocks in reading order.
+With --query, also the best-matching elements, best first, with the control's box and
+role (button, field, dropdown, checkbox, radio, toggle, tab, menu item, link, icon, text).
 
 Options:
   --query TEXT   find the elements a question or label refers to
-  --json         print one JSON object: elements[] (text, box {x,y,w,h}, confidence,
-                 line, block, order), lines[], blocks[], matches[] (with --query), timings
+  --json         print one JSON object: ui[] (id, role, interactable, box {x,y,w,h},
+                 text, confidence, parent: the id of the panel it sits in or null; reading
+                 order), elements[] (text, box, confidence, line, block, order), lines[],
+                 blocks[], matches[] (with --query), timings
+  --marks FILE   also write FILE, a PNG of the screenshot with each interactable element
+                 boxed and numbered by its ui id (set-of-marks, for a vision model)
   --threads N    CPU threads for the OCR sessions (default: all cores)
 `,
   async run(args, io) {
@@ -56,6 +71,7 @@ Options:
       {
         query: { type: 'string' },
         json: { type: 'boolean' },
+        marks: { type: 'string' },
         threads: { type: 'string' },
       },
       'analyze',
@@ -63,6 +79,8 @@ Options:
     if (positionals.length !== 1) throw new UsageError('expected exactly one image path');
     // Checked before the OCR models load: a FIFO would otherwise block the image decoder.
     await checkFileArgument(positionals[0]);
+    if (values.marks !== undefined && values.marks.trim() === '')
+      throw new UsageError('--marks needs the path of the PNG to write');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
@@ -73,6 +91,13 @@ Options:
         signal: io.signal,
         engine,
       });
+      if (values.marks !== undefined) {
+        const png = await drawSetOfMarks(positionals[0], analysis.ui);
+        // Written under a temporary name and renamed: no half-written picture is left behind.
+        const partial = `${values.marks}.partial`;
+        await writeFile(partial, png);
+        await rename(partial, values.marks);
+      }
       io.out(
         values.json
           ? JSON.stringify(analysis, null, 2)

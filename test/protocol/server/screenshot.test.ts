@@ -46,6 +46,11 @@ describe('vlm/analyzeScreenshot and vlm/searchText', () => {
     assert.equal(best.text, 'Save');
     assert.equal(best.role, 'button');
     assert.ok(best.box.width > 0 && best.box.x + best.box.width <= result.width);
+    // The elements agents act on: the dialog's Save button with its control box in a panel.
+    const save = result.ui?.find((e) => e.text === 'Save' && e.box.y < 500);
+    assert.deepEqual([save?.role, save?.interactable], ['button', true]);
+    assert.ok(save!.box.width >= 85 && save!.box.height >= 40, JSON.stringify(save!.box));
+    assert.equal(result.ui![save!.parent!].role, 'panel');
   });
 
   it('accepts the image as base64', async () => {

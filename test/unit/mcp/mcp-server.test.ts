@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import sharp from 'sharp';
 import { SESSION_LIMITS } from '../../../engine/session';
 import { renderScreen } from '../ocr/rendered-screen';
 import { generateRecording, TYPE_ERROR_AT_SEC } from '../ocr/recording';
@@ -71,10 +72,40 @@ test('analyze_screenshot reads a base64 screenshot and locates the Save button',
   assert.ok(analysis.elements.some((e: { text: string }) => e.text === 'Cancel'));
   assert.equal(analysis.matches[0].text, 'Save');
   assert.equal(analysis.matches[0].role, 'button');
+  // The button's box (rendered at 640,400 110x44), not its label's; the label sits inside.
   const box = analysis.matches[0].box;
-  assert.ok(
-    Math.abs(box.x - screen.boxes.save.x) <= 3 && Math.abs(box.y - screen.boxes.save.y) <= 3,
-  );
+  assert.ok(Math.abs(box.x - 640) <= 3 && Math.abs(box.y - 400) <= 3, JSON.stringify(box));
+  assert.ok(box.w >= 107 && box.h >= 41 && box.w > screen.boxes.save.w + 40, JSON.stringify(box));
+  const save = analysis.ui.find((e: { text: string; role: string }) => e.text === 'Save');
+  assert.deepEqual([save.role, save.interactable], ['button', true]);
+  assert.equal(analysis.ui[save.parent].role, 'panel');
+});
+
+test('analyze_screenshot with marks returns the set-of-marks PNG as image content', async () => {
+  const screen = await renderScreen();
+  const result = await call('analyze_screenshot', {
+    image_base64: screen.png.toString('base64'),
+    marks: true,
+  });
+  assert.ok(!result.isError, textOf(result));
+  const image = result.content[1] as { type: string; data: string; mimeType: string };
+  assert.equal(image.type, 'image');
+  assert.equal(image.mimeType, 'image/png');
+  const png = Buffer.from(image.data, 'base64');
+  const { width, height } = await sharp(png).metadata();
+  assert.deepEqual([width, height], [1280, 720]);
+  // The marks change pixels on the Save button's outline, not the rendered screenshot alone.
+  const raw = async (b: Buffer) => sharp(b).removeAlpha().raw().toBuffer();
+  const [before, after] = await Promise.all([raw(screen.png), raw(png)]);
+  const changed = (x0: number, x1: number, y: number) => {
+    let n = 0;
+    for (let x = x0; x < x1; x++)
+      for (let c = 0; c < 3; c++)
+        if (before[(y * 1280 + x) * 3 + c] !== after[(y * 1280 + x) * 3 + c]) n++;
+    return n;
+  };
+  assert.ok(changed(634, 646, 425) > 0, 'the left edge of the Save button is outlined');
+  assert.equal(changed(660, 730, 442), 0, 'inside the button the pixels are as they were');
 });
 
 test('find_text_in_video finds when the error first appears', async () => {

@@ -126,8 +126,12 @@ test('the blue Save button of the keybinding dialog is the first match for "wher
   const [best] = a.matches ?? [];
   assert.equal(best?.text, 'Save');
   assert.equal(best.role, 'button');
+  // The button's box (668,436 90x45 by eye), not its label's.
   assert.ok(
-    Math.abs(best.box.x - 694) <= 6 && Math.abs(best.box.y - 452) <= 6,
+    Math.abs(best.box.x - 668) <= 6 &&
+      Math.abs(best.box.y - 436) <= 6 &&
+      Math.abs(best.box.w - 90) <= 6 &&
+      Math.abs(best.box.h - 45) <= 6,
     JSON.stringify(best.box),
   );
 });

@@ -61,7 +61,8 @@ test('"where is the Save button" finds the filled Save button, not the word Save
   const [best] = analysis.matches ?? [];
   assert.equal(best?.text, 'Save');
   assert.equal(best.role, 'button');
-  assertBoxNear(best.box, screen.boxes.save, 3, 'Save button');
+  // The control's box (the rendered button: 640,400 110x44), not the label's.
+  assertBoxNear(best.box, { x: 640, y: 400, w: 110, h: 44 }, 3, 'Save button');
   assert.ok(
     analysis.timings.totalMs > 0 &&
       analysis.timings.detectMs > 0 &&

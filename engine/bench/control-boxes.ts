@@ -1,0 +1,98 @@
+// Control-box accuracy against boxes labelled by eye (test/fixtures/screens/controls.tsv):
+// for each labelled control, the analysed element whose box overlaps it most, its IoU and
+// whether its role is the labelled one. Shared by the `vlm bench` scenario and the tests.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { iou } from '../screen/controls/pixels';
+import type { UiElement } from '../screen/types';
+import type { Box } from '../ocr/types';
+
+export interface LabelledControl {
+  file: string;
+  split: 'tune' | 'held-out';
+  role: string;
+  box: Box;
+  label: string;
+}
+
+export interface ControlScore {
+  control: LabelledControl;
+  iou: number;
+  /** The role of the best-overlapping element, or 'none'. */
+  role: string;
+  box?: Box;
+}
+
+const ROOT = resolve(__dirname, '../..');
+export const CONTROLS_TSV = join(ROOT, 'test/fixtures/screens/controls.tsv');
+const FIXTURE_DIRS = [
+  join(ROOT, 'test/fixtures/screens'),
+  process.env.VLM_SHARED_FIXTURES ?? resolve(ROOT, '../shared/fixtures/real'),
+];
+/** Buttons and the controls you type or pick into: the ones the targets are set on. */
+export const TARGET_ROLES = new Set(['button', 'field', 'dropdown']);
+
+export function readLabelledControls(path = CONTROLS_TSV): LabelledControl[] {
+  const rows = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+  const columns = rows[0].split('\t');
+  return rows.slice(1).map((row, n) => {
+    const cells = row.split('\t');
+    const cell = (name: string) => cells[columns.indexOf(name)] ?? '';
+    const [x, y, w, h] = ['x', 'y', 'w', 'h'].map((k) => Number(cell(k)));
+    if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0)
+      throw new Error(`${path}: row ${n + 2} has no valid box (x, y, w, h)`);
+    const split = cell('split');
+    if (split !== 'tune' && split !== 'held-out')
+      throw new Error(`${path}: row ${n + 2}: split must be 'tune' or 'held-out', got '${split}'`);
+    return {
+      file: cell('file'),
+      split,
+      role: cell('role'),
+      box: { x, y, w, h },
+      label: cell('label'),
+    };
+  });
+}
+
+/** Where a labelled screenshot is: this repository's fixtures, then the shared ones. */
+export function findScreenshot(file: string): string | undefined {
+  return FIXTURE_DIRS.map((dir) => join(dir, file)).find((p) => existsSync(p));
+}
+
+export function scoreControl(control: LabelledControl, elements: UiElement[]): ControlScore {
+  let best: ControlScore = { control, iou: 0, role: 'none' };
+  for (const e of elements) {
+    if (e.role === 'panel') continue;
+    const overlap = iou(control.box, e.box);
+    if (overlap > best.iou) best = { control, iou: overlap, role: e.role, box: e.box };
+  }
+  return best;
+}
+
+export interface ControlFigures {
+  count: number;
+  /** Share with IoU >= 0.5. */
+  boxHits: number;
+  /** Share whose best-overlapping element has the labelled role. */
+  roleHits: number;
+  meanIou: number;
+}
+
+export function figuresOf(scores: ControlScore[]): ControlFigures {
+  const n = scores.length;
+  const share = (ok: (s: ControlScore) => boolean) => (n ? scores.filter(ok).length / n : 0);
+  return {
+    count: n,
+    boxHits: share((s) => s.iou >= 0.5),
+    roleHits: share((s) => s.role === s.control.role),
+    meanIou: n ? scores.reduce((a, s) => a + s.iou, 0) / n : 0,
+  };
+}
+
+export function formatScore(s: ControlScore): string {
+  const b = s.box ? `${s.box.x},${s.box.y} ${s.box.w}x${s.box.h}` : '-';
+  const ok = s.iou >= 0.5 && s.role === s.control.role ? 'ok ' : 'MISS';
+  return `${ok} ${s.control.split.padEnd(8)} ${s.control.file.slice(0, 28).padEnd(28)} ${s.control.role.padEnd(9)} -> ${s.role.padEnd(9)} IoU ${s.iou.toFixed(2)} ${b.padEnd(20)} ${s.control.label}`;
+}
