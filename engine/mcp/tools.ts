@@ -31,6 +31,14 @@ export const TOOLS: Tool[] = [
           maxLength: MAX_QUERY_CHARS,
           description: 'A label or question to locate, e.g. "where is the Save button"',
         },
+        session: {
+          type: 'string',
+          maxLength: SESSION_LIMITS.screenSessionNameChars,
+          description:
+            'Name a session (letters, digits, ".", "_", "-") to make the next screenshot in it cheaper: text ' +
+            'that did not change since its last screenshots is not read again, and the result equals a fresh ' +
+            'analysis. The result then says what was reused. Sessions expire after 10 minutes idle.',
+        },
       },
       additionalProperties: false,
     },
