@@ -7,6 +7,7 @@ import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
+import { screenSessionScenario } from './screen-session';
 import { timelineScenario } from './timeline';
 import { soakScenario } from './soak';
 
@@ -19,5 +20,6 @@ export const SCENARIOS: Scenario[] = [
   overheadScenario,
   retrievalScenario,
   timelineScenario,
+  screenSessionScenario,
   soakScenario,
 ];
