@@ -7,7 +7,7 @@
 import { analyzeScreenshot, sharedOcrEngine, type AnalyzeOptions } from '../../ocr/analyze';
 import { loadRgbImage } from '../../ocr/image-input';
 import type { RgbImage, ScreenAnalysis } from '../../ocr/types';
-import type { ScreenSessions, ScreenSessionState } from './store';
+import { checkSessionName, type ScreenSessions, type ScreenSessionState } from './store';
 import { changedShare, tileSignature } from './tiles';
 
 /** More than this share of changed tiles counts as a new screen: analysed without the memo. */
@@ -53,6 +53,16 @@ export async function analyzeInSession(
   image: string | Buffer | RgbImage,
   options: Omit<AnalyzeOptions, 'memo'> = {},
 ): Promise<SessionAnalysis> {
+  checkSessionName(name);
+  const engine = options.engine ?? (await sharedOcrEngine());
+  // Decoded before the session is touched: an unreadable image leaves the session as it was.
+  const rgb =
+    typeof image === 'string' || Buffer.isBuffer(image)
+      ? await loadRgbImage(image, {
+          maxPixels: options.maxPixels ?? engine.maxPixels,
+          signal: options.signal,
+        })
+      : image;
   const { state, fresh } = sessions.open(name);
   // One screenshot at a time per session: the memo counts and marks per screenshot.
   const previous = state.busy ?? Promise.resolve();
@@ -60,7 +70,7 @@ export async function analyzeInSession(
   state.busy = new Promise<void>((resolve) => (done = resolve));
   await previous;
   try {
-    return await analyzeNext(sessions, name, state, fresh, image, options);
+    return await analyzeNext(sessions, name, state, fresh, rgb, { ...options, engine });
   } finally {
     done();
   }
@@ -71,17 +81,9 @@ async function analyzeNext(
   name: string,
   state: ScreenSessionState,
   fresh: 'new' | 'expired' | undefined,
-  image: string | Buffer | RgbImage,
+  rgb: RgbImage,
   options: Omit<AnalyzeOptions, 'memo'>,
 ): Promise<SessionAnalysis> {
-  const engine = options.engine ?? (await sharedOcrEngine());
-  const rgb =
-    typeof image === 'string' || Buffer.isBuffer(image)
-      ? await loadRgbImage(image, {
-          maxPixels: options.maxPixels ?? engine.maxPixels,
-          signal: options.signal,
-        })
-      : image;
   const tiles = tileSignature(rgb);
   const share = changedShare(state.tiles, tiles);
   const reason = fullReason(fresh, state, rgb, share);
@@ -90,7 +92,6 @@ async function analyzeNext(
   state.memo.beginFrame();
   const analysis = await analyzeScreenshot(rgb, {
     ...options,
-    engine,
     memo: reason ? rememberOnly(state) : state.memo,
   });
   state.tiles = tiles;

@@ -181,3 +181,18 @@ test('a session saved to disk continues in a new process state; expired files ar
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an unreadable image is refused naming it and leaves the session as it was', async () => {
+  const pair = SCREEN_PAIRS.find((p) => p.id === 'thefuck-output')!;
+  const [first, second] = frames.get(pair.id)!;
+  const sessions = new ScreenSessions();
+  await analyzeInSession(sessions, 'kept', first, { engine });
+  await assert.rejects(
+    analyzeInSession(sessions, 'kept', Buffer.from('not an image at all'), { engine }),
+    /image buffer \(19 bytes\)/,
+  );
+  const next = await analyzeInSession(sessions, 'kept', second, { engine });
+  assert.equal(next.session.screenshot, 2);
+  assert.equal(next.session.mode, 'incremental');
+  assertSame(next, fresh.get(pair.id)!, 'after a bad image');
+});
