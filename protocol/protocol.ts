@@ -367,7 +367,8 @@ export interface ScreenshotSessionReport {
   name: string;
   /** 1 for the session's first screenshot. */
   screenshot: number;
-  mode: 'incremental' | 'full';
+  /** 'unchanged': the image is the session's previous one, so the result is too. */
+  mode: 'incremental' | 'full' | 'unchanged';
   /** Why it was read in full: 'new session', 'expired', 'size changed' or 'large change'. */
   reason?: string;
   /** Share of 32x32 tiles that changed since the session's previous screenshot, 0..1. */

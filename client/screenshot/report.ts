@@ -23,7 +23,9 @@ export function screenshotReport(
     lines.push(
       s.mode === 'incremental'
         ? `Session ${s.name}, screenshot ${s.screenshot}: reused ${s.reusedCrops} readings, read ${s.readCrops}.`
-        : `Session ${s.name}, screenshot ${s.screenshot}: read in full (${s.reason}).`,
+        : s.mode === 'unchanged'
+          ? `Session ${s.name}, screenshot ${s.screenshot}: unchanged since the previous one.`
+          : `Session ${s.name}, screenshot ${s.screenshot}: read in full (${s.reason}).`,
       '',
     );
   const header = ['| text | x, y | width × height | confidence |', '| --- | --- | --- | --- |'];

@@ -52,7 +52,9 @@ function sessionLine(s: SessionReport): string {
   const how =
     s.mode === 'incremental'
       ? `reused ${s.reusedCrops} readings, read ${s.readCrops}`
-      : `read in full (${s.reason}), ${s.readCrops} readings`;
+      : s.mode === 'unchanged'
+        ? 'unchanged since the previous screenshot'
+        : `read in full (${s.reason}), ${s.readCrops} readings`;
   const changed = `${Math.round(s.changedShare * 100)}% of tiles changed`;
   return `Session ${s.name}: screenshot ${s.screenshot}, ${how}; ${changed}`;
 }

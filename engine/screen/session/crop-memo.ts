@@ -97,6 +97,12 @@ export class SessionCropMemo implements CropMemo {
     }
   }
 
+  /** Marks the entries the previous screenshot used as used by this one. */
+  touchPrevious(): void {
+    for (const entry of this.entries.values())
+      if (entry.usedAt === this.frame - 1) entry.usedAt = this.frame;
+  }
+
   clear(): void {
     this.entries.clear();
   }

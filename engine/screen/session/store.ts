@@ -4,6 +4,7 @@
 // goes first), and each memo is pruned to `maxBytes` after every screenshot.
 import { SESSION_LIMITS } from '../../session/limits';
 import { SessionCropMemo } from './crop-memo';
+import type { ScreenAnalysis } from '../../ocr/types';
 import type { TileSignature } from './tiles';
 
 export interface ScreenSessionLimits {
@@ -25,6 +26,8 @@ export interface ScreenSessionState {
   memo: SessionCropMemo;
   tiles?: TileSignature;
   lastUsedMs: number;
+  /** The last result (without timings) and the query it answered. */
+  last?: { result: Omit<ScreenAnalysis, 'timings'>; query?: string; maxMatches?: number };
   /** Settles when the screenshot being analysed in this session is done. */
   busy?: Promise<void>;
 }

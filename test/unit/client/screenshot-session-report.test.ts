@@ -30,3 +30,11 @@ test('a full read says why; no session, no line', () => {
   assert.match(full, /^Session agent, screenshot 1: read in full \(new session\)\.$/m);
   assert.doesNotMatch(screenshotReport('shot.png', base), /Session/);
 });
+
+test('an unchanged screenshot says so', () => {
+  const md = screenshotReport('shot.png', {
+    ...base,
+    session: { ...report, screenshot: 2, mode: 'unchanged', reusedCrops: 0, readCrops: 0 },
+  });
+  assert.match(md, /^Session agent, screenshot 2: unchanged since the previous one\.$/m);
+});

@@ -196,3 +196,26 @@ test('an unreadable image is refused naming it and leaves the session as it was'
   assert.equal(next.session.mode, 'incremental');
   assertSame(next, fresh.get(pair.id)!, 'after a bad image');
 });
+
+test('the same image again is answered from the last result, equal to fresh, and the memo lives on', async () => {
+  const pair = SCREEN_PAIRS.find((p) => p.id === 'shira-completion')!;
+  const [first, second] = frames.get(pair.id)!;
+  const sessions = new ScreenSessions();
+  const opening = await analyzeInSession(sessions, 'same', first, { engine });
+  const again = await analyzeInSession(sessions, 'same', first, { engine });
+  assert.equal(again.session.mode, 'unchanged');
+  assert.equal(again.session.screenshot, 2);
+  assert.ok(again.timings.totalMs < opening.timings.totalMs);
+  assertSame(again, opening, 'unchanged');
+  const third = await analyzeInSession(sessions, 'same', first, { engine });
+  assert.equal(third.session.mode, 'unchanged');
+  const withQuery = await analyzeInSession(sessions, 'same', first, { engine, query: 'region' });
+  assert.equal(withQuery.session.mode, 'incremental', 'another query is answered afresh');
+  assert.equal(withQuery.session.readCrops, 0);
+  assertSame(withQuery, await analyzeScreenshot(first, { engine, query: 'region' }), 'query');
+  // Two unchanged screenshots later, the first screen's readings are still there to reuse.
+  const next = await analyzeInSession(sessions, 'same', second, { engine });
+  assert.equal(next.session.mode, 'incremental');
+  assert.ok(next.session.reusedCrops > next.session.readCrops, JSON.stringify(next.session));
+  assertSame(next, fresh.get(pair.id)!, 'after unchanged');
+});
