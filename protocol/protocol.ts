@@ -356,6 +356,26 @@ export interface AnalyzeScreenshotParams extends WorkDoneParams {
   image: ImageRef;
   /** Find this text or element, e.g. "Save button"; results in `matches`. */
   query?: string;
+  /**
+   * A screenshot session (letters, digits, `.`, `_`, `-`; at most 64): text unchanged since
+   * the session's last screenshots is not read again; the analysis equals one without it.
+   */
+  session?: string;
+}
+
+/** What a screenshot session reused (docs/screen-text.md, "Incremental screenshots"). */
+export interface ScreenshotSessionReport {
+  name: string;
+  /** 1 for the session's first screenshot. */
+  screenshot: number;
+  /** 'unchanged': the image is the session's previous one, so the result is too. */
+  mode: 'incremental' | 'full' | 'unchanged';
+  /** Why it was read in full: 'new session', 'expired', 'size changed' or 'large change'. */
+  reason?: string;
+  /** Share of 32x32 tiles that changed since the session's previous screenshot, 0..1. */
+  changedShare: number;
+  reusedCrops: number;
+  readCrops: number;
 }
 
 export interface TextElement {
@@ -401,6 +421,8 @@ export interface ScreenshotAnalysis {
   /** The text as lines in reading order. */
   lines?: TextLineInfo[];
   timings: { totalMs: number; detectMs?: number; recognizeMs?: number };
+  /** Present when the request named a session. */
+  session?: ScreenshotSessionReport;
 }
 
 export interface SearchTextParams {

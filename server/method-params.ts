@@ -25,6 +25,7 @@ import {
   type StreamIdParams,
   type ValidateModelParams,
 } from '../protocol/protocol';
+import { checkSessionName } from '../engine/screen/session';
 import { SESSION_LIMITS } from '../engine/session';
 import { invalidParams } from './errors';
 import {
@@ -83,9 +84,16 @@ export function streamIdParams(value: unknown): StreamIdParams {
 
 function analyzeScreenshotParams(value: unknown): AnalyzeScreenshotParams {
   const p = object(value);
+  const session = optionalString(p, 'session', SESSION_LIMITS.screenSessionNameChars);
+  try {
+    if (session !== undefined) checkSessionName(session);
+  } catch (error) {
+    throw invalidParams('session', (error as Error).message);
+  }
   return {
     image: imageRef(p.image),
     query: optionalString(p, 'query', SESSION_LIMITS.textQueryChars),
+    ...(session !== undefined ? { session } : {}),
     workDoneToken: optionalProgressToken(p),
   };
 }

@@ -13,6 +13,8 @@ import { errorText } from '../commands/errors';
 interface ScreenshotToolInput {
   path: string;
   query?: string;
+  /** A screenshot session: the next screenshot in it re-reads only what changed. */
+  session?: string;
 }
 
 export function registerScreenshotTool(ctx: VlmContext): vscode.Disposable | undefined {
@@ -29,7 +31,7 @@ export function registerScreenshotTool(ctx: VlmContext): vscode.Disposable | und
       invocationMessage: `Analyzing screenshot ${options.input.path}`,
     }),
     invoke: async (options, token) => {
-      const { path, query } = options.input;
+      const { path, query, session } = options.input;
       if (typeof path !== 'string' || !isAbsolute(path))
         throw new Error(`path must be an absolute file path, got ${JSON.stringify(path)}`);
       if (!existsSync(path)) throw new Error(`no file at ${path}`);
@@ -39,6 +41,7 @@ export function registerScreenshotTool(ctx: VlmContext): vscode.Disposable | und
           { uri: vscode.Uri.file(path).toString() },
           query,
           token,
+          session,
         );
         return new vscode.LanguageModelToolResult([
           new vscode.LanguageModelTextPart(screenshotReport(path, analysis, query)),

@@ -18,10 +18,11 @@ export async function analyzeImage(
   image: ImageRef,
   query: string | undefined,
   token?: vscode.CancellationToken,
+  session?: string,
 ): Promise<ScreenshotAnalysis> {
   return (await ctx.connection.ready()).sendRequest(
     AnalyzeScreenshotRequest,
-    { image, query: query || undefined },
+    { image, query: query || undefined, ...(session ? { session } : {}) },
     token,
   );
 }

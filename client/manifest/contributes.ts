@@ -93,6 +93,12 @@ export function contributes(): Record<string, unknown> {
               type: 'string',
               description: 'Optional text or element to find, e.g. "Save button".',
             },
+            session: {
+              type: 'string',
+              maxLength: 64,
+              description:
+                'Optional session name (letters, digits, ".", "_", "-"). Give the same name for each screenshot of one task: text unchanged since the last screenshots is not read again, and the result is the same as without a session.',
+            },
           },
           required: ['path'],
         },

@@ -18,6 +18,16 @@ export function screenshotReport(
     `${analysis.width} × ${analysis.height} px, ${analysis.elements.length} text elements, analysed in ${Math.round(analysis.timings.totalMs)} ms.`,
     '',
   ];
+  const s = analysis.session;
+  if (s)
+    lines.push(
+      s.mode === 'incremental'
+        ? `Session ${s.name}, screenshot ${s.screenshot}: reused ${s.reusedCrops} readings, read ${s.readCrops}.`
+        : s.mode === 'unchanged'
+          ? `Session ${s.name}, screenshot ${s.screenshot}: unchanged since the previous one.`
+          : `Session ${s.name}, screenshot ${s.screenshot}: read in full (${s.reason}).`,
+      '',
+    );
   const header = ['| text | x, y | width × height | confidence |', '| --- | --- | --- | --- |'];
   if (query !== undefined && query !== '') {
     lines.push(`## Matches for "${query}"`, '');

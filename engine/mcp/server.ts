@@ -14,9 +14,15 @@ import {
   ListToolsRequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { analyzeScreenshot } from '../ocr/analyze';
+import { analyzeScreenshot, type AnalyzeOptions } from '../ocr/analyze';
 import { drawSetOfMarks } from '../screen/set-of-marks';
 import { OcrEngine, type OcrEngineOptions } from '../ocr/engine';
+import {
+  analyzeInSession,
+  checkSessionName,
+  ScreenSessions,
+  type SessionAnalysis,
+} from '../screen/session';
 import { checkInputFile, EngineSession } from '../session';
 import { ToolInputError, checkToolArguments } from './args';
 import { askVideo, findTextInVideo, videoTimeline } from './ask-video';
@@ -51,6 +57,8 @@ export class VlmMcpServer {
   );
   private engine: Promise<OcrEngine> | undefined;
   private readonly session: EngineSession;
+  /** Named screenshot sessions (analyze_screenshot's `session`), per server process. */
+  private readonly screenSessions = new ScreenSessions();
 
   constructor(private readonly options: McpServerOptions = {}) {
     this.session = options.session ?? new EngineSession();
@@ -109,15 +117,25 @@ export class VlmMcpServer {
     const base64 = arg<string>(args, 'image_base64');
     if (!path === !base64)
       throw new ToolInputError("give exactly one of 'image_path' or 'image_base64'");
+    const name = arg<string>(args, 'session');
+    // A bad name is refused before the image is decoded or a model loads.
+    if (name !== undefined) checkSessionName(name);
     const image = path ? resolve(path) : decodeBase64Argument(base64!);
-    const a = await analyzeScreenshot(image, {
+    const options: AnalyzeOptions = {
       query: arg<string>(args, 'query'),
       signal,
       engine: await this.ocr(),
-    }).catch((error: unknown) => Promise.reject(namedBuffer(error)));
+    };
+    const a = await (
+      name === undefined
+        ? analyzeScreenshot(image, options)
+        : analyzeInSession(this.screenSessions, name, image, options)
+    ).catch((error: unknown) => Promise.reject(namedBuffer(error)));
+    const report = (a as Partial<SessionAnalysis>).session;
     const result = json({
       width: a.width,
       height: a.height,
+      ...(report ? { session: { ...report, changedShare: round(report.changedShare) } } : {}),
       ...(a.query !== undefined ? { matches: a.matches } : {}),
       ui: a.ui,
       elements: a.elements.map((e) => ({ ...e, confidence: round(e.confidence) })),

@@ -40,6 +40,14 @@ export const TOOLS: Tool[] = [
           description:
             'Also return the screenshot with numbered boxes on the interactable elements',
         },
+        session: {
+          type: 'string',
+          maxLength: SESSION_LIMITS.screenSessionNameChars,
+          description:
+            'Name a session (letters, digits, ".", "_", "-") to make the next screenshot in it cheaper: text ' +
+            'that did not change since its last screenshots is not read again, and the result equals a fresh ' +
+            'analysis. The result then says what was reused. Sessions expire after 10 minutes idle.',
+        },
       },
       additionalProperties: false,
     },

@@ -3,6 +3,7 @@
 import { OcrEngine, type OcrEngineOptions } from './engine';
 import { loadRgbImage } from './image-input';
 import { buildLayout } from './layout';
+import type { CropMemo } from './recognition';
 import { understandScreen } from '../screen/understand';
 import type { RgbImage, ScreenAnalysis } from './types';
 
@@ -15,6 +16,8 @@ export interface AnalyzeOptions {
   maxMatches?: number;
   /** Reject images with more pixels (default: the engine's limit, 40 M). */
   maxPixels?: number;
+  /** Earlier readings to reuse (incremental screenshots); the result is the same without it. */
+  memo?: CropMemo;
 }
 
 let sharedEngine: Promise<OcrEngine> | undefined;
@@ -42,7 +45,7 @@ export async function analyzeScreenshot(
         })
       : image;
   const decodeMs = performance.now() - start;
-  const read = await engine.read(rgb, options.signal);
+  const read = await engine.read(rgb, options.signal, undefined, options.memo);
   const layoutStart = performance.now();
   const layout = buildLayout(read.texts);
   const query = options.query?.trim();

@@ -25,6 +25,7 @@ import {
   recognizeCrops,
   recognizeText,
   recognizerColumns,
+  type CropMemo,
   type RecognitionOptions,
 } from './recognition';
 import type { DecodedText } from './ctc';
@@ -103,22 +104,24 @@ export class OcrEngine {
     return this.options.maxPixels;
   }
 
-  /** Decodes and reads an image file or buffer. */
   /**
    * Decodes and reads an image file, buffer or RGB frame. With a `cache`, crops read in
-   * earlier calls (the unchanged lines of a recording) are not read again.
+   * earlier calls (the unchanged lines of a recording) are not read again. With a `memo`,
+   * crops whose exact input was read before keep that reading, so the result is the one
+   * a read without it gives (incremental screenshots).
    */
   async read(
     image: string | Buffer | RgbImage,
     signal?: AbortSignal,
     cache?: RecognitionCache,
+    memo?: CropMemo,
   ): Promise<OcrReadResult> {
     const start = now();
     const rgb = isRgbImage(image)
       ? image
       : await loadRgbImage(image, { maxPixels: this.options.maxPixels, signal });
     const decodeMs = now() - start;
-    const result = await this.enqueue(() => this.readRgb(rgb, signal, cache));
+    const result = await this.enqueue(() => this.readRgb(rgb, signal, cache, memo));
     return { ...result, timings: { ...result.timings, decodeMs } };
   }
 
@@ -132,9 +135,10 @@ export class OcrEngine {
     decoded: DecodedText[],
     known: (DecodedText | undefined)[],
     signal?: AbortSignal,
+    memo?: CropMemo,
   ): Promise<void> {
     const below = this.options.rereadBelow ?? 0.9;
-    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
+    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition, memo };
     // Only crops read in one piece: the misreads a tighter crop fixes are in short crops
     // (`^O`, `x = 6;`); rereading long lines cost up to a seventh of recognition on code
     // screenshots and fixed no verified string.
@@ -169,6 +173,7 @@ export class OcrEngine {
     texts: RecognizedText[],
     signal?: AbortSignal,
     cache?: RecognitionCache,
+    memo?: CropMemo,
   ): Promise<RecognizedText[]> {
     if (this.options.contextReread === false) return texts;
     const options = { ...DEFAULT_CONTEXT_REREAD_OPTIONS, ...this.options.contextReread };
@@ -181,6 +186,7 @@ export class OcrEngine {
       ...DEFAULT_RECOGNITION_OPTIONS,
       ...this.options.recognition,
       batchSize: 1,
+      memo,
     };
     const { decoded: read, remember } = await readThroughCache(image, crops, cache, (unread) =>
       recognizeCrops(this.recognizer, image, unread, this.characters, recognition, signal),
@@ -213,6 +219,7 @@ export class OcrEngine {
     image: RgbImage,
     signal?: AbortSignal,
     cache?: RecognitionCache,
+    memo?: CropMemo,
   ): Promise<OcrReadResult> {
     signal?.throwIfAborted();
     const t0 = now();
@@ -227,11 +234,11 @@ export class OcrEngine {
         all.map((o) => o.box),
       ),
     );
-    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition };
+    const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition, memo };
     const { decoded, known, remember } = await readThroughCache(image, boxes, cache, (unread) =>
       recognizeText(this.recognizer, image, unread, this.characters, recognition, signal),
     );
-    await this.rereadUnsure(image, boxes, decoded, known, signal);
+    await this.rereadUnsure(image, boxes, decoded, known, signal, memo);
     remember();
     const minConfidence = this.options.minConfidence ?? 0.5;
     const placed = decoded
@@ -247,7 +254,7 @@ export class OcrEngine {
       .map((t, i) => (t.box === placed[i].box ? t : { ...t, box: tightenBox(image, t.box) }))
       .map(({ text, box, confidence }) => ({ text: cleanText(text), box, confidence }))
       .filter((t) => t.text.length > 0);
-    const texts = await this.readTokensInContext(image, kept, signal, cache);
+    const texts = await this.readTokensInContext(image, kept, signal, cache, memo);
     cache?.endFrame();
     const t2 = now();
     return {

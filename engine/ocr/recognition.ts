@@ -26,6 +26,21 @@ export interface RecognitionOptions {
    * between words (see line-split.ts); 0 reads every line whole.
    */
   splitColumns: number;
+  /**
+   * Readings of crops read before, keyed by the crop's exact input (incremental
+   * screenshots, engine/screen/session): a crop found here is not read again.
+   */
+  memo?: CropMemo;
+}
+
+/**
+ * A store of earlier readings. A reading depends only on the crop's pixels, its box and
+ * the padded width (`stride`) of the batch it ran in, so those are the key: a crop read
+ * again from the same input gives the same reading to the last bit.
+ */
+export interface CropMemo {
+  lookup(image: RgbImage, box: Box, width: number, stride: number): DecodedText | undefined;
+  store(image: RgbImage, box: Box, width: number, stride: number, read: DecodedText): void;
 }
 
 // Batches of up to 8 crops of near-equal width (16-column buckets). Each run pays a fixed
@@ -99,9 +114,9 @@ async function recognizeBatch(
   boxes: Box[],
   characters: string[],
   widthScale: number,
+  stride = batchStride(boxes.map((box) => cropWidth(box, widthScale))),
 ): Promise<DecodedText[]> {
   const widths = boxes.map((box) => cropWidth(box, widthScale));
-  const stride = Math.ceil(Math.max(...widths) / 8) * 8;
   const perImage = 3 * LINE_HEIGHT * stride;
   // Padding stays 0, which is mid-grey after normalization, as in PaddleOCR.
   const data = new Float32Array(boxes.length * perImage);
@@ -121,6 +136,11 @@ async function recognizeBatch(
   input.dispose?.();
   probs.dispose?.();
   return decoded;
+}
+
+/** The padded width a batch runs at: its widest crop, rounded up to a multiple of 8. */
+function batchStride(widths: number[]): number {
+  return Math.ceil(Math.max(...widths) / 8) * 8;
 }
 
 /**
@@ -184,14 +204,29 @@ export async function recognizeCrops(
   const results: DecodedText[] = new Array(boxes.length);
   for (const batch of widthBatches(widths, options.batchSize)) {
     signal?.throwIfAborted();
+    // Crops the memo knows keep their reading; the others run padded to the stride the
+    // whole batch would have had, so their readings equal those of the whole batch.
+    const stride = batchStride(batch.map((i) => widths[i]));
+    const memo = options.memo;
+    const unread = memo
+      ? batch.filter((i) => {
+          results[i] = memo.lookup(image, boxes[i], widths[i], stride)!;
+          return !results[i];
+        })
+      : batch;
+    if (!unread.length) continue;
     const decoded = await recognizeBatch(
       session,
       image,
-      batch.map((i) => boxes[i]),
+      unread.map((i) => boxes[i]),
       characters,
       options.widthScale,
+      stride,
     );
-    batch.forEach((i, k) => (results[i] = decoded[k]));
+    unread.forEach((i, k) => {
+      results[i] = decoded[k];
+      memo?.store(image, boxes[i], widths[i], stride, decoded[k]);
+    });
   }
   return results;
 }

@@ -22,4 +22,12 @@ export const SESSION_LIMITS = {
   imageBase64Chars: 64 * 2 ** 20,
   /** Bytes read while walking a file's structure to tell a still image from an animation. */
   headerBytesRead: MAX_BYTES_READ,
+  /** Longest screenshot session name (letters, digits, `.`, `_`, `-`), in characters. */
+  screenSessionNameChars: 64,
+  /** A screenshot session unused for this long is forgotten (in memory and on disk), in seconds. */
+  screenSessionIdleSec: 600,
+  /** Most screenshot sessions kept at once; the least recently used one goes first. */
+  screenSessions: 16,
+  /** Most bytes of remembered readings one screenshot session keeps (8 MiB). */
+  screenSessionBytes: 8 * 2 ** 20,
 } as const;

@@ -1,6 +1,11 @@
 // Screenshot analysis and on-screen text (worker side), through engine/ocr.
 import { decodeFrames } from '../../engine/ingest';
 import { analyzeScreenshot as analyze } from '../../engine/ocr/analyze';
+import {
+  analyzeInSession,
+  ScreenSessions,
+  type SessionAnalysis,
+} from '../../engine/screen/session';
 import type { Box as OcrBox, ScreenAnalysis } from '../../engine/ocr/types';
 import {
   VlmErrorCodes,
@@ -15,6 +20,9 @@ import { requirePath } from './media';
 
 const toBox = (b: OcrBox): Box => ({ x: b.x, y: b.y, width: b.w, height: b.h });
 
+/** The screenshot sessions requests name (`session`), one set per language server. */
+const screenSessions = new ScreenSessions();
+
 export async function analyzeImage(
   params: AnalyzeScreenshotParams,
   signal: AbortSignal,
@@ -26,7 +34,12 @@ export async function analyzeImage(
   const where = 'uri' in params.image ? params.image.uri : 'the base64 image';
   let analysis: ScreenAnalysis;
   try {
-    analysis = await analyze(image, { query: params.query, signal });
+    analysis = params.session
+      ? await analyzeInSession(screenSessions, params.session, image, {
+          query: params.query,
+          signal,
+        })
+      : await analyze(image, { query: params.query, signal });
   } catch (error) {
     throw mapOcrError(error, where);
   }
@@ -58,7 +71,9 @@ async function firstFrame(path: string, signal: AbortSignal) {
 }
 
 function toProtocol(a: ScreenAnalysis): ScreenshotAnalysis {
+  const session = (a as Partial<SessionAnalysis>).session;
   return {
+    ...(session ? { session } : {}),
     width: a.width,
     height: a.height,
     elements: a.elements.map((e) => ({

@@ -9,6 +9,7 @@ import { memoryScenario } from './memory';
 import { ocrPeerScenario } from './ocr-peer';
 import { overheadScenario } from './overhead';
 import { retrievalScenario } from './retrieval';
+import { screenSessionScenario } from './screen-session';
 import { timelineScenario } from './timeline';
 import { soakScenario } from './soak';
 
@@ -23,5 +24,6 @@ export const SCENARIOS: Scenario[] = [
   timelineScenario,
   ocrPeerScenario,
   controlsScenario,
+  screenSessionScenario,
   soakScenario,
 ];

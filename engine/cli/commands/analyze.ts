@@ -1,9 +1,21 @@
 // `vlm analyze <image>`: the text on a screenshot with boxes, lines and blocks in reading
 // order; with --query, the elements the query refers to ("where is the Save button").
+import { defaultCacheDir } from '../../config';
 import { OcrEngine } from '../../ocr/engine';
 import { writeFile, rename } from 'node:fs/promises';
-import { analyzeScreenshot } from '../../ocr/analyze';
 import { drawSetOfMarks } from '../../screen/set-of-marks';
+import { analyzeScreenshot, type AnalyzeOptions } from '../../ocr/analyze';
+import {
+  analyzeInSession,
+  checkSessionName,
+  loadSession,
+  saveSession,
+  ScreenSessions,
+  SessionNameError,
+  sessionsDir,
+  type SessionAnalysis,
+  type SessionReport,
+} from '../../screen/session';
 import type { ScreenAnalysis } from '../../ocr/types';
 import { checkFileArgument, parseCommandArgs } from '../args';
 import { ExitCode, UsageError, type Command } from '../command';
@@ -35,6 +47,8 @@ export function formatAnalysis(a: ScreenAnalysis, path: string): string {
     lines.push(`  block ${block.id} ${boxText(block.box).trim()}`);
     for (const id of block.lines) lines.push(`    ${boxText(a.lines[id].box)} ${a.lines[id].text}`);
   }
+  const session = (a as Partial<SessionAnalysis>).session;
+  if (session) lines.push('', sessionLine(session));
   const t = a.timings;
   lines.push(
     '',
@@ -43,10 +57,33 @@ export function formatAnalysis(a: ScreenAnalysis, path: string): string {
   return lines.join('\n');
 }
 
+function sessionLine(s: SessionReport): string {
+  const how =
+    s.mode === 'incremental'
+      ? `reused ${s.reusedCrops} readings, read ${s.readCrops}`
+      : s.mode === 'unchanged'
+        ? 'unchanged since the previous screenshot'
+        : `read in full (${s.reason}), ${s.readCrops} readings`;
+  const changed = `${Math.round(s.changedShare * 100)}% of tiles changed`;
+  return `Session ${s.name}: screenshot ${s.screenshot}, ${how}; ${changed}`;
+}
+
+/** Analyses in a named session saved in the cache folder, so the next process continues it. */
+async function analyzeSaved(name: string, image: string, options: AnalyzeOptions) {
+  const dir = sessionsDir(defaultCacheDir());
+  const sessions = new ScreenSessions();
+  const saved = loadSession(dir, name);
+  if (saved) sessions.restore(name, saved);
+  const analysis = await analyzeInSession(sessions, name, image, options);
+  saveSession(dir, name, sessions.peek(name)!, sessions.limits);
+  return analysis;
+}
+
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'Read the text on a screenshot with boxes; --query finds an element ("the Save button")',
-  usage: `Usage: vlm analyze <image> [--query "where is the Save button"] [--json] [--marks out.png] [--threads N]
+  usage: `Usage: vlm analyze <image> [--query "where is the Save button"] [--session NAME] [--json]
+                    [--marks out.png] [--threads N]
 
 Reads the text on a screenshot (PNG, JPEG, WebP, GIF, TIFF, BMP) with the PaddleOCR
 models and finds its controls in the pixels (buttons, fields, dropdowns, checkboxes,
@@ -60,9 +97,13 @@ Options:
   --json         print one JSON object: ui[] (id, role, interactable, box {x,y,w,h},
                  text, confidence, parent: the id of the panel it sits in or null; reading
                  order), elements[] (text, box, confidence, line, block, order), lines[],
-                 blocks[], matches[] (with --query), timings
+                 blocks[], matches[] (with --query), session (with --session), timings
   --marks FILE   also write FILE, a PNG of the screenshot with each interactable element
                  boxed and numbered by its ui id (set-of-marks, for a vision model)
+  --session NAME continue the screenshot session NAME (letters, digits, . _ -; at most
+                 64): text unchanged since its last screenshots is not read again, and
+                 the output equals a run without --session. Saved in the cache folder
+                 (VLM_CACHE_DIR/screen-sessions); forgotten after 10 minutes idle
   --threads N    CPU threads for the OCR sessions (default: all cores)
 `,
   async run(args, io) {
@@ -73,6 +114,7 @@ Options:
         json: { type: 'boolean' },
         marks: { type: 'string' },
         threads: { type: 'string' },
+        session: { type: 'string' },
       },
       'analyze',
     );
@@ -84,13 +126,20 @@ Options:
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
+    const name = values.session;
+    try {
+      if (name !== undefined) checkSessionName(name);
+    } catch (error) {
+      if (error instanceof SessionNameError) throw new UsageError(`--session: ${error.message}`);
+      throw error;
+    }
     const engine = await OcrEngine.create({ threads });
     try {
-      const analysis = await analyzeScreenshot(positionals[0], {
-        query: values.query,
-        signal: io.signal,
-        engine,
-      });
+      const options = { query: values.query, signal: io.signal, engine };
+      const analysis =
+        name === undefined
+          ? await analyzeScreenshot(positionals[0], options)
+          : await analyzeSaved(name, positionals[0], options);
       if (values.marks !== undefined) {
         const png = await drawSetOfMarks(positionals[0], analysis.ui);
         // Written under a temporary name and renamed: no half-written picture is left behind.

@@ -1,0 +1,97 @@
+// Pairs of frames cut from real screen recordings where an agent's next screenshot differs
+// a little from its last (a dialog opened, a field typed into), plus one pair where the
+// whole screen changed. Frames are decoded at run time from the committed recordings
+// (test/fixtures/real), so no extra images are stored. The held-out pairs were never
+// looked at while tuning the session code; they only report.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodeFrames } from '../../ingest';
+import type { RgbImage } from '../../ocr/types';
+
+export interface ScreenPair {
+  id: string;
+  file: string;
+  /** Times of the two frames, seconds. */
+  before: number;
+  after: number;
+  change: string;
+  /** true: an evaluation pair, kept out of tuning. */
+  heldOut?: boolean;
+  /** true: the whole screen changes (the session should fall back to a full analysis). */
+  large?: boolean;
+}
+
+export const SCREEN_PAIRS: ScreenPair[] = [
+  {
+    id: 'lazygit-menu',
+    file: 'lazygit-nuke-working-tree.mp4',
+    before: 2.0,
+    after: 2.5,
+    change: 'the discard menu opens over the panels',
+  },
+  {
+    id: 'posting-typing',
+    file: 'posting-url-variables.mp4',
+    before: 3.0,
+    after: 3.5,
+    change: 'characters typed into the URL bar',
+  },
+  {
+    id: 'powershell-typing',
+    file: 'windows-terminal-powershell-autocomplete.gif',
+    before: 1.5,
+    after: 2.0,
+    change: 'a command typed at the prompt',
+  },
+  {
+    id: 'thefuck-output',
+    file: 'terminal-thefuck-corrections.gif',
+    before: 3.5,
+    after: 4.0,
+    change: 'a command and its error appear in the terminal',
+  },
+  {
+    id: 'shira-completion',
+    file: 'textual-shira-repl-autocomplete.gif',
+    before: 5.0,
+    after: 5.5,
+    change: 'the input and its completion change',
+    heldOut: true,
+  },
+  {
+    id: 'pr-comment-widget',
+    file: 'vscode-pr-suggest-change.gif',
+    before: 2.0,
+    after: 2.5,
+    change: 'the review comment widget changes under typing',
+    heldOut: true,
+  },
+  {
+    id: 'cowsay-new-screen',
+    file: 'vscode-cowsay-virtual-document.gif',
+    before: 0.5,
+    after: 6.5,
+    change: 'the command palette gives way to a new editor tab',
+    large: true,
+  },
+];
+
+const ROOT = resolve(__dirname, '../../..');
+
+export function recordingPath(file: string): string {
+  const path = join(ROOT, 'test/fixtures/real', file);
+  if (!existsSync(path)) throw new Error(`${file}: recording missing from test/fixtures/real`);
+  return path;
+}
+
+/** The first frame at or after `timeSec`. */
+export async function frameAt(path: string, timeSec: number): Promise<RgbImage> {
+  for await (const frame of decodeFrames(path, { startSec: timeSec, endSec: timeSec + 1 }))
+    return { width: frame.width, height: frame.height, rgb: frame.rgb };
+  throw new Error(`${path}: no frame at ${timeSec} s`);
+}
+
+export async function loadPair(pair: ScreenPair): Promise<[RgbImage, RgbImage]> {
+  const path = recordingPath(pair.file);
+  return [await frameAt(path, pair.before), await frameAt(path, pair.after)];
+}
