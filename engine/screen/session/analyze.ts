@@ -142,6 +142,7 @@ function sameAsLast(
       detectMs: 0,
       recognizeMs: 0,
       layoutMs: 0,
+      controlsMs: 0,
       totalMs: performance.now() - start,
     },
     session: {
