@@ -18,7 +18,9 @@ export function offerAnswerNow(label: string, answerNow: () => void): AnswerNowO
     { label: WAIT_LABEL, description: 'the answer covers the whole video' },
     { label: ANSWER_NOW_LABEL, description: 'the answer says which part it covers' },
   ];
-  pick.ignoreFocusOut = false;
+  // It stays while the user looks elsewhere (the answers view takes focus); the end of the
+  // wait closes it.
+  pick.ignoreFocusOut = true;
   let disposed = false;
   const dispose = () => {
     if (disposed) return;
