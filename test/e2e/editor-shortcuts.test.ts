@@ -38,7 +38,9 @@ before(async () => {
       `test/fixtures/real/${SCREENSHOT}`,
       `test/fixtures/e2e/${NOTES}`,
     ],
-    {},
+    // 4 frames a second: the video takes long enough to encode that the ask comes first,
+    // even on an idle machine.
+    { 'vlm.sampling.fps': 4 },
   );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
