@@ -295,6 +295,28 @@ export interface AskParams extends WorkDoneParams {
   maxTokens?: number;
   /** Restrict retrieval to this time range of the stream. */
   timeRange?: { fromSec?: number; toSec?: number };
+  /**
+   * A file stream still encoding: wait until it is encoded before answering, reporting
+   * "Encoding NAME: N% — the answer follows when it is encoded" as work-done progress
+   * (`vlm/askAnswerNow` ends the wait early). Ignored for live sources, which answer from
+   * what has arrived. Default false: answer at once from what is encoded so far.
+   */
+  untilEncoded?: boolean;
+}
+
+/** Client -> server: stop waiting for the encoding and answer this ask from what is encoded. */
+export interface AskAnswerNowParams {
+  askId: string;
+}
+
+/** The part of the stream an answer was drawn from. */
+export interface AnswerCoverage {
+  /** First and last encoded frame time the answer could draw on, in seconds. */
+  fromSec: number;
+  toSec: number;
+  /** True when the whole source was encoded; false for a partial file or a live source. */
+  complete: boolean;
+  live: boolean;
 }
 
 /** One streamed chunk of an answer, in order; `index` counts from 0. */
@@ -346,6 +368,8 @@ export interface AskResult {
   cache?: CacheStats;
   /** True when the answer was cut at maxTokens. */
   truncated?: boolean;
+  /** The time span of the stream the answer covers (absent for a single image). */
+  coverage?: AnswerCoverage;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,7 +575,15 @@ export interface SelectModelResult {
 // Engine status.
 // ---------------------------------------------------------------------------------------
 
-export type EngineState = 'starting' | 'loadingModel' | 'idle' | 'encoding' | 'answering' | 'error';
+export type EngineState =
+  | 'starting'
+  | 'loadingModel'
+  | 'idle'
+  | 'encoding'
+  | 'answering'
+  /** Reading on-screen text (screenshot analysis, a hover's summary, a text search). */
+  | 'readingText'
+  | 'error';
 
 export interface EngineStatus {
   state: EngineState;
@@ -566,6 +598,8 @@ export interface EngineStatus {
   capabilities: EngineCapability[];
   /** Set when state is 'error'. */
   error?: string;
+  /** Streams encoding now (any state), with their progress 0-100 when the duration is known. */
+  encoding?: { streamId: string; label: string; percentage?: number }[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -614,6 +648,10 @@ export const StreamStatusNotification = new NotificationType<StreamStatusParams>
 export const AskRequest = new RequestType<AskParams, AskResult, void>('vlm/ask');
 /** Server -> client, one per decoded chunk, keyed by `askId`. */
 export const AskTokenNotification = new NotificationType<AskTokenParams>('vlm/askToken');
+/** Client -> server: an ask waiting with `untilEncoded` answers now from what is encoded. */
+export const AskAnswerNowNotification = new NotificationType<AskAnswerNowParams>(
+  'vlm/askAnswerNow',
+);
 
 export const AnalyzeScreenshotRequest = new RequestType<
   AnalyzeScreenshotParams,

@@ -64,6 +64,7 @@ export function askParams(value: unknown): AskParams {
     streamId: optionalString(p, 'streamId', MAX_ID_CHARS),
     image: p.image === undefined ? undefined : imageRef(p.image),
     maxTokens: optionalInteger(p, 'maxTokens', 1, 8192),
+    untilEncoded: optionalBoolean(p, 'untilEncoded'),
     workDoneToken: optionalProgressToken(p),
   };
   if (p.timeRange !== undefined) {

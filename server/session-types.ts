@@ -14,6 +14,7 @@ import type { EngineHost } from './engine-host/host';
 import type { EngineNotice } from './engine-host/types';
 import type { JobScheduler } from './jobs/scheduler';
 import type { StatusTracker } from './status';
+import type { StreamStates } from './stream-states';
 
 export interface Session {
   connection: Connection;
@@ -26,6 +27,8 @@ export interface Session {
   capabilities(): EngineCapability[];
   /** Stream ids the client opened and has not closed. */
   openStreams: Set<string>;
+  /** The latest summary of each open stream (progress, status and asks read it). */
+  streams: StreamStates;
   /** Handlers for engine notices (stream status), added by the handler modules. */
   noticeListeners: ((notice: EngineNotice) => void)[];
   /**

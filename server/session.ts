@@ -30,6 +30,7 @@ import { METHOD_PARAMS } from './method-params';
 import { resolveLimits } from './jobs/limits';
 import type { Session } from './session-types';
 import { StatusTracker } from './status';
+import { StreamStates } from './stream-states';
 
 export const DEFAULT_STATS_INTERVAL_MS = 1000;
 
@@ -44,11 +45,13 @@ export function startSession(connection: Connection): Session {
     noticeListeners.forEach((listener) => listener(notice)),
   );
   const openStreams = new Set<string>();
+  const streams = new StreamStates();
   const memoryBytes = () => process.memoryUsage().rss;
   const status = new StatusTracker(connection, {
     activeJobs: () => scheduler.activeJobs,
     queuedJobs: () => scheduler.queuedJobs,
     openStreams: () => openStreams.size,
+    encodingStreams: () => streams.encoding(),
     memoryBytes,
     capabilities: () => capabilities,
   });
@@ -66,7 +69,10 @@ export function startSession(connection: Connection): Session {
       error?: string;
     };
     if (state.model && state.state === 'idle') status.setModel(state.model);
-    if (state.state === 'error' && !state.model) openStreams.clear();
+    if (state.state === 'error' && !state.model) {
+      openStreams.clear();
+      streams.clear();
+    }
     status.setPhase(state.state, undefined, state.error);
   });
 
@@ -81,6 +87,7 @@ export function startSession(connection: Connection): Session {
       settings.statsIntervalMs ?? initOptions.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
     capabilities: () => capabilities,
     openStreams,
+    streams,
     noticeListeners,
     handle(type, handler) {
       const check = METHOD_PARAMS[type.method];

@@ -2,10 +2,13 @@
 // question, stream the tokens into the answers view, and record latency for the panel.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
+  AskAnswerNowNotification,
   AskRequest,
   OpenStreamRequest,
   type AskParams,
+  type AskResult,
   type StreamSource,
   type StreamSummary,
 } from '../../protocol/protocol';
@@ -16,6 +19,8 @@ import { errorText, isCancellation } from './errors';
 import { liveLabel, liveSource, type LiveKind } from './live-source';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './ids';
 import type { AnswerEntry } from '../answers/history';
+import { offerAnswerNow, type AnswerNowOffer } from './answer-now';
+import { coverageText } from './coverage';
 
 const MAX_THUMBNAILS = 8;
 
@@ -65,7 +70,8 @@ export async function openStream(
       },
       (_progress, token) => client.sendRequest(OpenStreamRequest, { source, label }, token),
     );
-    ctx.streams.update(opened);
+    // A status update that came first (a saved stream is ready at once) is newer: keep it.
+    if (!ctx.streams.get(opened.streamId)) ctx.streams.update(opened);
     const mediaPath = source.kind === 'file' ? vscode.Uri.parse(source.uri).fsPath : undefined;
     ctx.history.addStream({ key: opened.streamId, label: opened.label || label, mediaPath });
     return opened;
@@ -76,7 +82,11 @@ export async function openStream(
   }
 }
 
-/** Sends vlm/ask and follows it to the end; the answers view shows every step. */
+/**
+ * Sends vlm/ask and follows it to the end; the answers view shows every step. An ask about
+ * a file still encoding waits for the encoding (unless `untilEncoded` is false), says so in
+ * its progress, and offers to answer from what is encoded so far.
+ */
 export async function runAsk(
   ctx: VlmContext,
   streamKey: string,
@@ -95,6 +105,7 @@ export async function runAsk(
     const updated = ctx.history.token(askId, t.index, t.text);
     if (updated) ctx.answers.token(updated);
   });
+  const stream = params.streamId !== undefined ? ctx.streams.get(params.streamId) : undefined;
   try {
     const result = await vscode.window.withProgress(
       {
@@ -102,7 +113,15 @@ export async function runAsk(
         title: `VLM: ${params.question}`,
         cancellable: true,
       },
-      (_progress, token) => client.sendRequest(AskRequest, { ...params, askId }, token),
+      (progress, token) =>
+        sendAsk(
+          ctx,
+          client,
+          { ...params, askId },
+          stream,
+          (message) => progress.report({ message }),
+          token,
+        ),
     );
     const done = ctx.history.finish(askId, result);
     if (done) ctx.answers.changed(done);
@@ -112,6 +131,7 @@ export async function runAsk(
       atMs: Date.now(),
       ...askSample(result, streamId, firstTokenAt && firstTokenAt - sentAt),
     });
+    sayCoverage(ctx, result, stream?.label ?? 'the stream');
     if (done) void addThumbnails(ctx, done);
     return done;
   } catch (error) {
@@ -123,6 +143,52 @@ export async function runAsk(
   } finally {
     tokens.dispose();
   }
+}
+
+/** The request itself, with the server's progress lines and the answer-now offer. */
+async function sendAsk(
+  ctx: VlmContext,
+  client: LanguageClient,
+  params: AskParams,
+  stream: StreamSummary | undefined,
+  report: (message: string) => void,
+  token: vscode.CancellationToken,
+): Promise<AskResult> {
+  const waits = stream?.source.kind === 'file' && stream.state === 'encoding';
+  const untilEncoded = params.untilEncoded ?? stream?.source.kind === 'file';
+  const workDoneToken = `vlm-ask-${params.askId}`;
+  let offer: AnswerNowOffer | undefined;
+  const disposables: vscode.Disposable[] = [
+    client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      if (value.kind === 'end' || !value.message) return;
+      report(value.message);
+      offer?.update(value.message);
+    }),
+    // The wait ends when the stream does: the offer goes with it.
+    ctx.connection.onStreamStatus.event((s) => {
+      if (s.streamId === stream?.streamId && s.state !== 'encoding') offer?.dispose();
+    }),
+    ctx.connection.onAskToken.event((t) => t.askId === params.askId && offer?.dispose()),
+  ];
+  if (waits && untilEncoded && stream)
+    offer = offerAnswerNow(stream.label, () => {
+      report(`Answering from what ${stream.label} has encoded so far`);
+      void client.sendNotification(AskAnswerNowNotification, { askId: params.askId });
+    });
+  try {
+    return await client.sendRequest(AskRequest, { ...params, untilEncoded, workDoneToken }, token);
+  } finally {
+    offer?.dispose();
+    disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** A live source's answer, or a file's answered before it was encoded, says what it covers. */
+function sayCoverage(ctx: VlmContext, result: AskResult, label: string): void {
+  const note = coverageText(result.coverage, label);
+  if (!note) return;
+  ctx.output.info(`ask ${result.askId}: answered ${note}`);
+  void vscode.window.showInformationMessage(`VLM: answered ${note}.`);
 }
 
 async function addThumbnails(ctx: VlmContext, entry: AnswerEntry): Promise<void> {

@@ -6,18 +6,37 @@ import { askAboutImage, askAboutVideo, openLiveSource } from './ask';
 import { downloadModelCommand, listInstalledModelsCommand, selectModel } from './models';
 import { analyzeScreenshot, pasteScreenshot } from './screenshot';
 import { closeStream, findTextInVideo, selectStream } from './streams';
+import { mediaArgument } from './media-arg';
 
 type Handler = (...args: unknown[]) => unknown;
 
 // Explorer menus call a command with (uri, selectedUris); tests and other extensions may
 // pass (uri, question). Only a string counts as a question.
-/** A command's file argument: a Uri from menus, or a URI string from the server's code lenses and hover links. */
-const asUri = (value: unknown) =>
-  value instanceof vscode.Uri
-    ? value
-    : typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value)
-      ? vscode.Uri.parse(value, true)
-      : undefined;
+/**
+ * A command's file argument as a Uri: a Uri from menus, a URI string from the server's
+ * code lenses and hover links, a file path; undefined when none was given (then the command
+ * asks). A value that is none of these throws, and the user sees which value was wrong.
+ */
+export const asUri = (value: unknown): vscode.Uri | undefined => {
+  if (value instanceof vscode.Uri) return value;
+  const arg = mediaArgument(value);
+  switch (arg.kind) {
+    case 'none':
+      return undefined;
+    case 'path':
+      return vscode.Uri.file(arg.path);
+    case 'components':
+      return vscode.Uri.from(arg);
+    case 'uri':
+      try {
+        return vscode.Uri.parse(arg.uri, true);
+      } catch (error) {
+        throw new Error(
+          `the file argument "${arg.uri}" is not a valid URI: ${(error as Error).message}`,
+        );
+      }
+  }
+};
 const asText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function registerCommands(ctx: VlmContext): vscode.Disposable[] {

@@ -17,6 +17,7 @@ import {
   EngineStatusNotification,
   StreamStatusNotification,
   serverProcessEnv,
+  VlmCommands,
   type AskTokenParams,
   type CacheStatsResult,
   type EngineStatus,
@@ -40,6 +41,12 @@ const DOCUMENTS = [
   'json',
   'html',
 ];
+
+/**
+ * The commands a hover from our server may run when its link is clicked (its "Ask about
+ * this video" and "Analyze screenshot"); every other command: link stays inert.
+ */
+export const HOVER_COMMANDS: readonly string[] = Object.values(VlmCommands);
 
 export class ServerConnection implements vscode.Disposable {
   private client?: LanguageClient;
@@ -169,6 +176,7 @@ export class ServerConnection implements vscode.Disposable {
     return {
       documentSelector: DOCUMENTS.map((language) => ({ scheme: 'file', language })),
       outputChannel: this.output,
+      markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS } },
       initializationOptions: serverSettings(),
       middleware: {
         workspace: {

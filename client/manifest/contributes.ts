@@ -16,7 +16,12 @@ export const DIAGNOSTICS_VIEW_TYPE = 'vlm.diagnostics';
 export const SCREENSHOT_TOOL_NAME = 'vlm_analyze_screenshot';
 
 export function activationEvents(): string[] {
-  return [`onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`, `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`];
+  return [
+    `onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`,
+    `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`,
+    // Media links in Markdown get their code lenses and hovers before any VLM command ran.
+    'onLanguage:markdown',
+  ];
 }
 
 export function contributes(): Record<string, unknown> {

@@ -36,18 +36,19 @@ export function statusBarView(
     };
   const model = status.model ? `Model: ${status.model}` : 'No model loaded';
   const jobs = `${status.activeJobs} running, ${status.queuedJobs} queued, ${status.openStreams} open stream${status.openStreams === 1 ? '' : 's'}`;
-  const tooltip = `${model}\n${jobs}\nClick for cache diagnostics.`;
+  const encoding = encodingLines(status);
+  const tooltip = [model, jobs, ...encoding, 'Click for cache diagnostics.'].join('\n');
   switch (status.state) {
     case 'starting':
       return { text: '$(loading~spin) VLM: starting', tooltip, error: false };
     case 'loadingModel':
       return { text: '$(loading~spin) VLM: loading model', tooltip, error: false };
-    case 'encoding': {
-      const fps = status.encodeFps !== undefined ? ` at ${status.encodeFps.toFixed(1)} fps` : '';
-      return { text: `$(pulse) VLM: encoding${fps}`, tooltip, error: false };
-    }
+    case 'encoding':
+      return { text: `$(sync~spin) VLM: ${encodingText(status)}`, tooltip, error: false };
     case 'answering':
       return { text: '$(comment-discussion) VLM: answering', tooltip, error: false };
+    case 'readingText':
+      return { text: '$(search) VLM: reading screen text', tooltip, error: false };
     case 'error':
       return {
         text: '$(error) VLM: error',
@@ -58,4 +59,25 @@ export function statusBarView(
     default:
       return { text: '$(eye) VLM: idle', tooltip, error: false };
   }
+}
+
+/**
+ * "encoding 40%" for one file of known length, "encoding 2 streams" for several, else
+ * "encoding" with the rate when the server knows it (older servers send only the rate).
+ */
+export function encodingText(status: EngineStatus): string {
+  const streams = status.encoding ?? [];
+  if (streams.length > 1) return `encoding ${streams.length} streams`;
+  const pct = streams[0]?.percentage;
+  if (pct !== undefined) return `encoding ${Math.floor(pct)}%`;
+  return status.encodeFps !== undefined
+    ? `encoding at ${status.encodeFps.toFixed(1)} fps`
+    : 'encoding';
+}
+
+function encodingLines(status: EngineStatus): string[] {
+  return (status.encoding ?? []).map(
+    (s) =>
+      `Encoding ${s.label}${s.percentage !== undefined ? `: ${Math.floor(s.percentage)}%` : ''}`,
+  );
 }

@@ -7,6 +7,7 @@ export {
 } from './session';
 export {
   SessionStream,
+  type AnswerCoverage,
   type SessionAnswer,
   type SessionAskOptions,
   type SessionEvidence,

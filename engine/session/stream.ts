@@ -28,10 +28,21 @@ export interface SessionEvidence extends Evidence {
   event?: TimelineEventRef;
 }
 
+/** The part of the source an answer could draw on, so that callers can say so. */
+export interface AnswerCoverage {
+  /** Earliest and latest encoded frame time when the question was asked, seconds. */
+  fromSec: number;
+  toSec: number;
+  /** True when the whole source had been encoded; false for a partial file or a live source. */
+  complete: boolean;
+  live: boolean;
+}
+
 export interface SessionAnswer extends Omit<AskResult, 'evidence'> {
   evidence: SessionEvidence[];
   /** True when a remote server generated the answer. */
   remote: boolean;
+  coverage: AnswerCoverage;
 }
 
 export interface SessionAskOptions {
@@ -53,6 +64,8 @@ export class SessionStream {
   private readonly screenText?: ScreenText;
   private readonly recorder?: TimelineRecorder;
   private readonly generator?: ExternalGenerator;
+  /** Set when the source has been read to its end. */
+  private ingested = false;
 
   constructor(parts: {
     stream: VideoStream;
@@ -72,6 +85,10 @@ export class SessionStream {
     this.recorder = parts.timeline;
     this.warnings = parts.warnings;
     this.generator = parts.generator;
+    this.stream.ready.then(
+      () => (this.ingested = true),
+      () => undefined,
+    );
   }
 
   get id(): string {
@@ -103,6 +120,7 @@ export class SessionStream {
   async ask(question: string, options: SessionAskOptions = {}): Promise<SessionAnswer> {
     checkQuestion(question);
     await this.firstFrame(options.signal);
+    const coverage = this.coverage();
     const result = await this.stream.ask(question, {
       maxTokens: options.maxTokens ?? SESSION_DEFAULTS.maxTokens,
       signal: options.signal,
@@ -122,6 +140,18 @@ export class SessionStream {
           )
         : evidence,
       remote: this.generator !== undefined,
+      coverage,
+    };
+  }
+
+  /** What is encoded now: the span an answer asked now draws on. */
+  coverage(): AnswerCoverage {
+    const fromSec = this.stream.blocks().reduce((min, b) => Math.min(min, b.timeSec), Infinity);
+    return {
+      fromSec: Number.isFinite(fromSec) ? fromSec : 0,
+      toSec: this.stream.stats().streamEndSec,
+      complete: this.ingested && !this.encodingStopped,
+      live: this.kind === 'live',
     };
   }
 

@@ -209,6 +209,7 @@ async function askOpened(
       ...toCacheStats(opened.summary.streamId, result.cache, opened.lastRetrieved),
       ...timeline(opened),
     },
+    coverage: result.coverage,
   };
 }
 
@@ -220,9 +221,11 @@ async function askImage(params: AskParams, ctx: CallContext): Promise<AskResult>
       ctx,
     );
     try {
-      return await askOpened(requireStream(summary.streamId), params, ctx);
+      const result = await askOpened(requireStream(summary.streamId), params, ctx);
+      return { ...result, coverage: undefined }; // an image has no time span
     } finally {
-      await closeVideoStream(summary.streamId).catch(() => {});
+      // With ctx, its 'closed' status reaches the server, which forgets the stream.
+      await closeVideoStream(summary.streamId, ctx).catch(() => {});
     }
   });
 }

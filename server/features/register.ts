@@ -36,7 +36,11 @@ export function registerFeatures(session: Session): void {
     if (!link.exists) return hover(link, `File not found: \`${link.path}\``);
     try {
       const summary = await scheduler.run(
-        (signal) => engine.call('mediaSummary', { uri: link.uri, withText: true }, { signal }),
+        (signal) =>
+          session.status.track(
+            'readingText',
+            engine.call('mediaSummary', { uri: link.uri, withText: true }, { signal }),
+          ),
         token,
       );
       return hover(link, describe(link, summary));

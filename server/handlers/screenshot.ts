@@ -20,7 +20,8 @@ export function registerScreenshotHandlers(session: Session): void {
     );
     try {
       return await scheduler.run(
-        (signal) => engine.call('analyzeScreenshot', params, { signal }),
+        (signal) =>
+          session.status.track('readingText', engine.call('analyzeScreenshot', params, { signal })),
         progress.token,
       );
     } finally {
@@ -33,6 +34,15 @@ export function registerScreenshotHandlers(session: Session): void {
   });
 
   session.handle(MediaSummaryRequest, async (params, token) => {
-    return scheduler.run((signal) => engine.call('mediaSummary', params, { signal }), token);
+    return scheduler.run(
+      (signal) =>
+        readsText(session, params.withText, engine.call('mediaSummary', params, { signal })),
+      token,
+    );
   });
+}
+
+/** A media summary reads the first frame's text unless withText is false. */
+function readsText<T>(session: Session, withText: boolean | undefined, work: Promise<T>) {
+  return withText === false ? work : session.status.track('readingText', work);
 }

@@ -32,7 +32,7 @@ test('the status bar says loading, encoding at x fps, idle and error', () => {
   );
   assert.equal(
     statusBarView('running', status('encoding', { encodeFps: 4.25 })).text,
-    '$(pulse) VLM: encoding at 4.3 fps',
+    '$(sync~spin) VLM: encoding at 4.3 fps',
   );
   assert.equal(statusBarView('running', status('idle')).text, '$(eye) VLM: idle');
   const error = statusBarView('running', status('error', { error: 'decoder crashed' }));
