@@ -137,7 +137,7 @@
     let path = uri;
     try {
       path = decodeURIComponent(new URL(uri).pathname);
-    } catch (e) {
+    } catch {
       // A plain path rather than a URI.
     }
     return path.split(/[\\/]/).filter(Boolean);
