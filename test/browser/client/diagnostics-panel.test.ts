@@ -345,7 +345,7 @@ for (const width of [400, 1600]) {
         }
       });
       // Score labels do not overlap one another.
-      const scores = [...document.querySelectorAll('text.score')].map((t) =>
+      const scores = Array.from(document.querySelectorAll('text.score')).map((t) =>
         t.getBoundingClientRect(),
       );
       scores.forEach((a, i) =>
@@ -362,7 +362,7 @@ for (const width of [400, 1600]) {
     const strip = await page.evaluate(() => {
       const container = document.getElementById('timeline')!.getBoundingClientRect();
       const chart = document.querySelector('.timeline-svg')!.getBoundingClientRect();
-      const blocks = [...document.querySelectorAll('rect.block:not(.retrieved)')].map((r) =>
+      const blocks = Array.from(document.querySelectorAll('rect.block:not(.retrieved)')).map((r) =>
         r.getBoundingClientRect(),
       );
       const left = Math.min(...blocks.map((b) => b.left));
