@@ -140,8 +140,9 @@ test(
   { timeout: 180_000 },
   async () => {
     await explorerContextMenu(page, EMPTY, 'Ask About Video…');
+    // Not the "opening empty.mp4" progress toast: the error that follows it.
     const toast = page.locator('.notifications-toasts .notification-list-item', {
-      hasText: EMPTY,
+      hasText: `Can't open ${EMPTY}`,
     });
     await waitOrExplain(page, 'the error toast for empty.mp4', () =>
       toast.first().waitFor({ timeout: 120_000 }),
