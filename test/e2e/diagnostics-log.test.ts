@@ -96,18 +96,16 @@ test(
     // A second video: without any pick by the user, the panel moves to the stream now
     // receiving frames, and lists both by file name.
     await askAbout(SECOND);
+    // A string, not a function: tsx would wrap a function's inner names in a __name helper
+    // that does not exist in the page.
     await waitOrExplain(page, `the panel selects ${SECOND}`, () =>
-      panel.locator('#stream-select').evaluate(
-        (node, name) =>
-          new Promise<void>((resolve) => {
-            const check = () =>
-              (node as HTMLSelectElement).selectedOptions[0]?.textContent?.startsWith(name)
-                ? resolve()
-                : setTimeout(check, 200);
-            check();
-          }),
-        SECOND,
-      ),
+      panel
+        .waitForFunction(
+          `document.getElementById('stream-select').selectedOptions[0]?.textContent?.startsWith(${JSON.stringify(SECOND)})`,
+          undefined,
+          { timeout: 60_000 },
+        )
+        .then(() => undefined),
     );
     shown = await picker(panel);
     await page.keyboard.press('Escape'); // no question about the second video
