@@ -8,7 +8,9 @@ import { offerDownloadOnce } from './download/offer';
 import { AnswersView } from './answers/view';
 import { registerScreenshotTool } from './agent/screenshot-tool';
 import { registerCommands } from './commands/register';
+import { migratePlainToken } from './connection/secrets';
 import { ServerConnection } from './connection/server-connection';
+import { showError } from './commands/show-error';
 import type { VlmContext } from './context';
 import { budgetsFromSettings } from './diagnostics/adapter';
 import { DiagnosticsPanel } from './diagnostics/panel';
@@ -80,11 +82,11 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   if (tool) extension.subscriptions.push(tool);
 
   answers.setReferenceModel(readSettings().settings.modelPath === '');
-  const ready = connection.start().catch((error: Error) => {
-    void vscode.window
-      .showErrorMessage(`VLM: the language server did not start: ${error.message}`, 'Show Output')
-      .then((c) => c && output.show());
-  });
+  // The token moves out of settings before the first connection reads it.
+  const ready = migratePlainToken(connection.secrets, output)
+    .catch((error: unknown) => output.warn(`token migration failed: ${String(error)}`))
+    .then(() => connection.start())
+    .catch((error: unknown) => showError(output, "The language server didn't start", error));
   return { context: ctx, statusBar, ready };
 }
 

@@ -20,7 +20,11 @@
       memoryBytes: 0,
       lastAsk: null,
       series: { ttft: [], tpot: [], encodeFps: [] },
+      /** Per stream: [atMs, sink bytes, recent bytes, offloaded bytes (RAM + disk)]. */
+      tierBytes: {},
       selected: null,
+      /** True once the user picked a stream; until then the panel follows the encoding one. */
+      pinned: false,
     };
   }
 
@@ -28,11 +32,14 @@
 
   function apply(message) {
     switch (message.type) {
-      case 'replay':
+      case 'replay': {
+        const pinned = state.pinned;
         state = emptyState();
         state.selected = previousSelection;
+        state.pinned = pinned;
         message.messages.forEach(apply);
         return;
+      }
       case 'budgets':
         state.budgets = message.budgets;
         return;
@@ -40,15 +47,14 @@
         state.engine = message.status;
         return;
       case 'stream':
-        if (message.stream.state === 'closed') delete state.streams[message.stream.streamId];
-        else state.streams[message.stream.streamId] = message.stream;
-        if (!state.selected || !state.streams[state.selected]) state.selected = firstStreamId();
+        applyStream(message.stream);
         return;
       case 'stats':
         state.memoryBytes = message.stats.memoryBytes;
         message.stats.streams.forEach((s) => {
           state.stats[s.streamId] = s;
           if (typeof s.encodeFps === 'number') push('encodeFps', message.atMs, s.encodeFps);
+          pushTierBytes(s, message.atMs);
         });
         if (!state.selected) state.selected = firstStreamId();
         return;
@@ -66,6 +72,37 @@
 
   let previousSelection = state.selected;
 
+  /**
+   * A closed stream leaves the picker with everything drawn for it. A stream that starts
+   * receiving frames becomes the selection unless the user picked one themselves.
+   */
+  function applyStream(stream) {
+    const id = stream.streamId;
+    if (stream.state === 'closed') {
+      delete state.streams[id];
+      delete state.stats[id];
+      delete state.tierBytes[id];
+      if (state.selected === id) {
+        state.selected = null;
+        state.pinned = false;
+      }
+    } else {
+      state.streams[id] = stream;
+      const receiving = stream.state === 'opening' || stream.state === 'encoding';
+      if (receiving && !state.pinned) state.selected = id;
+    }
+    if (!state.selected || !(state.streams[state.selected] || state.stats[state.selected])) {
+      state.selected = firstStreamId();
+    }
+  }
+
+  function pushTierBytes(s, atMs) {
+    const list = state.tierBytes[s.streamId] || (state.tierBytes[s.streamId] = []);
+    const offloaded = (s.retrievable.inRamBytes || 0) + (s.retrievable.onDiskBytes || 0);
+    list.push([atMs, s.sink.bytes || 0, s.recent.bytes || 0, offloaded]);
+    if (list.length > SERIES_LIMIT) list.splice(0, list.length - SERIES_LIMIT);
+  }
+
   function push(series, atMs, value) {
     const list = state.series[series];
     list.push([atMs, value]);
@@ -75,6 +112,45 @@
   function firstStreamId() {
     const ids = Object.keys(state.streams).concat(Object.keys(state.stats));
     return ids.length ? ids[0] : null;
+  }
+
+  /** A stream's file name (a live source's label); the folder is added where two share one. */
+  function streamNames() {
+    const ids = Object.keys(state.streams);
+    const base = {};
+    ids.forEach((id) => (base[id] = fileName(state.streams[id])));
+    const names = {};
+    ids.forEach((id) => {
+      const same = ids.filter((other) => base[other] === base[id]);
+      if (same.length === 1) return (names[id] = base[id]);
+      const folder = parentFolder(state.streams[id]);
+      const withFolder = folder ? base[id] + ' — ' + folder : base[id];
+      const clash = same.filter((o) => o !== id && parentFolder(state.streams[o]) === folder);
+      names[id] = clash.length ? withFolder + ' (' + (same.indexOf(id) + 1) + ')' : withFolder;
+    });
+    return names;
+  }
+
+  function pathParts(stream) {
+    const uri = stream.source && stream.source.kind === 'file' ? stream.source.uri : '';
+    if (!uri) return [];
+    let path = uri;
+    try {
+      path = decodeURIComponent(new URL(uri).pathname);
+    } catch {
+      // A plain path rather than a URI.
+    }
+    return path.split(/[\\/]/).filter(Boolean);
+  }
+
+  function fileName(stream) {
+    const parts = pathParts(stream);
+    return parts.length ? parts[parts.length - 1] : stream.label || 'live source';
+  }
+
+  function parentFolder(stream) {
+    const parts = pathParts(stream);
+    return parts.length > 1 ? parts[parts.length - 2] : '';
   }
 
   // ---- formatting (mirrors client/format.ts) -----------------------------------------
@@ -146,10 +222,13 @@
   function renderHeader() {
     const select = document.getElementById('stream-select');
     select.replaceChildren();
-    const ids = Object.keys(Object.assign({}, state.stats, state.streams));
+    // Only streams the server still has; a raw id is never shown.
+    const names = streamNames();
+    const ids = Object.keys(state.streams);
     ids.forEach((id) => {
       const stream = state.streams[id];
-      const option = el('option', '', stream ? stream.label + ' (' + stream.state + ')' : id);
+      const option = el('option', '', names[id] + ' (' + stream.state + ')');
+      option.title = (stream.source && stream.source.uri) || stream.label || '';
       option.value = id;
       option.selected = id === state.selected;
       select.appendChild(option);
@@ -294,10 +373,13 @@
     const total = blocks.length;
     const endS = stream ? Math.max(stream.encodedUntilSec, 0.001) : Math.max(total, 1);
     const retrieved = lastRetrievedFor(state.selected);
-    const width = 600;
+    // Drawn at the container's own pixel width, so the blocks span it and text is not scaled.
+    const width = Math.max(200, Math.floor(root.clientWidth || 600));
     const height = 64;
     const chart = svg('svg', {
       viewBox: '0 0 ' + width + ' ' + height,
+      width: width,
+      height: height,
       class: 'timeline-svg',
       role: 'img',
       'aria-label':
@@ -333,6 +415,11 @@
       chart.appendChild(rect);
     });
     const maxScore = retrieved.reduce((m, r) => Math.max(m, r.score), 0) || 1;
+    // Labels that would overlap are left out (the list below has every score); the higher
+    // score wins, since it is drawn first.
+    const labelled = [];
+    const labels = [];
+    const byScore = retrieved.slice().sort((a, b) => b.score - a.score);
     retrieved.forEach((r) => {
       const x =
         Array.isArray(s.blocks) || total === 0
@@ -349,15 +436,25 @@
       marker.appendChild(svg('title', {})).textContent =
         'retrieved at ' + seconds(r.timeSec) + ', score ' + r.score.toFixed(3);
       chart.appendChild(marker);
+      // Near either end the score is anchored inward, so it is never cut off.
+      const edge = 16;
       const label = svg('text', {
-        x: x.toFixed(2),
+        x: Math.min(width, Math.max(0, x)).toFixed(2),
         y: 10,
         class: 'score',
-        'text-anchor': 'middle',
+        'text-anchor': x < edge ? 'start' : x > width - edge ? 'end' : 'middle',
       });
       label.textContent = r.score.toFixed(2);
-      chart.appendChild(label);
+      label.dataset.rank = String(byScore.indexOf(r));
+      labels.push({ x: x, node: label });
     });
+    labels
+      .sort((a, b) => Number(a.node.dataset.rank) - Number(b.node.dataset.rank))
+      .forEach((l) => {
+        if (labelled.some((x) => Math.abs(x - l.x) < 28)) return;
+        labelled.push(l.x);
+        chart.appendChild(l.node);
+      });
     const axis = svg('text', { x: 0, y: 62, class: 'axis' });
     axis.textContent = '0:00.0';
     chart.appendChild(axis);
@@ -407,6 +504,7 @@
     const chart = svg('svg', {
       viewBox: '0 0 ' + w + ' ' + h,
       class: 'sparkline',
+      preserveAspectRatio: 'none',
       'aria-hidden': 'true',
     });
     if (series.length > 1) {
@@ -469,10 +567,74 @@
     }
   }
 
+  const TIERS = [
+    ['sink', 'sinks', 1],
+    ['recent', 'recent', 2],
+    ['offloaded', 'offloaded', 3],
+  ];
+
+  /** Bytes per tier over time for the selected stream: one path per tier, shared scale. */
+  function renderTierBytes() {
+    const root = document.getElementById('tier-bytes');
+    const legend = document.getElementById('tier-bytes-legend');
+    root.replaceChildren();
+    legend.replaceChildren();
+    const series = state.tierBytes[state.selected] || [];
+    if (series.length === 0) {
+      root.appendChild(el('p', 'empty', 'No cache statistics yet.'));
+      return;
+    }
+    const width = Math.max(200, Math.floor(root.clientWidth || 600));
+    const height = 120;
+    const top = 14;
+    const bottom = height - 16;
+    const max = series.reduce((m, p) => Math.max(m, p[1], p[2], p[3]), 0) || 1;
+    const t0 = series[0][0];
+    const span = Math.max(1, series[series.length - 1][0] - t0);
+    const chart = svg('svg', {
+      viewBox: '0 0 ' + width + ' ' + height,
+      width: width,
+      height: height,
+      class: 'tier-bytes-svg',
+      role: 'img',
+      'aria-label': 'Bytes per tier over time, up to ' + bytes(max),
+    });
+    chart.appendChild(
+      svg('line', { x1: 0, y1: bottom, x2: width, y2: bottom, class: 'axis-line' }),
+    );
+    TIERS.forEach((tier) => {
+      const d = series
+        .map((p, i) => {
+          const x = series.length === 1 ? width / 2 : ((p[0] - t0) / span) * width;
+          const y = bottom - (p[tier[2]] / max) * (bottom - top);
+          return (i === 0 ? 'M' : 'L') + x.toFixed(1) + ',' + y.toFixed(1);
+        })
+        .join(' ');
+      const path = svg('path', { d: d, class: 'tier-path ' + tier[0] });
+      path.dataset.tier = tier[0];
+      chart.appendChild(path);
+    });
+    const maxLabel = svg('text', { x: 0, y: 10, class: 'axis' });
+    maxLabel.textContent = bytes(max);
+    chart.appendChild(maxLabel);
+    const spanLabel = svg('text', { x: width, y: height - 2, class: 'axis', 'text-anchor': 'end' });
+    spanLabel.textContent = 'last ' + seconds(span / 1000);
+    chart.appendChild(spanLabel);
+    root.appendChild(chart);
+    const last = series[series.length - 1];
+    TIERS.forEach((tier) => {
+      const item = el('span', 'legend-item');
+      item.appendChild(el('span', 'swatch line-' + tier[0]));
+      item.appendChild(document.createTextNode(tier[1] + ' ' + bytes(last[tier[2]])));
+      legend.appendChild(item);
+    });
+  }
+
   function render() {
     renderHeader();
     renderTiers();
     renderTimeline();
+    renderTierBytes();
     renderMetrics();
     renderGateAndMemory();
   }
@@ -481,6 +643,7 @@
 
   document.getElementById('stream-select').addEventListener('change', (event) => {
     state.selected = event.target.value;
+    state.pinned = true;
     previousSelection = state.selected;
     vscode.setState(state);
     render();
@@ -495,6 +658,14 @@
     render();
   });
 
+  // The charts are drawn at the panel's width; redraw when it changes.
+  let resizeTimer = 0;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(render, 50);
+  });
+
+  if (!state.tierBytes) state.tierBytes = {};
   render();
   vscode.postMessage({ type: 'ready' });
 })();

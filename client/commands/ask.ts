@@ -16,6 +16,7 @@ import type { VlmContext } from '../context';
 import { askSample } from '../diagnostics/adapter';
 import { thumbnailDataUri } from '../frames/show';
 import { errorText, isCancellation } from './errors';
+import { showError } from './show-error';
 import { liveLabel, liveSource, type LiveKind } from './live-source';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './ids';
 import type { AnswerEntry } from '../answers/history';
@@ -76,8 +77,7 @@ export async function openStream(
     ctx.history.addStream({ key: opened.streamId, label: opened.label || label, mediaPath });
     return opened;
   } catch (error) {
-    if (!isCancellation(error))
-      void vscode.window.showErrorMessage(`VLM: cannot open ${label}: ${errorText(error)}`);
+    if (!isCancellation(error)) void showError(ctx.output, `Can't open ${label}`, error);
     return undefined;
   }
 }
@@ -137,8 +137,7 @@ export async function runAsk(
   } catch (error) {
     const failed = ctx.history.fail(askId, errorText(error), isCancellation(error));
     if (failed) ctx.answers.changed(failed);
-    if (!isCancellation(error))
-      void vscode.window.showErrorMessage(`VLM: the question failed: ${errorText(error)}`);
+    if (!isCancellation(error)) void showError(ctx.output, 'The question failed', error);
     return failed;
   } finally {
     tokens.dispose();

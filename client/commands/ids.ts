@@ -34,6 +34,10 @@ export const COMMANDS = {
   listInstalledModels: { id: 'vlm.listInstalledModels', title: 'List Installed Models' },
   restartServer: { id: 'vlm.restartServer', title: 'Restart Server' },
   showOutput: { id: 'vlm.showOutput', title: 'Show Output' },
+  setServerToken: { id: 'vlm.setServerToken', title: 'Set Server Token…' },
+  clearServerToken: { id: 'vlm.clearServerToken', title: 'Clear Server Token' },
+  setApiKey: { id: 'vlm.setApiKey', title: 'Set API Key…' },
+  clearApiKey: { id: 'vlm.clearApiKey', title: 'Clear API Key' },
 } as const satisfies Record<string, CommandDefinition>;
 
 /** The engine's media extensions without the dot, as file dialogs and `when` clauses take them. */

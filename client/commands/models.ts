@@ -15,8 +15,10 @@ import { formatBytes } from '../format';
 import { listInstalledModels } from '../models/installed';
 import { validationReport } from '../models/report';
 import { readSettings } from '../settings/read';
+import { basename } from 'node:path';
 import { modelsDir } from '../settings/paths';
 import { errorText, isCancellation } from './errors';
+import { showError } from './show-error';
 
 type ModelPick = vscode.QuickPickItem & {
   action: 'model' | 'browse' | 'download';
@@ -92,7 +94,7 @@ export async function useModel(ctx: VlmContext, id: string, folder?: string): Pr
     const result = await client
       .sendRequest(ValidateModelRequest, { path: folder })
       .catch((error: unknown) => {
-        void vscode.window.showErrorMessage(`VLM: cannot validate ${folder}: ${errorText(error)}`);
+        void showError(ctx.output, `Can't check ${basename(folder)}`, error);
         return undefined;
       });
     if (!result) return false;
@@ -130,7 +132,7 @@ export async function useModel(ctx: VlmContext, id: string, folder?: string): Pr
     return true;
   } catch (error) {
     if (!isCancellation(error))
-      void vscode.window.showErrorMessage(`VLM: cannot load ${folder ?? id}: ${errorText(error)}`);
+      void showError(ctx.output, `Can't load ${basename(folder ?? id)}`, error);
     return false;
   }
 }
@@ -145,9 +147,7 @@ type DownloadPick = vscode.QuickPickItem & { repo?: string; manifest?: boolean }
 export async function downloadModelCommand(ctx: VlmContext): Promise<void> {
   const client = await ctx.connection.ready();
   const catalog = await client.sendRequest(ModelCatalogRequest).catch((error: unknown) => {
-    void vscode.window.showErrorMessage(
-      `VLM: the server could not list the model catalog: ${errorText(error)}`,
-    );
+    void showError(ctx.output, "Can't list the model catalog", error);
     return undefined;
   });
   if (!catalog) return;
@@ -175,8 +175,7 @@ export async function downloadModelCommand(ctx: VlmContext): Promise<void> {
     );
     await useModel(ctx, result.dir, result.dir);
   } catch (error) {
-    if (!isCancellation(error))
-      void vscode.window.showErrorMessage(`VLM: download failed: ${errorText(error)}`);
+    if (!isCancellation(error)) void showError(ctx.output, 'The download failed', error);
   }
 }
 
@@ -244,7 +243,7 @@ async function downloadFromManifest(ctx: VlmContext): Promise<void> {
     );
     if (choice) await useModel(ctx, result.dir, result.dir);
   } catch (error) {
-    void vscode.window.showErrorMessage(`VLM: download failed: ${(error as Error).message}`);
+    void showError(ctx.output, 'The download failed', error);
   }
 }
 

@@ -1,12 +1,14 @@
 // Registers a handler for every command in COMMANDS.
 import * as vscode from 'vscode';
 import type { VlmContext } from '../context';
+import { clearSecret, promptSecret } from '../connection/secrets';
 import { COMMANDS } from './ids';
 import { askAboutImage, askAboutVideo, openLiveSource } from './ask';
 import { downloadModelCommand, listInstalledModelsCommand, selectModel } from './models';
 import { analyzeScreenshot, pasteScreenshot } from './screenshot';
 import { closeStream, findTextInVideo, selectStream } from './streams';
 import { mediaArgument } from './media-arg';
+import { showError } from './show-error';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -56,17 +58,19 @@ export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
     restartServer: () =>
       ctx.connection
         .restart()
-        .catch((e: Error) =>
-          vscode.window.showErrorMessage(`VLM: the server did not start: ${e.message}`),
-        ),
+        .catch((e: unknown) => showError(ctx.output, "The server didn't start", e)),
     showOutput: () => ctx.output.show(),
+    setServerToken: () => promptSecret(ctx.connection.secrets, 'serverToken'),
+    clearServerToken: () => clearSecret(ctx.connection.secrets, 'serverToken'),
+    setApiKey: () => promptSecret(ctx.connection.secrets, 'apiKey'),
+    clearApiKey: () => clearSecret(ctx.connection.secrets, 'apiKey'),
   };
   return (Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]).map((name) =>
     vscode.commands.registerCommand(COMMANDS[name].id, async (...args: unknown[]) => {
       try {
         return await handlers[name](...args);
       } catch (error) {
-        void vscode.window.showErrorMessage(`VLM: ${(error as Error).message}`);
+        void showError(ctx.output, `${COMMANDS[name].title.replace(/…$/, '')} failed`, error);
         return undefined;
       }
     }),

@@ -10,7 +10,8 @@ import {
 import type { VlmContext } from '../context';
 import { readClipboardImage } from '../screenshot/clipboard';
 import { screenshotReport } from '../screenshot/report';
-import { errorText, isCancellation } from './errors';
+import { isCancellation } from './errors';
+import { showError } from './show-error';
 import { pickMedia } from './ask';
 
 export async function analyzeImage(
@@ -38,7 +39,7 @@ async function analyzeAndShow(ctx: VlmContext, image: ImageRef, label: string): 
     const analysis = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `VLM: analysing ${label}`,
+        title: `VLM: analyzing ${label}`,
         cancellable: true,
       },
       (_p, token) => analyzeImage(ctx, image, query, token),
@@ -52,8 +53,7 @@ async function analyzeAndShow(ctx: VlmContext, image: ImageRef, label: string): 
       viewColumn: vscode.ViewColumn.Beside,
     });
   } catch (error) {
-    if (!isCancellation(error))
-      void vscode.window.showErrorMessage(`VLM: cannot analyse ${label}: ${errorText(error)}`);
+    if (!isCancellation(error)) void showError(ctx.output, `Can't analyze ${label}`, error);
   }
 }
 
@@ -67,7 +67,7 @@ export async function pasteScreenshot(ctx: VlmContext): Promise<void> {
   try {
     png = await readClipboardImage();
   } catch (error) {
-    void vscode.window.showErrorMessage(`VLM: ${(error as Error).message}`);
+    void showError(ctx.output, "Can't read the clipboard", error);
     return;
   }
   await analyzeAndShow(

@@ -12,7 +12,7 @@ import type { VlmContext } from '../context';
 import { formatTimestamp } from '../format';
 import { showFrame } from '../frames/show';
 import { describeStream } from '../streams/registry';
-import { errorText } from './errors';
+import { showError } from './show-error';
 import { openStream, pickMedia } from './ask';
 
 /** Refreshes the registry from the server, then lets the user pick one stream. */
@@ -25,7 +25,7 @@ export async function pickStream(
     ctx.streams.clear();
     streams.forEach((s) => ctx.streams.update(s));
   } catch (error) {
-    void vscode.window.showErrorMessage(`VLM: cannot list streams: ${errorText(error)}`);
+    void showError(ctx.output, "Can't list streams", error);
     return undefined;
   }
   const open = ctx.streams.list();
@@ -62,7 +62,7 @@ export async function closeStream(ctx: VlmContext): Promise<void> {
     ).sendRequest(CloseStreamRequest, { streamId: stream.streamId });
     ctx.streams.update({ ...stream, state: 'closed' });
   } catch (error) {
-    void vscode.window.showErrorMessage(`VLM: cannot close ${stream.label}: ${errorText(error)}`);
+    void showError(ctx.output, `Can't close ${stream.label}`, error);
   }
 }
 
@@ -115,6 +115,6 @@ export async function findTextInVideo(ctx: VlmContext, uri?: vscode.Uri): Promis
       await showFrame(mediaPath, picked.hit.timeSec);
     }
   } catch (error) {
-    void vscode.window.showErrorMessage(`VLM: search failed: ${errorText(error)}`);
+    void showError(ctx.output, 'The search failed', error);
   }
 }

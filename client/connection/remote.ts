@@ -21,7 +21,7 @@ export function connectRemote(
   if (!endpoint.token) {
     return Promise.reject(
       new RemoteConnectError(
-        'vlm.server.token is empty; the remote server requires the token given to `vlm serve --token`',
+        'no server token is set; run "VLM: Set Server Token…" with the token given to `vlm serve --token`',
       ),
     );
   }

@@ -2,6 +2,8 @@
 // remote `vlm serve --socket` reached with its token. Re-broadcasts the server's vlm/*
 // notifications as events, and answers the server's configuration requests with the
 // validated settings, so the server never sees a value the settings editor would reject.
+// Every request is logged (log/request-log.ts); the token and API key come from
+// SecretStorage (secrets.ts).
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -23,7 +25,9 @@ import {
   type EngineStatus,
   type StreamSummary,
 } from '../../protocol/protocol';
+import { requestLogMiddleware } from '../log/request-log';
 import { connectRemote } from './remote';
+import { Secrets } from './secrets';
 import { readSettings } from '../settings/read';
 import { toServerSettings } from '../settings/validate';
 import type { ConnectionState } from '../status/text';
@@ -58,15 +62,25 @@ export class ServerConnection implements vscode.Disposable {
   readonly onState = new vscode.EventEmitter<{ state: ConnectionState; error?: string }>();
   state: ConnectionState = 'stopped';
   private starting?: Promise<void>;
+  readonly secrets: Secrets;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
   ) {
+    this.secrets = new Secrets(context.secrets);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('vlm.server')) void this.restart();
         else if (e.affectsConfiguration('vlm')) this.pushSettings();
+      }),
+      // The token is read when connecting and the API key when the local server starts.
+      this.secrets.onDidChange((name) => {
+        if (this.state === 'stopped') return;
+        output.info(
+          `${name === 'apiKey' ? 'API key' : 'server token'} changed; restarting the server`,
+        );
+        void this.restart().catch(() => undefined);
       }),
     );
   }
@@ -97,13 +111,27 @@ export class ServerConnection implements vscode.Disposable {
     const client = new LanguageClient(
       CLIENT_ID,
       'VLM Language Server',
-      this.serverOptions(),
+      await this.serverOptions(),
       this.clientOptions(),
     );
     this.client = client;
-    client.onNotification(EngineStatusNotification, (p) => this.onEngineStatus.fire(p));
-    client.onNotification(StreamStatusNotification, (p) => this.onStreamStatus.fire(p));
-    client.onNotification(CacheStatsNotification, (p) => this.onCacheStats.fire(p));
+    const log = this.output;
+    // Progress goes to the log at debug (state changes) and trace (every update), so the
+    // default level shows requests and errors only.
+    client.onNotification(EngineStatusNotification, (p) => {
+      log.debug(`engine ${p.state}${p.message ? `: ${p.message}` : ''}`);
+      this.onEngineStatus.fire(p);
+    });
+    client.onNotification(StreamStatusNotification, (p) => {
+      log.trace(
+        `stream ${p.streamId} (${p.label}) ${p.state}: ${p.framesEncoded} frames encoded, until ${p.encodedUntilSec.toFixed(1)} s${p.error ? `, ${p.error}` : ''}`,
+      );
+      this.onStreamStatus.fire(p);
+    });
+    client.onNotification(CacheStatsNotification, (p) => {
+      log.trace(`cache stats: ${p.streams.length} streams, ${p.memoryBytes} bytes`);
+      this.onCacheStats.fire(p);
+    });
     client.onNotification(AskTokenNotification, (p) => this.onAskToken.fire(p));
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped && this.state === 'running') this.setState('stopped');
@@ -153,18 +181,19 @@ export class ServerConnection implements vscode.Disposable {
     });
   }
 
-  private serverOptions(): ServerOptions {
+  private async serverOptions(): Promise<ServerOptions> {
     const { settings } = readSettings();
     if (settings.server.transport === 'remote') {
-      const { host, port, token } = settings.server;
+      const { host, port } = settings.server;
+      // SecretStorage first; a plain-text setting that could not be migrated still works.
+      const token = (await this.secrets.get('serverToken')) || settings.server.token;
       return () => connectRemote({ host, port, token });
     }
     const module = this.context.asAbsolutePath('dist/server.js');
-    const run = {
-      module,
-      transport: TransportKind.stdio,
-      options: { env: serverProcessEnv(process.env) },
-    };
+    const env = serverProcessEnv(process.env);
+    const apiKey = await this.secrets.get('apiKey');
+    if (apiKey) env.VLM_REMOTE_API_KEY = apiKey;
+    const run = { module, transport: TransportKind.stdio, options: { env } };
     return {
       run,
       debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6010'] } },
@@ -179,6 +208,7 @@ export class ServerConnection implements vscode.Disposable {
       markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS } },
       initializationOptions: serverSettings(),
       middleware: {
+        ...requestLogMiddleware(this.output),
         workspace: {
           configuration: async (params, token, next) => {
             const answered = await next(params, token);

@@ -44,6 +44,8 @@ export class PanelFeed {
   private engine?: PanelMessage;
   private readonly streams = new Map<string, PanelMessage>();
   private history: PanelMessage[] = [];
+  /** Streams that closed: their statistics in the history are left out of a replay. */
+  private readonly closed = new Set<string>();
 
   constructor(private readonly historyLimit = 240) {}
 
@@ -56,14 +58,20 @@ export class PanelFeed {
         this.engine = message;
         return;
       case 'stream':
-        if (message.stream.state === 'closed') this.streams.delete(message.stream.streamId);
-        else this.streams.set(message.stream.streamId, message);
+        if (message.stream.state === 'closed') {
+          this.streams.delete(message.stream.streamId);
+          this.closed.add(message.stream.streamId);
+        } else {
+          this.streams.set(message.stream.streamId, message);
+          this.closed.delete(message.stream.streamId);
+        }
         return;
       case 'stats':
       case 'ask':
         this.history.push(message);
         if (this.history.length > this.historyLimit) {
           this.history = this.history.slice(-this.historyLimit);
+          this.forgetClosedOutsideHistory();
         }
         return;
       case 'replay':
@@ -77,6 +85,27 @@ export class PanelFeed {
     const head = [this.budgets, this.engine, ...this.streams.values()].filter(
       (m): m is PanelMessage => m !== undefined,
     );
-    return { type: 'replay', messages: [...head, ...this.history] };
+    return {
+      type: 'replay',
+      messages: [...head, ...this.history.map((m) => this.withoutClosed(m))],
+    };
+  }
+
+  private withoutClosed(message: PanelMessage): PanelMessage {
+    if (message.type !== 'stats' || this.closed.size === 0) return message;
+    const streams = message.stats.streams.filter((s) => !this.closed.has(s.streamId));
+    return streams.length === message.stats.streams.length
+      ? message
+      : { ...message, stats: { ...message.stats, streams } };
+  }
+
+  /** Keeps `closed` bounded: an id no stats message in the history mentions is dropped. */
+  private forgetClosedOutsideHistory(): void {
+    for (const id of this.closed) {
+      const mentioned = this.history.some(
+        (m) => m.type === 'stats' && m.stats.streams.some((s) => s.streamId === id),
+      );
+      if (!mentioned) this.closed.delete(id);
+    }
   }
 }

@@ -15,7 +15,7 @@ export function screenshotReport(
   const lines = [
     `# Screenshot: ${source}`,
     '',
-    `${analysis.width} × ${analysis.height} px, ${analysis.elements.length} text elements, analysed in ${Math.round(analysis.timings.totalMs)} ms.`,
+    `${analysis.width} × ${analysis.height} px, ${analysis.elements.length} text elements, analyzed in ${Math.round(analysis.timings.totalMs)} ms.`,
     '',
   ];
   const s = analysis.session;

@@ -102,13 +102,6 @@ export function checkValue(def: SettingDefinition, value: unknown): string | und
 
 function crossFieldProblems(s: VlmSettings): SettingProblem[] {
   const problems: SettingProblem[] = [];
-  if (s.server.transport === 'remote' && s.server.token === '') {
-    problems.push({
-      key: 'vlm.server.token',
-      message:
-        'vlm.server.transport is "remote" but vlm.server.token is empty; the remote server requires the token given to `vlm serve --token`',
-    });
-  }
   if (s.budget.maxContextTokens > 0 && s.budget.sinkTokens >= s.budget.maxContextTokens) {
     problems.push({
       key: 'vlm.budget.sinkTokens',

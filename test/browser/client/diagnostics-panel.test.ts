@@ -4,7 +4,7 @@
 // reload (as when VS Code hides and shows a webview), and saves screenshots per theme.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { diagnosticsHtml } from '../../../client/diagnostics/html';
@@ -14,7 +14,7 @@ import {
   type PanelBudgets,
   type PanelMessage,
 } from '../../../client/diagnostics/messages';
-import type { AskResult, CacheStatsResult } from '../../../protocol/protocol';
+import type { AskResult, CacheStatsResult, StreamSummary } from '../../../protocol/protocol';
 import { launchChromium } from './chromium';
 import { openWebview, serveWebview, type WebviewHost } from './webview-host';
 import { themes } from './themes';
@@ -228,6 +228,164 @@ for (const theme of themes) {
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, theme.expectedBackground);
+    await page.close();
+  });
+}
+
+// ---- the stream picker ------------------------------------------------------------------
+
+function streamMessage(streamId: string, uri: string, state: StreamSummary['state']): PanelMessage {
+  return {
+    type: 'stream',
+    stream: {
+      streamId,
+      label: streamId,
+      source: { kind: 'file', uri },
+      state,
+      framesDecoded: 0,
+      framesEncoded: 0,
+      framesSkipped: 0,
+      encodedUntilSec: 0,
+    },
+  };
+}
+
+const options = (page: Page) =>
+  page
+    .locator('#stream-select option')
+    .evaluateAll((os) =>
+      os.map((o) => ({ text: o.textContent, value: (o as HTMLOptionElement).value })),
+    );
+const selected = (page: Page) => page.locator('#stream-select').inputValue();
+
+test('the stream picker names streams by file, follows the encoding one, and drops closed ones', async () => {
+  const page = await openPanel();
+  await post(page, [
+    { type: 'budgets', budgets },
+    streamMessage('stream-1', 'file:///home/ana/a/clip.mp4', 'ready'),
+    streamMessage('stream-2', 'file:///home/ana/b/clip.mp4', 'encoding'),
+    streamMessage('stream-3', 'file:///home/ana/b/bug%20report.webm', 'ready'),
+  ]);
+  assert.deepEqual(await options(page), [
+    { text: 'clip.mp4 — a (ready)', value: 'stream-1' },
+    { text: 'clip.mp4 — b (encoding)', value: 'stream-2' },
+    { text: 'bug report.webm (ready)', value: 'stream-3' },
+  ]);
+  assert.equal(await selected(page), 'stream-2', 'the stream receiving frames is selected');
+
+  // A new stream that starts encoding takes the selection while the user has not picked one.
+  await post(page, [streamMessage('stream-4', 'file:///w/demo.mkv', 'encoding')]);
+  assert.equal(await selected(page), 'stream-4');
+
+  // Once the user picks, the panel stays on that stream.
+  await page.locator('#stream-select').selectOption('stream-1');
+  await post(page, [streamMessage('stream-5', 'file:///w/later.mp4', 'encoding')]);
+  assert.equal(await selected(page), 'stream-1');
+
+  // Closed streams leave the picker, statistics and all; no raw id is ever shown.
+  const stats = recorded.filter((r) => r.method === 'vlm/cacheStatsChanged').at(-1)!
+    .params as unknown as CacheStatsResult;
+  await post(page, [
+    {
+      type: 'stats',
+      atMs: 1,
+      stats: { ...stats, streams: [{ ...stats.streams[0], streamId: 'stream-2' }] },
+    },
+    streamMessage('stream-2', 'file:///home/ana/b/clip.mp4', 'closed'),
+    streamMessage('stream-1', 'file:///home/ana/a/clip.mp4', 'closed'),
+  ]);
+  const left = await options(page);
+  assert.deepEqual(
+    left.map((o) => o.value),
+    ['stream-3', 'stream-4', 'stream-5'],
+  );
+  assert.ok(
+    left.every((o) => !/stream-\d/.test(o.text ?? '')),
+    JSON.stringify(left),
+  );
+  assert.equal(left[0].text, 'bug report.webm (ready)');
+  await page.close();
+});
+
+// ---- layout at a narrow and a wide panel ------------------------------------------------
+
+const LABELS =
+  'h1, h2, label, .bar-label, .bar-detail, .legend-item, .metric-name, .metric-value, .engine, .empty, .retrieved-list li';
+
+for (const width of [400, 1600]) {
+  test(`at ${width} px no label is clipped, the blocks use the full width, and tier bytes are plotted`, async () => {
+    const page = await openWebview(browser, host.origin, { width, height: 1000 });
+    await post(page, toPanelMessages());
+    await page.waitForTimeout(100);
+
+    const problems = await page.evaluate((selector) => {
+      const panel = document.documentElement.clientWidth;
+      const out: string[] = [];
+      if (document.documentElement.scrollWidth > panel) {
+        out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${panel}`);
+      }
+      document.querySelectorAll<HTMLElement>(selector).forEach((node) => {
+        const name = `${node.tagName.toLowerCase()}.${node.className} "${node.textContent?.slice(0, 30)}"`;
+        if (node.scrollWidth > node.clientWidth) {
+          out.push(`${name} overflows: ${node.scrollWidth} > ${node.clientWidth}`);
+        }
+        const box = node.getBoundingClientRect();
+        if (box.left < 0 || box.right > panel + 0.5) {
+          out.push(`${name} outside the panel: ${box.left}..${box.right} of ${panel}`);
+        }
+      });
+      // SVG labels (scores, axes) stay inside their chart.
+      document.querySelectorAll<SVGTextElement>('svg text').forEach((node) => {
+        const box = node.getBoundingClientRect();
+        const chart = node.ownerSVGElement!.getBoundingClientRect();
+        if (box.left < chart.left - 0.5 || box.right > chart.right + 0.5) {
+          out.push(
+            `svg text "${node.textContent}" ${box.left}..${box.right} outside ${chart.left}..${chart.right}`,
+          );
+        }
+      });
+      // Score labels do not overlap one another.
+      const scores = Array.from(document.querySelectorAll('text.score')).map((t) =>
+        t.getBoundingClientRect(),
+      );
+      scores.forEach((a, i) =>
+        scores.slice(i + 1).forEach((b) => {
+          if (a.left < b.right && b.left < a.right) out.push(`score labels overlap at ${a.left}`);
+        }),
+      );
+      return out;
+    }, LABELS);
+    assert.ok((await page.locator('text.score').count()) >= 2, 'scores are labelled');
+    assert.deepEqual(problems, []);
+    assert.ok((await page.locator(LABELS).count()) > 20, 'labels were checked');
+
+    const strip = await page.evaluate(() => {
+      const container = document.getElementById('timeline')!.getBoundingClientRect();
+      const chart = document.querySelector('.timeline-svg')!.getBoundingClientRect();
+      const blocks = Array.from(document.querySelectorAll('rect.block:not(.retrieved)')).map((r) =>
+        r.getBoundingClientRect(),
+      );
+      const left = Math.min(...blocks.map((b) => b.left));
+      const right = Math.max(...blocks.map((b) => b.right));
+      return { container: container.width, chart: chart.width, blocks: right - left };
+    });
+    assert.ok(strip.chart >= 0.95 * strip.container, JSON.stringify(strip));
+    assert.ok(strip.blocks >= 0.95 * strip.container, JSON.stringify(strip));
+
+    const paths = await page
+      .locator('.tier-bytes-svg path.tier-path')
+      .evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-tier'), p.getAttribute('d')]));
+    assert.deepEqual(
+      paths.map((p) => p[0]),
+      ['sink', 'recent', 'offloaded'],
+    );
+    const statsCount = toPanelMessages().filter((m) => m.type === 'stats').length;
+    for (const [, d] of paths) assert.equal(d!.split(/[ML]/).filter(Boolean).length, statsCount);
+
+    mkdirSync('docs/images', { recursive: true });
+    const file = join('docs/images', `diagnostics-${width}.png`);
+    await page.screenshot({ path: file });
+    assert.ok(statSync(file).size < 400 * 1024, `${file} is ${statSync(file).size} bytes`);
     await page.close();
   });
 }

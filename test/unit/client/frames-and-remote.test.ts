@@ -51,7 +51,7 @@ test('the remote connection sends the token line first', async () => {
 test('an empty token and an unreachable server are refused with clear messages', async () => {
   await assert.rejects(
     connectRemote({ host: '127.0.0.1', port: 1, token: '' }),
-    /vlm\.server\.token is empty/,
+    /no server token is set; run "VLM: Set Server Token…"/,
   );
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -62,7 +62,7 @@ test('the screenshot report lists matches first, then elements top to bottom, es
   );
   assert.match(
     md,
-    /^# Screenshot: shot\.png\n\n800 × 600 px, 2 text elements, analysed in 321 ms\./,
+    /^# Screenshot: shot\.png\n\n800 × 600 px, 2 text elements, analyzed in 321 ms\./,
   );
   assert.ok(md.indexOf('## Matches for "Cancel button"') < md.indexOf('## Text elements'));
   assert.ok(md.indexOf('File \\| Edit') < md.lastIndexOf('| Cancel |'), 'top to bottom');
