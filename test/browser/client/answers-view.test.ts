@@ -70,8 +70,8 @@ test('tokens stream in, evidence shows timestamps and thumbnails, actions post b
     askId: 'a1',
     answer: 'A menu opens with Nuke working tree.',
     evidence: [
-      { timeSec: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieval', text: 'Nuke working tree' },
-      { timeSec: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieval' },
+      { timeSec: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieved', text: 'Nuke working tree' },
+      { timeSec: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieved' },
     ],
     timings: { totalMs: 1550, tokens: 24 },
   })!;
@@ -138,8 +138,8 @@ test('with no model installed: the notice, evidence with on-screen text, no toke
     askId: 'n1',
     answer: '\uFFFD on\uFFFD on',
     evidence: [
-      { timeSec: 2.4, frameIndex: 2, score: 0.62, reason: 'retrieval', text: 'Nuke working tree' },
-      { timeSec: 4.1, frameIndex: 4, score: 0.4, reason: 'retrieval', text: 'Pressing <enter>' },
+      { timeSec: 2.4, frameIndex: 2, score: 0.62, reason: 'retrieved', text: 'Nuke working tree' },
+      { timeSec: 4.1, frameIndex: 4, score: 0.4, reason: 'retrieved', text: 'Pressing <enter>' },
     ],
     timings: { totalMs: 300, tokens: 2 },
   })!;
