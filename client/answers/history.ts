@@ -39,6 +39,8 @@ export interface StreamLabel {
   kind?: 'video' | 'image' | 'pasted' | 'live';
   /** The file's URI, for follow-ups and for the video player (absent for live and pasted). */
   fileUri?: string;
+  /** A pasted image's thumbnail (data: URI), made by the view from the pasted bytes. */
+  thumbnail?: string;
 }
 
 /** Most relevant first; equally relevant frames in time order. Unscored frames go last. */

@@ -11,13 +11,11 @@ import {
 } from '../../protocol/protocol';
 import type { VlmContext } from '../context';
 import { askSample } from '../diagnostics/adapter';
-import { thumbnailDataUri } from '../frames/show';
+import { addThumbnails } from '../answers/thumbnails';
 import { errorText, isCancellation } from './errors';
 import { liveLabel, liveSource, type LiveKind } from './live-source';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './ids';
 import type { AnswerEntry } from '../answers/history';
-
-const MAX_THUMBNAILS = 8;
 
 export async function pickMedia(
   kind: 'video' | 'image',
@@ -67,7 +65,13 @@ export async function openStream(
     );
     ctx.streams.update(opened);
     const mediaPath = source.kind === 'file' ? vscode.Uri.parse(source.uri).fsPath : undefined;
-    ctx.history.addStream({ key: opened.streamId, label: opened.label || label, mediaPath });
+    ctx.history.addStream({
+      key: opened.streamId,
+      label: opened.label || label,
+      mediaPath,
+      kind: source.kind === 'file' ? 'video' : 'live',
+      ...(source.kind === 'file' ? { fileUri: source.uri } : {}),
+    });
     return opened;
   } catch (error) {
     if (!isCancellation(error))
@@ -81,6 +85,7 @@ export async function runAsk(
   ctx: VlmContext,
   streamKey: string,
   params: Omit<AskParams, 'askId'>,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const client = await ctx.connection.ready();
   const askId = ctx.history.newAskId();
@@ -94,6 +99,7 @@ export async function runAsk(
     firstTokenAt ??= Date.now();
     const updated = ctx.history.token(askId, t.index, t.text);
     if (updated) ctx.answers.token(updated);
+    if (updated) onToken?.(updated);
   });
   try {
     const result = await vscode.window.withProgress(
@@ -112,7 +118,7 @@ export async function runAsk(
       atMs: Date.now(),
       ...askSample(result, streamId, firstTokenAt && firstTokenAt - sentAt),
     });
-    if (done) void addThumbnails(ctx, done);
+    if (done) void addThumbnails(ctx.history, ctx.answers, done);
     return done;
   } catch (error) {
     const failed = ctx.history.fail(askId, errorText(error), isCancellation(error));
@@ -125,19 +131,11 @@ export async function runAsk(
   }
 }
 
-async function addThumbnails(ctx: VlmContext, entry: AnswerEntry): Promise<void> {
-  const mediaPath = ctx.history.stream(entry.streamKey)?.mediaPath;
-  if (!mediaPath) return;
-  for (const [index, e] of entry.evidence.slice(0, MAX_THUMBNAILS).entries()) {
-    const dataUri = await thumbnailDataUri(mediaPath, e.timeSec);
-    if (dataUri) ctx.answers.thumbnail(entry.id, index, dataUri);
-  }
-}
-
 export async function askAboutVideo(
   ctx: VlmContext,
   uri?: vscode.Uri,
   question?: string,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const file = await pickMedia('video', uri);
   if (!file) return undefined;
@@ -149,21 +147,28 @@ export async function askAboutVideo(
   if (!stream) return undefined;
   const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
   if (!q) return undefined;
-  return runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q });
+  return runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q }, onToken);
 }
 
 export async function askAboutImage(
   ctx: VlmContext,
   uri?: vscode.Uri,
   question?: string,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const file = await pickMedia('image', uri);
   if (!file) return undefined;
   const key = `image:${file.fsPath}`;
-  ctx.history.addStream({ key, label: basename(file.fsPath) });
+  ctx.history.addStream({
+    key,
+    label: basename(file.fsPath),
+    kind: 'image',
+    fileUri: file.toString(),
+    ...(file.scheme === 'file' ? { mediaPath: file.fsPath } : {}),
+  });
   const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
   if (!q) return undefined;
-  return runAsk(ctx, key, { image: { uri: file.toString() }, question: q });
+  return runAsk(ctx, key, { image: { uri: file.toString() }, question: q }, onToken);
 }
 
 export async function openLiveSource(ctx: VlmContext): Promise<void> {
