@@ -10,20 +10,13 @@ import { askAboutImage, askAboutVideo, runAsk } from '../commands/ask';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../commands/ids';
 import { showFrame } from '../frames/show';
 import type { AnswerEntry } from './history';
+import type { PastedImage } from './view';
 
 /** The video player view's command (when that view is installed). */
 export const SHOW_VIDEO_AT = 'vlm.showVideoAt';
 /** Pasted images kept for follow-up questions, newest last. */
 const PASTED_KEPT = 8;
 const pasted = new Map<string, { base64: string; mimeType: string }>();
-
-export interface PastedImage {
-  name: string;
-  mimeType: string;
-  base64: string;
-  /** A small JPEG data: URI the view drew from the bytes. */
-  thumbnail?: string;
-}
 
 export async function askFollowUp(
   ctx: VlmContext,

@@ -5,7 +5,15 @@ import { answersHtml } from './html';
 import { answerAsMarkdown, type AnswerEntry, type AnswerHistory } from './history';
 import { formatTimestamp } from '../format';
 import { ANSWERS_VIEW_ID } from '../manifest/contributes';
-import type { PastedImage } from './follow-up';
+
+/** An image pasted or dropped into the view, read there as bytes. */
+export interface PastedImage {
+  name: string;
+  mimeType: string;
+  base64: string;
+  /** A small JPEG data: URI the view drew from the bytes. */
+  thumbnail?: string;
+}
 
 type ViewRequest =
   | { type: 'ready' }
