@@ -85,6 +85,11 @@ test(
     const view = await webviewFrame(page, '#question', 60_000);
     await answered(view, 1);
 
+    // The follow-up waits for the whole video, so its evidence spans the cache's tiers.
+    await page
+      .locator('.statusbar-item', { hasText: 'VLM: idle' })
+      .first()
+      .waitFor({ timeout: 180_000 });
     // The follow-up: typed into the view's own box, Enter, no palette and no file picker.
     const box = view.locator('#question');
     assert.match((await box.getAttribute('placeholder')) ?? '', new RegExp(`Ask about ${VIDEO}`));
