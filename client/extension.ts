@@ -6,6 +6,9 @@ import { CacheStatsRequest } from '../protocol/protocol';
 import { AnswerHistory } from './answers/history';
 import { offerDownloadOnce } from './download/offer';
 import { AnswersView } from './answers/view';
+import { askDroppedUri, askFollowUp, askPastedImage, showEvidence } from './answers/follow-up';
+import { registerVideoTool } from './agent/video-tool';
+import { registerChatParticipant } from './chat/participant';
 import { registerScreenshotTool } from './agent/screenshot-tool';
 import { registerCommands } from './commands/register';
 import { migratePlainToken } from './connection/secrets';
@@ -33,8 +36,10 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   const streams = new StreamRegistry();
   const ctx = {} as VlmContext;
   const answers = new AnswersView(extension.extensionUri, history, {
-    showFrame: (entry, index) =>
-      showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeSec ?? 0),
+    showFrame: (entry, index) => showEvidence(ctx, entry, index),
+    ask: (streamKey, question) => askFollowUp(ctx, streamKey, question),
+    askImage: (image, question) => askPastedImage(ctx, image, question),
+    askUri: (uri, question) => askDroppedUri(ctx, uri, question),
     selectModel: () => vscode.commands.executeCommand('vlm.selectModel') as Promise<void>,
     downloadModel: () => vscode.commands.executeCommand('vlm.downloadModel') as Promise<void>,
     askedWithoutModel: () => void offerDownloadOnce(extension.globalState),
@@ -80,6 +85,10 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   );
   const tool = registerScreenshotTool(ctx);
   if (tool) extension.subscriptions.push(tool);
+  const videoTool = registerVideoTool(ctx);
+  if (videoTool) extension.subscriptions.push(videoTool);
+  const chat = registerChatParticipant(ctx);
+  if (chat) extension.subscriptions.push(chat);
 
   answers.setReferenceModel(readSettings().settings.modelPath === '');
   // The token moves out of settings before the first connection reads it.

@@ -326,21 +326,27 @@ export interface AskTokenParams {
   text: string;
 }
 
+/** Every Evidence.reason, in the order the answers view explains them. */
+export const EVIDENCE_REASONS = ['sink', 'recent', 'retrieved', 'text', 'time'] as const;
+export type EvidenceReason = (typeof EVIDENCE_REASONS)[number];
+
 export interface Evidence {
   /** Frame time in seconds. */
   timeSec: number;
   frameIndex?: number;
-  /** Retrieval score of this block (higher is more relevant). */
+  /** Relevance, 0-1 (higher is more relevant; 0: no scorer found anything in it). */
   score?: number;
   /** On-screen text found in this frame. */
   text?: string;
   box?: Box;
   /**
-   * Why this evidence was chosen, from the scorer that weighed most: 'retrieval' (attention
-   * scores against the block's keys or queries), 'recent' (recency), 'ocr' (on-screen text
-   * matched the question) or 'time' (a time hint such as "at 2:30").
+   * Why this frame is evidence: 'text' (its on-screen text matched the question, or the
+   * timeline found the moment in the screen text) or 'time' (a time hint such as "at 2:30")
+   * when that signal outweighed the attention score; otherwise where its block was when the
+   * answer was made: 'retrieved' (brought back from the offloaded tier), 'recent' (already in
+   * the recent window) or 'sink' (the attention sink).
    */
-  reason?: string;
+  reason?: EvidenceReason;
   /**
    * True when the block was brought back from the offloaded tier for this question; false
    * when it was already in the recent window (or is the image itself).

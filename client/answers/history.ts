@@ -35,7 +35,21 @@ export interface StreamLabel {
   label: string;
   /** Media file the stream reads, for frame thumbnails (absent for live sources). */
   mediaPath?: string;
+  /** What a follow-up question is asked about: a video file, an image file, pasted bytes, a live source. */
+  kind?: 'video' | 'image' | 'pasted' | 'live';
+  /** The file's URI, for follow-ups and for the video player (absent for live and pasted). */
+  fileUri?: string;
+  /** A pasted image's thumbnail (data: URI), made by the view from the pasted bytes. */
+  thumbnail?: string;
 }
+
+/** Most relevant first; equally relevant frames in time order. Unscored frames go last. */
+export function byRelevance(a: Evidence, b: Evidence): number {
+  return (b.score ?? -1) - (a.score ?? -1) || a.timeSec - b.timeSec;
+}
+
+/** Evidence with no signal at all: hidden behind "show all" in the view. */
+export const noSignal = (e: Evidence) => e.score === 0;
 
 /**
  * Tokens may arrive out of order across the JSON-RPC boundary only in theory; they carry an
@@ -55,8 +69,9 @@ export class AnswerHistory {
     return `ask-${Date.now().toString(36)}-${this.counter}`;
   }
 
+  /** Adds a stream, or updates its label and file while keeping what was known. */
   addStream(stream: StreamLabel): void {
-    this.streams.set(stream.key, stream);
+    this.streams.set(stream.key, { ...this.streams.get(stream.key), ...stream });
   }
 
   stream(key: string): StreamLabel | undefined {
@@ -97,7 +112,7 @@ export class AnswerHistory {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     entry.text = result.answer;
-    entry.evidence = [...result.evidence].sort((a, b) => a.timeSec - b.timeSec);
+    entry.evidence = [...result.evidence].sort(byRelevance);
     entry.state = 'done';
     entry.truncated = result.truncated;
     entry.totalMs = result.timings.totalMs;
@@ -145,8 +160,12 @@ export function answerAsMarkdown(entry: AnswerEntry, formatTime: (s: number) => 
   if (entry.evidence.length) {
     lines.push('', 'Evidence:');
     for (const e of entry.evidence) {
-      const score = e.score !== undefined ? ` (score ${e.score.toFixed(2)})` : '';
-      lines.push(`- ${formatTime(e.timeSec)}${score}${e.text ? `: ${e.text}` : ''}`);
+      const why = [
+        ...(e.score !== undefined ? [`score ${e.score.toFixed(2)}`] : []),
+        ...(e.reason ? [e.reason] : []),
+      ];
+      const detail = why.length ? ` (${why.join(', ')})` : '';
+      lines.push(`- ${formatTime(e.timeSec)}${detail}${e.text ? `: ${e.text}` : ''}`);
     }
   }
   return lines.join('\n');

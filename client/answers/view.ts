@@ -6,13 +6,26 @@ import { answerAsMarkdown, type AnswerEntry, type AnswerHistory } from './histor
 import { formatTimestamp } from '../format';
 import { ANSWERS_VIEW_ID } from '../manifest/contributes';
 
+/** An image pasted or dropped into the view, read there as bytes. */
+export interface PastedImage {
+  name: string;
+  mimeType: string;
+  base64: string;
+  /** A small JPEG data: URI the view drew from the bytes. */
+  thumbnail?: string;
+}
+
 type ViewRequest =
   | { type: 'ready' }
   | { type: 'copy'; askId: string }
   | { type: 'showFrame'; askId: string; index: number }
   | { type: 'selectModel' }
   | { type: 'downloadModel' }
-  | { type: 'selectStream'; streamKey: string };
+  | { type: 'selectStream'; streamKey: string }
+  | { type: 'ask'; streamKey?: string; question: string }
+  | { type: 'askImage'; question: string; image: PastedImage }
+  | { type: 'askUri'; uri: string; question?: string }
+  | { type: 'error'; message: string };
 
 export interface AnswersViewHooks {
   showFrame(entry: AnswerEntry, index: number): Promise<void>;
@@ -20,6 +33,12 @@ export interface AnswersViewHooks {
   downloadModel(): Promise<void>;
   /** A question was asked with no model installed (offer the download). */
   askedWithoutModel(): void;
+  /** A follow-up typed in the view, about a stream already in it. */
+  ask(streamKey: string, question: string): Promise<unknown>;
+  /** An image pasted or dropped into the view, as bytes. */
+  askImage(image: PastedImage, question: string): Promise<unknown>;
+  /** A file dropped onto the view (text/uri-list). */
+  askUri(uri: string, question: string | undefined): Promise<unknown>;
 }
 
 export class AnswersView implements vscode.WebviewViewProvider {
@@ -93,7 +112,9 @@ export class AnswersView implements vscode.WebviewViewProvider {
   private postState(): void {
     if (!this.view) return;
     const entries = this.selected ? this.history.forStream(this.selected) : [];
-    const streams = this.history.streamsInOrder().map((s) => ({ key: s.key, label: s.label }));
+    const streams = this.history
+      .streamsInOrder()
+      .map((s) => ({ key: s.key, label: s.label, kind: s.kind }));
     void this.view.webview.postMessage({
       type: 'state',
       streams,
@@ -144,6 +165,32 @@ export class AnswersView implements vscode.WebviewViewProvider {
         this.selected = m.streamKey;
         this.postState();
         return;
+      case 'ask':
+      case 'askImage':
+      case 'askUri':
+      case 'error':
+        return this.onAsk(m);
+    }
+  }
+
+  /** Questions from the view's input; a failure is shown as a toast naming the input. */
+  private async onAsk(
+    m: Extract<ViewRequest, { type: 'ask' | 'askImage' | 'askUri' | 'error' }>,
+  ): Promise<void> {
+    try {
+      if (m.type === 'error') throw new Error(m.message);
+      if (m.type === 'askImage') await this.hooks.askImage(m.image, m.question);
+      else if (m.type === 'askUri') await this.hooks.askUri(m.uri, m.question || undefined);
+      else {
+        const streamKey = m.streamKey ?? this.selected;
+        if (!streamKey)
+          throw new Error(
+            'no stream to ask about: ask about a video or an image first, or paste or drop one here',
+          );
+        await this.hooks.ask(streamKey, m.question);
+      }
+    } catch (error) {
+      void vscode.window.showErrorMessage(`VLM: ${(error as Error).message}`);
     }
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/protocol';
 import type { VlmContext } from '../context';
 import { askSample } from '../diagnostics/adapter';
-import { thumbnailDataUri } from '../frames/show';
+import { addThumbnails } from '../answers/thumbnails';
 import { errorText, isCancellation } from './errors';
 import { showError } from './show-error';
 import { liveLabel, liveSource, type LiveKind } from './live-source';
@@ -22,8 +22,6 @@ import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './ids';
 import type { AnswerEntry } from '../answers/history';
 import { offerAnswerNow, type AnswerNowOffer } from './answer-now';
 import { coverageText } from './coverage';
-
-const MAX_THUMBNAILS = 8;
 
 export async function pickMedia(
   kind: 'video' | 'image',
@@ -74,7 +72,13 @@ export async function openStream(
     // A status update that came first (a saved stream is ready at once) is newer: keep it.
     if (!ctx.streams.get(opened.streamId)) ctx.streams.update(opened);
     const mediaPath = source.kind === 'file' ? vscode.Uri.parse(source.uri).fsPath : undefined;
-    ctx.history.addStream({ key: opened.streamId, label: opened.label || label, mediaPath });
+    ctx.history.addStream({
+      key: opened.streamId,
+      label: opened.label || label,
+      mediaPath,
+      kind: source.kind === 'file' ? 'video' : 'live',
+      ...(source.kind === 'file' ? { fileUri: source.uri } : {}),
+    });
     return opened;
   } catch (error) {
     if (!isCancellation(error)) void showError(ctx.output, `Can't open ${label}`, error);
@@ -91,6 +95,7 @@ export async function runAsk(
   ctx: VlmContext,
   streamKey: string,
   params: Omit<AskParams, 'askId'>,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const client = await ctx.connection.ready();
   const askId = ctx.history.newAskId();
@@ -104,6 +109,7 @@ export async function runAsk(
     firstTokenAt ??= Date.now();
     const updated = ctx.history.token(askId, t.index, t.text);
     if (updated) ctx.answers.token(updated);
+    if (updated) onToken?.(updated);
   });
   const stream = params.streamId !== undefined ? ctx.streams.get(params.streamId) : undefined;
   try {
@@ -132,7 +138,7 @@ export async function runAsk(
       ...askSample(result, streamId, firstTokenAt && firstTokenAt - sentAt),
     });
     sayCoverage(ctx, result, stream?.label ?? 'the stream');
-    if (done) void addThumbnails(ctx, done);
+    if (done) void addThumbnails(ctx.history, ctx.answers, done);
     return done;
   } catch (error) {
     const failed = ctx.history.fail(askId, errorText(error), isCancellation(error));
@@ -190,19 +196,11 @@ function sayCoverage(ctx: VlmContext, result: AskResult, label: string): void {
   void vscode.window.showInformationMessage(`VLM: answered ${note}.`);
 }
 
-async function addThumbnails(ctx: VlmContext, entry: AnswerEntry): Promise<void> {
-  const mediaPath = ctx.history.stream(entry.streamKey)?.mediaPath;
-  if (!mediaPath) return;
-  for (const [index, e] of entry.evidence.slice(0, MAX_THUMBNAILS).entries()) {
-    const dataUri = await thumbnailDataUri(mediaPath, e.timeSec);
-    if (dataUri) ctx.answers.thumbnail(entry.id, index, dataUri);
-  }
-}
-
 export async function askAboutVideo(
   ctx: VlmContext,
   uri?: vscode.Uri,
   question?: string,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const file = await pickMedia('video', uri);
   if (!file) return undefined;
@@ -214,21 +212,28 @@ export async function askAboutVideo(
   if (!stream) return undefined;
   const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
   if (!q) return undefined;
-  return runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q });
+  return runAsk(ctx, stream.streamId, { streamId: stream.streamId, question: q }, onToken);
 }
 
 export async function askAboutImage(
   ctx: VlmContext,
   uri?: vscode.Uri,
   question?: string,
+  onToken?: (entry: AnswerEntry) => void,
 ): Promise<AnswerEntry | undefined> {
   const file = await pickMedia('image', uri);
   if (!file) return undefined;
   const key = `image:${file.fsPath}`;
-  ctx.history.addStream({ key, label: basename(file.fsPath) });
+  ctx.history.addStream({
+    key,
+    label: basename(file.fsPath),
+    kind: 'image',
+    fileUri: file.toString(),
+    ...(file.scheme === 'file' ? { mediaPath: file.fsPath } : {}),
+  });
   const q = question ?? (await askQuestion(`Ask about ${basename(file.fsPath)}`));
   if (!q) return undefined;
-  return runAsk(ctx, key, { image: { uri: file.toString() }, question: q });
+  return runAsk(ctx, key, { image: { uri: file.toString() }, question: q }, onToken);
 }
 
 export async function openLiveSource(ctx: VlmContext): Promise<void> {

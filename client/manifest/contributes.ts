@@ -14,11 +14,15 @@ export const ANSWERS_VIEW_ID = 'vlm.answers';
 export const VIEW_CONTAINER_ID = 'vlm';
 export const DIAGNOSTICS_VIEW_TYPE = 'vlm.diagnostics';
 export const SCREENSHOT_TOOL_NAME = 'vlm_analyze_screenshot';
+export const VIDEO_TOOL_NAME = 'vlm_ask_video';
+export const CHAT_PARTICIPANT_ID = 'vlm.chat';
 
 export function activationEvents(): string[] {
   return [
     `onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`,
     `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`,
+    `onLanguageModelTool:${VIDEO_TOOL_NAME}`,
+    `onChatParticipant:${CHAT_PARTICIPANT_ID}`,
     // Media links in Markdown get their code lenses and hovers before any VLM command ran.
     'onLanguage:markdown',
   ];
@@ -76,6 +80,15 @@ export function contributes(): Record<string, unknown> {
       [VIEW_CONTAINER_ID]: [{ type: 'webview', id: ANSWERS_VIEW_ID, name: 'Answers' }],
     },
     configuration: configurationContribution(),
+    chatParticipants: [
+      {
+        id: CHAT_PARTICIPANT_ID,
+        name: 'vlm',
+        fullName: 'VLM',
+        description: 'Ask about the selected video, or an attached video or screenshot',
+        isSticky: true,
+      },
+    ],
     languageModelTools: [
       {
         name: SCREENSHOT_TOOL_NAME,
@@ -106,6 +119,30 @@ export function contributes(): Record<string, unknown> {
             },
           },
           required: ['path'],
+        },
+      },
+      {
+        name: VIDEO_TOOL_NAME,
+        displayName: 'Ask About Video',
+        toolReferenceName: 'video',
+        canBeReferencedInPrompt: true,
+        icon: '$(device-camera-video)',
+        userDescription: 'Ask a question about a video file; answers with timestamped evidence.',
+        modelDescription:
+          'Answers a question about a local video file (a screen recording, a bug repro, a tutorial) with a vision-language model, and lists the evidence: frame times, why each frame was chosen (retrieved, recent, text, time) and the on-screen text. Use it to find when something happens in a recording or what it shows.',
+        inputSchema: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description: 'Absolute path of the video file (mp4, webm, mkv, mov, …).',
+            },
+            question: {
+              type: 'string',
+              description: 'The question, e.g. "When does the error dialog appear?"',
+            },
+          },
+          required: ['path', 'question'],
         },
       },
     ],

@@ -64,6 +64,7 @@ export function askJson(
       scores: e.scores,
       ...(e.text ? { text: e.text } : {}),
       retrieved: e.retrieved,
+      reason: e.reason,
       ...(e.event ? { event: e.event } : {}),
     })),
     timings: {
@@ -120,7 +121,7 @@ export function formatEvidence(r: SessionAnswer): string[] {
   if (r.evidence.length === 0) lines.push('  (none)');
   for (const e of r.evidence.slice(0, EVIDENCE_SHOWN)) {
     lines.push(
-      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}`,
+      `  ${when(e).padStart(13)}  frame ${String(e.frameIndex).padEnd(5)} score ${e.score.toFixed(3)}  ${e.reason}`,
     );
     if (e.event) lines.push(`  ${''.padStart(13)}  why: ${printable(e.event.reason)}`);
     if (e.text) {

@@ -31,3 +31,4 @@ export {
 } from './validate';
 export { SCREEN_TEXT_MODES, screenTextMode, type ScreenTextMode } from './screen-text-choice';
 export { summarizeAnswer, type AnswerSummary } from './summary';
+export { EVIDENCE_REASONS, evidenceReason, type EvidenceReason } from './evidence-reason';

@@ -20,10 +20,13 @@ import {
   type TimelineRecorder,
 } from '../timeline';
 import { checkQuestion } from './validate';
+import { evidenceReason, type EvidenceReason } from './evidence-reason';
 
 /** Evidence with whether its block came back from the offloaded tier for this answer. */
 export interface SessionEvidence extends Evidence {
   retrieved: boolean;
+  /** Why this frame is evidence: its cache tier, or the text or time signal that chose it. */
+  reason: EvidenceReason;
   /** The timeline event (text, typing, UI change, cut) that made this moment evidence. */
   event?: TimelineEventRef;
 }
@@ -129,16 +132,23 @@ export class SessionStream {
     });
     const broughtBack = new Set(result.context.retrieved);
     const evidence = result.evidence.map((e) => ({ ...e, retrieved: broughtBack.has(e.blockId) }));
+    const blocks = this.stream.blocks();
+    const fused = this.recorder
+      ? fuseTimelineEvidence(
+          evidence,
+          searchTimeline(this.recorder.timeline(), question),
+          blocks,
+          (b) => ({ ...b, score: 0, scores: {}, retrieved: false }),
+        )
+      : evidence;
+    const context = {
+      sinkId: blocks.find((b) => b.tier === 'sink')?.blockId,
+      recent: result.context.recent,
+      retrieved: result.context.retrieved,
+    };
     return {
       ...result,
-      evidence: this.recorder
-        ? fuseTimelineEvidence(
-            evidence,
-            searchTimeline(this.recorder.timeline(), question),
-            this.stream.blocks(),
-            (b) => ({ ...b, score: 0, scores: {}, retrieved: false }),
-          )
-        : evidence,
+      evidence: fused.map((e) => ({ ...e, reason: evidenceReason(e, context) })),
       remote: this.generator !== undefined,
       coverage,
     };

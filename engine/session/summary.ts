@@ -11,6 +11,8 @@ export interface AnswerSummary {
     score: number;
     text?: string;
     retrieved: boolean;
+    /** Why it is evidence: 'sink', 'recent', 'retrieved', 'text' or 'time'. */
+    reason: SessionEvidence['reason'];
     /** The timeline event behind this moment, when the timeline chose it. */
     event?: SessionEvidence['event'];
   }[];
@@ -29,6 +31,7 @@ export function summarizeAnswer(answer: SessionAnswer, model: string): AnswerSum
       score: e.score,
       ...(e.text ? { text: e.text } : {}),
       retrieved: e.retrieved,
+      reason: e.reason,
       ...(e.event ? { event: e.event } : {}),
     })),
     frames: { encoded: cache.framesEncoded, skipped: cache.framesSkipped },

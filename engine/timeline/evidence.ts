@@ -27,6 +27,10 @@ export interface BlockAt {
 
 /** How much the stream's own (whole-frame) score counts next to the timeline's, 0-1. */
 const FRAME_WEIGHT = 0.15;
+/** The most a timeline hit scores (text match 1 plus intent 0.4, see search.ts). */
+const MAX_HIT_SCORE = 1.4;
+/** Fused scores are divided by the most they can be, so they stay in [0, 1]. */
+const FUSED_MAX = MAX_HIT_SCORE + FRAME_WEIGHT;
 /** Timeline moments added to the evidence at most. */
 const MAX_ADDED = 5;
 
@@ -54,11 +58,11 @@ export function fuseTimelineEvidence<E extends EvidenceLike>(
     .map((e) => {
       const hit = found.get(e.blockId);
       const frame = (FRAME_WEIGHT * Math.max(0, e.score)) / top;
-      if (!hit) return { ...e, score: frame, scores: { ...e.scores, frame: e.score } };
+      if (!hit) return { ...e, score: frame / FUSED_MAX, scores: { ...e.scores, frame: e.score } };
       return {
         ...e,
         timeSec: hit.timeSec,
-        score: hit.score + frame,
+        score: Math.min(1, (hit.score + frame) / FUSED_MAX),
         scores: { ...e.scores, frame: e.score, timeline: hit.score },
         text: hit.text ?? e.text,
         event: { kind: hit.kind, reason: hit.reason, ...(hit.text ? { text: hit.text } : {}) },

@@ -194,7 +194,7 @@ async function askOpened(
       frameIndex: e.frameIndex,
       score: e.score,
       text: e.text,
-      reason: evidenceReason(e.scores),
+      reason: e.reason,
       retrieved: e.retrieved,
     })),
     timings: {
@@ -357,18 +357,3 @@ const mib = (value: unknown) => {
   const n = positive(value);
   return n === undefined ? undefined : n * 2 ** 20;
 };
-
-/** The protocol's Evidence.reason for the scorer that contributed most to a block's score. */
-const REASON_BY_SCORER: Record<string, string> = {
-  keys: 'retrieval',
-  queries: 'retrieval',
-  uniform: 'retrieval',
-  recency: 'recent',
-  text: 'ocr',
-  time: 'time',
-};
-
-function evidenceReason(scores: Record<string, number>): string | undefined {
-  const top = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]?.[0];
-  return top === undefined ? undefined : (REASON_BY_SCORER[top] ?? 'retrieval');
-}

@@ -84,20 +84,29 @@ export async function rankBlocks(
     weight: options.timeWeight ?? 4,
     values: await timeHintScorer.score(request),
   });
+  // Only scorers with an opinion this time count in the divisor: the sum then spans [0, 1]
+  // whatever the weights, and a question with no time hint is not scored down for it.
+  const active = parts.filter((p) => p.values.some((v) => v > 0));
+  const total = active.reduce((sum, p) => sum + p.weight, 0);
   const evidence = candidates.map((b: BlockMeta, i): Evidence => {
     const scores: Record<string, number> = {};
     let score = 0;
+    let lead: { name: string; weighted: number } | undefined;
     for (const p of parts) {
       scores[p.name] = p.values[i];
-      score += p.weight * p.values[i];
+      const weighted = p.weight * p.values[i];
+      score += weighted;
+      if (weighted > 0 && (!lead || weighted > lead.weighted)) lead = { name: p.name, weighted };
     }
+    const signal = lead?.name === 'text' || lead?.name === 'time' ? lead.name : undefined;
     return {
       blockId: b.id,
       frameIndex: b.frameIndex,
       timeSec: b.timeSec,
       ...(b.untilSec !== undefined ? { untilSec: b.untilSec } : {}),
-      score,
+      score: total > 0 ? Math.min(1, score / total) : 0,
       scores,
+      ...(signal ? { signal } : {}),
       text: clip(matchedText[i] ?? b.text),
     };
   });

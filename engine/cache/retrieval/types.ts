@@ -48,9 +48,12 @@ export interface Evidence {
   blockId: number;
   frameIndex: number;
   timeSec: number;
+  /** 0-1: the scorers' weighted sum over the weights of those that scored anything. */
   score: number;
   /** Each scorer's contribution, by scorer name. */
   scores: Record<string, number>;
+  /** Set when the text match or the time hint weighed more than the attention score. */
+  signal?: 'text' | 'time';
   text?: string;
   /** The frame stayed unchanged on screen until this time. */
   untilSec?: number;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  EVIDENCE_REASONS,
   AskRequest,
   AskTokenNotification,
   CacheStatsNotification,
@@ -99,11 +100,18 @@ describe('streams: open, ask with streamed tokens, statistics, cancel', () => {
     assert.equal(result.timings.tokens, mine.length);
     assert.ok(result.cache && result.cache.sink.tokens > 0);
     assert.ok(result.evidence.length > 0, 'evidence from the encoded frames');
-    for (const e of result.evidence)
+    for (const e of result.evidence) {
       assert.ok(
-        ['retrieval', 'recent', 'ocr', 'time'].includes(e.reason ?? ''),
+        (EVIDENCE_REASONS as readonly string[]).includes(e.reason ?? ''),
         `evidence reason '${e.reason}' is one the protocol documents`,
       );
+      // The reason names the tier the block was really in.
+      if (e.reason === 'retrieved') assert.equal(e.retrieved, true);
+      if (e.reason === 'recent') assert.equal(e.retrieved, false);
+      assert.ok(e.score! >= 0 && e.score! <= 1, `score ${e.score} is in [0, 1]`);
+    }
+    if (result.cache!.lastRetrieved?.length === 0)
+      assert.ok(!result.evidence.some((e) => e.reason === 'retrieved'));
   });
 
   it('an ask sent right after opening waits for the first frame and answers with evidence', async () => {

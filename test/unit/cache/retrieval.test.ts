@@ -145,3 +145,29 @@ test('fallback scorers: recency prefers the newest, uniform spreads its picks', 
     [7, 22, 37, 52],
   );
 });
+
+test('scores stay in [0, 1] when a time hint and a text match add to the attention score', async () => {
+  const { blocks, vectors } = needleSetup();
+  const ranked = await rankBlocks(
+    {
+      question: 'what error is on screen at 0:20?',
+      vectors,
+      candidates: blocks,
+      spec,
+      topK: 4,
+      streamEndSec: 59,
+    },
+    {
+      primary: 'keys',
+      textEvidence: { search: () => [{ timeSec: 20, text: 'Error: disk full', score: 1 }] },
+    },
+  );
+  for (const e of ranked)
+    assert.ok(e.score >= 0 && e.score <= 1, `score ${e.score} at ${e.timeSec}`);
+  assert.equal(ranked[0].timeSec, 20);
+  assert.equal(ranked[0].signal, 'time', 'the time hint weighs most for the named moment');
+  // Order is unchanged by the scaling: the needle still beats the blocks with no signal.
+  const needle = ranked.find((e) => e.blockId === 37)!;
+  assert.ok(needle.score > ranked[ranked.length - 1].score);
+  assert.equal(needle.signal, undefined, 'attention chose the needle, not text or time');
+});

@@ -72,7 +72,10 @@ test('with no model, vlm ask prints the notice on stdout and stderr and the evid
   assert.ok(r.stderr.includes(NO_MODEL_NOTICE), 'and it is on stderr');
   assert.ok(!r.stdout.includes(REFERENCE_ANSWER_LABEL), 'no reference tokens by default');
   const evidence = lines.slice(lines.indexOf('Evidence') + 1);
-  assert.match(evidence[0], /^\s+0:0\d(-0:0\d)?\s+frame \d+\s+score \d\.\d{3}$/);
+  assert.match(
+    evidence[0],
+    /^\s+0:0\d(-0:0\d)?\s+frame \d+\s+score [01]\.\d{3}\s+(sink|recent|retrieved|text|time)$/,
+  );
   assert.ok(
     evidence.some((l) => /^\s+text: .*Nuke working tree/.test(l)),
     `the menu's on-screen text is in the evidence:\n${r.stdout}`,

@@ -1,7 +1,7 @@
 // Answer history, the copy-to-clipboard text, the stream registry and live sources.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnswerHistory, answerAsMarkdown } from '../../../client/answers/history';
+import { AnswerHistory, answerAsMarkdown, noSignal } from '../../../client/answers/history';
 import { liveLabel, liveSource } from '../../../client/commands/live-source';
 import { StreamRegistry, describeStream } from '../../../client/streams/registry';
 import { PanelFeed, type PanelMessage } from '../../../client/diagnostics/messages';
@@ -11,13 +11,15 @@ const result: AskResult = {
   askId: 'a',
   answer: 'The menu opens.',
   evidence: [
-    { timeSec: 4.8, frameIndex: 4, score: 0.74, reason: 'retrieval', text: 'Nuke working tree' },
-    { timeSec: 2.4, frameIndex: 2, score: 0.58, reason: 'retrieval' },
+    { timeSec: 4.8, frameIndex: 4, score: 0.74, reason: 'retrieved', text: 'Nuke working tree' },
+    { timeSec: 2.4, frameIndex: 2, score: 0.58, reason: 'recent' },
+    { timeSec: 0.4, frameIndex: 0, score: 0, reason: 'recent' },
+    { timeSec: 1.2, frameIndex: 1, score: 0.58, reason: 'text' },
   ],
   timings: { totalMs: 1200, tokens: 5 },
 };
 
-test('tokens are placed by index, the result replaces them, evidence is in time order', () => {
+test('tokens are placed by index, the result replaces them, evidence is by relevance', () => {
   const h = new AnswerHistory();
   h.start('a', 's1', 'What happens?', 1);
   h.token('a', 1, ' menu');
@@ -26,9 +28,14 @@ test('tokens are placed by index, the result replaces them, evidence is in time 
   assert.equal(partial!.state, 'streaming');
   const done = h.finish('a', result)!;
   assert.equal(done.text, 'The menu opens.');
+  // Most relevant first, ties in time order, no-signal frames last.
   assert.deepEqual(
     done.evidence.map((e) => e.timeSec),
-    [2.4, 4.8],
+    [4.8, 1.2, 2.4, 0.4],
+  );
+  assert.deepEqual(
+    done.evidence.filter(noSignal).map((e) => e.timeSec),
+    [0.4],
   );
   assert.equal(h.token('a', 2, 'late'), undefined, 'tokens after the end are ignored');
 });
@@ -57,7 +64,7 @@ test('a copied answer has the question, the answer and timestamped evidence', ()
   const md = answerAsMarkdown(h.finish('a', result)!, (s) => `${s.toFixed(1)}s`);
   assert.equal(
     md,
-    '**Q:** What happens?\n\nThe menu opens.\n\nEvidence:\n- 2.4s (score 0.58)\n- 4.8s (score 0.74): Nuke working tree',
+    '**Q:** What happens?\n\nThe menu opens.\n\nEvidence:\n- 4.8s (score 0.74, retrieved): Nuke working tree\n- 1.2s (score 0.58, text)\n- 2.4s (score 0.58, recent)\n- 0.4s (score 0.00, recent)',
   );
 });
 

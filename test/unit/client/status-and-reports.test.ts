@@ -11,7 +11,7 @@ import {
 } from '../../../client/diagnostics/adapter';
 import { validateSettings } from '../../../client/settings/validate';
 import { clipboardTools } from '../../../client/screenshot/clipboard';
-import type { EngineStatus } from '../../../protocol/protocol';
+import type { AskResult, EngineStatus } from '../../../protocol/protocol';
 
 const status = (state: EngineStatus['state'], extra: Partial<EngineStatus> = {}): EngineStatus => ({
   state,
@@ -85,11 +85,11 @@ test('the validation report names every problem', () => {
 });
 
 test('ask samples use the measured first-token time, else the server timings; budgets come from settings', () => {
-  const result = {
+  const result: AskResult = {
     askId: 'a',
     answer: '',
     evidence: [
-      { timeSec: 1, frameIndex: 1, score: 0.5, reason: 'retrieval' },
+      { timeSec: 1, frameIndex: 1, score: 0.5, reason: 'retrieved' },
       { timeSec: 9, reason: 'recent' },
     ],
     timings: {

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import sharp from 'sharp';
-import { SESSION_LIMITS } from '../../../engine/session';
+import { EVIDENCE_REASONS, SESSION_LIMITS } from '../../../engine/session';
 import { renderScreen } from '../ocr/rendered-screen';
 import { generateRecording, TYPE_ERROR_AT_SEC } from '../ocr/recording';
 
@@ -134,6 +134,12 @@ test('ask_video answers with the streaming engine (reference model) and evidence
   assert.ok(
     answer.evidence.length > 0 && answer.evidence.every((e: { timeSec: number }) => e.timeSec >= 0),
   );
+  // The same reasons and score range as the editor and the CLI.
+  for (const e of answer.evidence as { reason: string; score: number; retrieved: boolean }[]) {
+    assert.ok((EVIDENCE_REASONS as readonly string[]).includes(e.reason), `reason ${e.reason}`);
+    assert.ok(e.score >= 0 && e.score <= 1, `score ${e.score}`);
+    if (e.reason === 'retrieved') assert.equal(e.retrieved, true);
+  }
 });
 
 test('bad arguments come back as tool errors that name the problem; the server keeps serving', async () => {
