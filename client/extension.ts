@@ -12,10 +12,14 @@ import { ServerConnection } from './connection/server-connection';
 import type { VlmContext } from './context';
 import { budgetsFromSettings } from './diagnostics/adapter';
 import { DiagnosticsPanel } from './diagnostics/panel';
-import { showFrame } from './frames/show';
 import { readSettings, reportSettingProblems } from './settings/read';
 import { EngineStatusBar } from './status/status-bar';
 import { StreamRegistry } from './streams/registry';
+import { askAboutVideo } from './commands/ask';
+import { analyzeImage } from './commands/screenshot';
+import { ScreenshotView } from './screenshot-view/panel';
+import { showEvidence } from './video-view/evidence';
+import { VideoViewProvider } from './video-view/provider';
 
 /** Returned from activate(): what the editor and end-to-end tests inspect. */
 export interface VlmExtensionApi {
@@ -32,16 +36,32 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   const ctx = {} as VlmContext;
   const answers = new AnswersView(extension.extensionUri, history, {
     showFrame: (entry, index) =>
-      showFrame(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeSec ?? 0),
+      showEvidence(history.stream(entry.streamKey)?.mediaPath, entry.evidence[index]?.timeSec ?? 0),
     selectModel: () => vscode.commands.executeCommand('vlm.selectModel') as Promise<void>,
     downloadModel: () => vscode.commands.executeCommand('vlm.downloadModel') as Promise<void>,
     askedWithoutModel: () => void offerDownloadOnce(extension.globalState),
   });
   const panel = new DiagnosticsPanel(extension.extensionUri, {
-    showFrame: (streamId, timeSec) => showFrame(history.stream(streamId)?.mediaPath, timeSec),
+    showFrame: (streamId, timeSec) => showEvidence(history.stream(streamId)?.mediaPath, timeSec),
     refresh: () => refreshStats(ctx),
   });
-  Object.assign(ctx, { extension, connection, history, answers, panel, streams, output });
+  const videoView = new VideoViewProvider(extension, history, {
+    ask: (uri, question) => askAboutVideo(ctx, uri, question),
+  });
+  const screenshotView = new ScreenshotView(extension.extensionUri, {
+    analyze: (image, query, token) => analyzeImage(ctx, image, query, token),
+  });
+  Object.assign(ctx, {
+    extension,
+    connection,
+    history,
+    answers,
+    panel,
+    streams,
+    output,
+    videoView,
+    screenshotView,
+  });
   const statusBar = new EngineStatusBar();
 
   const shownProblems = new Set<string>();
@@ -58,6 +78,9 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
     panel,
     statusBar,
     AnswersView.register(answers),
+    videoView,
+    VideoViewProvider.register(videoView),
+    screenshotView,
     ...registerCommands(ctx),
     vscode.workspace.onDidChangeConfiguration(
       (e) => e.affectsConfiguration('vlm') && applySettings(),

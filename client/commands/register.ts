@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import type { VlmContext } from '../context';
 import { COMMANDS } from './ids';
-import { askAboutImage, askAboutVideo, openLiveSource } from './ask';
+import { askAboutImage, askAboutVideo, openLiveSource, pickMedia } from './ask';
 import { downloadModelCommand, listInstalledModelsCommand, selectModel } from './models';
 import { analyzeScreenshot, pasteScreenshot } from './screenshot';
 import { closeStream, findTextInVideo, selectStream } from './streams';
+import { showVideoAtArgs } from '../video-view/provider';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -28,6 +29,10 @@ export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
     analyzeScreenshot: (uri) => analyzeScreenshot(ctx, asUri(uri)),
     pasteScreenshot: () => pasteScreenshot(ctx),
     findTextInVideo: (uri) => findTextInVideo(ctx, asUri(uri)),
+    showVideoAt: async (uri, timeSec) => {
+      const args = showVideoAtArgs(uri, timeSec) ?? showVideoAtArgs(await pickMedia('video'), 0);
+      if (args) await ctx.videoView.showAt(args.uri, args.timeSec);
+    },
     showCacheDiagnostics: () => ctx.panel.show(),
     selectStream: () => selectStream(ctx),
     closeStream: () => closeStream(ctx),

@@ -14,9 +14,16 @@ export const ANSWERS_VIEW_ID = 'vlm.answers';
 export const VIEW_CONTAINER_ID = 'vlm';
 export const DIAGNOSTICS_VIEW_TYPE = 'vlm.diagnostics';
 export const SCREENSHOT_TOOL_NAME = 'vlm_analyze_screenshot';
+export const VIDEO_VIEW_TYPE = 'vlm.videoView';
+export const SCREENSHOT_VIEW_TYPE = 'vlm.screenshotView';
 
 export function activationEvents(): string[] {
-  return [`onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`, `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`];
+  return [
+    `onWebviewPanel:${DIAGNOSTICS_VIEW_TYPE}`,
+    `onLanguageModelTool:${SCREENSHOT_TOOL_NAME}`,
+    `onCustomEditor:${VIDEO_VIEW_TYPE}`,
+    `onCommand:${COMMANDS.showVideoAt.id}`,
+  ];
 }
 
 export function contributes(): Record<string, unknown> {
@@ -51,6 +58,11 @@ export function contributes(): Record<string, unknown> {
           when: `!explorerResourceIsFolder && ${image}`,
           group: 'vlm@4',
         },
+        {
+          command: COMMANDS.showVideoAt.id,
+          when: `!explorerResourceIsFolder && ${video}`,
+          group: 'vlm@5',
+        },
       ],
       'editor/title/context': [
         { command: COMMANDS.askAboutVideo.id, when: video, group: 'vlm@1' },
@@ -64,6 +76,15 @@ export function contributes(): Record<string, unknown> {
         },
       ],
     },
+    customEditors: [
+      {
+        viewType: VIDEO_VIEW_TYPE,
+        displayName: 'VLM Video',
+        // 'option': listed under Open With…, never replacing the default editor of a video.
+        priority: 'option',
+        selector: VIDEO_EXTENSIONS.map((e) => ({ filenamePattern: `*.${e}` })),
+      },
+    ],
     viewsContainers: {
       activitybar: [{ id: VIEW_CONTAINER_ID, title: 'VLM', icon: 'media/vlm.svg' }],
     },
