@@ -8,7 +8,7 @@ import { findFfmpeg } from '../frames/ffmpeg';
 import { readSettings } from '../settings/read';
 import { videoViewHtml } from './html';
 import { extractStepperFrames, type StepperFrames } from './frames';
-import { frameIndexAt, placeMarkers, playsInWebview } from './timeline';
+import { answersAbout, frameIndexAt, placeMarkers, playsInWebview } from './timeline';
 
 type ViewRequest =
   | { type: 'ready' }
@@ -168,14 +168,4 @@ export class VideoPanel implements vscode.Disposable {
     });
     this.postMarkers();
   }
-}
-
-/** The finished answers about one media file, from every stream that read it. */
-export function answersAbout(history: AnswerHistory, mediaPath: string) {
-  return history
-    .streamsInOrder()
-    .filter((s) => s.mediaPath === mediaPath)
-    .flatMap((s) => history.forStream(s.key))
-    .filter((e) => e.state === 'done')
-    .map((e) => ({ askId: e.id, question: e.question, evidence: e.evidence }));
 }

@@ -2,6 +2,7 @@
 // and which extracted frame shows a given time in the frame stepper. Pure, no vscode import,
 // so the unit tests and the host share one definition and the webview only renders numbers.
 import type { Evidence } from '../../protocol/protocol';
+import type { AnswerHistory } from '../answers/history';
 
 /** Extensions a webview's <video> element plays in VS Code's builds; the rest step through frames. */
 const PLAYABLE = new Set(['.mp4', '.m4v', '.mov', '.webm', '.ogv']);
@@ -25,6 +26,16 @@ export interface Marker {
   /** The tooltip: the question and the frame's on-screen text. */
   label: string;
   askId: string;
+}
+
+/** The finished answers about one media file, from every stream that read it. */
+export function answersAbout(history: AnswerHistory, mediaPath: string): AnswerEvidence[] {
+  return history
+    .streamsInOrder()
+    .filter((s) => s.mediaPath === mediaPath)
+    .flatMap((s) => history.forStream(s.key))
+    .filter((e) => e.state === 'done')
+    .map((e) => ({ askId: e.id, question: e.question, evidence: e.evidence }));
 }
 
 /** Markers closer than this share one place on the timeline: the first asked wins. */

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AnswerHistory } from '../../../client/answers/history';
 import {
+  answersAbout,
   frameIndexAt,
   frameTime,
   parseFfmpegDuration,
@@ -40,6 +42,37 @@ test('markers sit at their share of the duration, in time order, one per distinc
     4,
   );
   assert.equal(withText[0]!.label, 'q: Hello');
+});
+
+test('the markers come from the finished answers about the file, from every stream that read it', () => {
+  const history = new AnswerHistory();
+  const finished: string[] = [];
+  const unsubscribe = history.onFinished((e) => finished.push(e.id));
+  history.addStream({ key: 's1', label: 'a.mp4', mediaPath: '/v/a.mp4' });
+  history.addStream({ key: 's2', label: 'a.mp4', mediaPath: '/v/a.mp4' });
+  history.addStream({ key: 's3', label: 'b.mp4', mediaPath: '/v/b.mp4' });
+  const result = (t: number) => ({
+    answer: 'x',
+    evidence: [{ timeSec: t }],
+    timings: { totalMs: 1, tokens: 1 },
+  });
+  history.start('a1', 's1', 'q1');
+  history.finish('a1', result(3) as never);
+  history.start('a2', 's2', 'q2');
+  history.finish('a2', result(5) as never);
+  history.start('b1', 's3', 'q3');
+  history.finish('b1', result(7) as never);
+  history.start('a3', 's1', 'still streaming');
+  unsubscribe();
+  history.start('a4', 's1', 'q4');
+  history.finish('a4', result(1) as never);
+  assert.deepEqual(finished, ['a1', 'a2', 'b1'], 'listeners hear each finish until unsubscribed');
+  assert.deepEqual(
+    answersAbout(history, '/v/a.mp4')
+      .map((a) => `${a.askId}@${a.evidence[0]!.timeSec}`)
+      .sort(),
+    ['a1@3', 'a2@5', 'a4@1'],
+  );
 });
 
 test('markers are clamped to the video, and an unknown duration places none', () => {
