@@ -118,7 +118,13 @@
           seekFromAnswer(e.timeSec);
         });
         li.appendChild(a);
-        if (e.text) li.appendChild(el('span', 'evidence-text', ' ' + e.text));
+        if (e.text) {
+          // A frame's whole screen text can run to pages: one line here, all of it on hover.
+          const short = e.text.length > 160 ? e.text.slice(0, 159) + '…' : e.text;
+          const span = el('span', 'evidence-text', ' ' + short);
+          span.title = e.text;
+          li.appendChild(span);
+        }
         list.appendChild(li);
       }
       box.appendChild(list);

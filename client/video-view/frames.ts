@@ -34,11 +34,15 @@ export function framesFolder(root: string, video: string): string {
   return join(root, id.slice(0, 16));
 }
 
+/** Videos whose frames are kept; older ones are deleted when a new one is decoded. */
+export const KEEP_VIDEOS = 16;
+
 export async function extractStepperFrames(
   ffmpeg: string,
   video: string,
   root: string,
   maxFrames = 240,
+  keepVideos = KEEP_VIDEOS,
 ): Promise<StepperFrames> {
   const dir = framesFolder(root, video);
   const done = readDone(dir);
@@ -73,11 +77,23 @@ export async function extractStepperFrames(
       // another view finished the same video first: use its frames
       rmSync(tmp, { recursive: true, force: true });
     }
+    prune(root, dir, keepVideos);
     return readDone(dir) ?? { dir, files, fps, durationSec };
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Deletes the least recently decoded videos' frames beyond `keep`, never `current`'s. */
+function prune(root: string, current: string, keep: number): void {
+  const folders = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.includes('.tmp-'))
+    .map((d) => join(root, d.name))
+    .filter((d) => d !== current)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const old of folders.slice(Math.max(0, keep - 1)))
+    rmSync(old, { recursive: true, force: true });
 }
 
 function readDone(dir: string): StepperFrames | undefined {

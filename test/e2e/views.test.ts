@@ -5,7 +5,9 @@
 // Screenshots of both views at 1600×1000 and at 400 px wide go to docs/images/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../browser/client/chromium';
@@ -22,6 +24,8 @@ import {
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
 const GIF = 'terminal-thefuck-corrections.gif';
 const SCREENSHOT = 'tabby-ssh-session.png';
+/** GIF bytes named like an MP4: the player fails on it. */
+const MISNAMED = 'gif-bytes-named.mp4';
 const artifacts = 'test-artifacts';
 const images = 'docs/images';
 
@@ -32,12 +36,15 @@ let page: Page;
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   mkdirSync(images, { recursive: true });
+  const misnamed = join(mkdtempSync(join(tmpdir(), 'vlm-views-')), MISNAMED);
+  copyFileSync('test/fixtures/real/windows-terminal-powershell-autocomplete.gif', misnamed);
   server = await startCodeServer(
     ensureVsix(),
     [
       `test/fixtures/real/${VIDEO}`,
       `test/fixtures/real/${GIF}`,
       `test/fixtures/real/${SCREENSHOT}`,
+      misnamed,
     ],
     {},
   );
@@ -132,8 +139,10 @@ test(
     const times = (await markers.evaluateAll((ms) => ms.map((m) => Number(m.dataset.time)))).sort(
       (a, b) => a - b,
     );
-    // Click the latest marker that is not at 0 s, so a seek that did nothing cannot pass.
-    const target = times.filter((t) => t > 0.5).pop();
+    // A marker away from 0 s, so a seek that did nothing cannot pass; the middle one shows
+    // the recording's dialog in the docs screenshot.
+    const later = times.filter((t) => t > 0.5);
+    const target = later[Math.floor(later.length / 2)];
     assert.ok(target !== undefined, `a marker after 0.5 s: ${times.join(', ')}`);
     await view.locator(`#timeline .marker[data-time="${target}"]`).click();
     await view.waitForFunction(
@@ -207,6 +216,20 @@ test(
     await page.keyboard.press('Escape');
     assert.ok(start.startsWith(server.workspace), `picker starts at ${start}`);
     assert.ok(!/frames/.test(start), `picker is not in a frames folder: ${start}`);
+  },
+);
+
+test(
+  'a file the player cannot play falls back to the frame stepper',
+  { timeout: 120_000 },
+  async () => {
+    // GIF bytes under an .mp4 name: the view tries <video>, which reports an error, and
+    // ffmpeg (reading the content) decodes the frames instead.
+    await explorerContextMenu(page, MISNAMED, 'Open in Video View…');
+    const view = await webviewFrame(page, '#stepper:not([hidden])', 90_000);
+    await view.waitForFunction(() => document.body.dataset.mode === 'frames');
+    assert.ok(Number(await view.locator('#slider').getAttribute('max')) > 10);
+    await page.keyboard.press('Control+W');
   },
 );
 

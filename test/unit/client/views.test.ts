@@ -195,6 +195,31 @@ test('the stepper decodes a real GIF into its own folder once, at the capped rat
   }
 });
 
+test('the stepper keeps the frames of a bounded number of videos', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vlm-stepper-'));
+  try {
+    const ffmpeg = findFfmpeg('');
+    const first = await extractStepperFrames(
+      ffmpeg,
+      'test/fixtures/real/posting-url-variables.mp4',
+      root,
+      3,
+      1,
+    );
+    const second = await extractStepperFrames(
+      ffmpeg,
+      'test/fixtures/real/terminal-thefuck-corrections.gif',
+      root,
+      3,
+      1,
+    );
+    assert.ok(!existsSync(first.dir), 'the older video is deleted beyond the bound');
+    assert.deepEqual(readdirSync(root), [second.dir.slice(root.length + 1)]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a file ffmpeg cannot decode gives an error naming it, and leaves nothing behind', async () => {
   const root = mkdtempSync(join(tmpdir(), 'vlm-stepper-'));
   try {
