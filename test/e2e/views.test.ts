@@ -326,10 +326,13 @@ test('an image pasted into the screenshot view is analysed', { timeout: 240_000 
     data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
     document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
   }, base64);
-  const boxes = view.locator('#boxes .box');
-  await waitOrExplain(page, 'boxes of the pasted image', () =>
-    boxes.first().waitFor({ timeout: 180_000 }),
+  // Where an X clipboard tool holds some other image, the command analyses that first; the
+  // paste supersedes it, so wait for the pasted image's own result.
+  const done = view.locator('#status', { hasText: 'pasted image: 2094 × 1528 px' });
+  await waitOrExplain(page, 'the analysis of the pasted image', () =>
+    done.waitFor({ timeout: 180_000 }),
   );
+  const boxes = view.locator('#boxes .box');
   const texts = await boxes.evaluateAll((bs) => bs.map((b) => b.dataset.text ?? ''));
   assert.ok(
     texts.some((t) => /ajenti\.org/.test(t)),
