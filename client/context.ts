@@ -5,6 +5,8 @@ import type { AnswersView } from './answers/view';
 import type { ServerConnection } from './connection/server-connection';
 import type { DiagnosticsPanel } from './diagnostics/panel';
 import type { StreamRegistry } from './streams/registry';
+import type { ScreenshotView } from './screenshot-view/panel';
+import type { VideoViewProvider } from './video-view/provider';
 
 export interface VlmContext {
   extension: vscode.ExtensionContext;
@@ -14,4 +16,6 @@ export interface VlmContext {
   panel: DiagnosticsPanel;
   streams: StreamRegistry;
   output: vscode.LogOutputChannel;
+  videoView: VideoViewProvider;
+  screenshotView: ScreenshotView;
 }

@@ -6,7 +6,12 @@ import { CacheStatsRequest } from '../protocol/protocol';
 import { AnswerHistory } from './answers/history';
 import { offerDownloadOnce } from './download/offer';
 import { AnswersView } from './answers/view';
-import { askDroppedUri, askFollowUp, askPastedImage, showEvidence } from './answers/follow-up';
+import {
+  askDroppedUri,
+  askFollowUp,
+  askPastedImage,
+  showAnswerEvidence,
+} from './answers/follow-up';
 import { registerVideoTool } from './agent/video-tool';
 import { registerChatParticipant } from './chat/participant';
 import { registerScreenshotTool } from './agent/screenshot-tool';
@@ -17,10 +22,14 @@ import { showError } from './commands/show-error';
 import type { VlmContext } from './context';
 import { budgetsFromSettings } from './diagnostics/adapter';
 import { DiagnosticsPanel } from './diagnostics/panel';
-import { showFrame } from './frames/show';
 import { readSettings, reportSettingProblems } from './settings/read';
 import { EngineStatusBar } from './status/status-bar';
 import { StreamRegistry } from './streams/registry';
+import { askAboutVideo } from './commands/ask';
+import { analyzeImage } from './commands/screenshot';
+import { ScreenshotView } from './screenshot-view/panel';
+import { showEvidence } from './video-view/evidence';
+import { VideoViewProvider } from './video-view/provider';
 
 /** Returned from activate(): what the editor and end-to-end tests inspect. */
 export interface VlmExtensionApi {
@@ -36,7 +45,7 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   const streams = new StreamRegistry();
   const ctx = {} as VlmContext;
   const answers = new AnswersView(extension.extensionUri, history, {
-    showFrame: (entry, index) => showEvidence(ctx, entry, index),
+    showFrame: (entry, index) => showAnswerEvidence(ctx, entry, index),
     ask: (streamKey, question) => askFollowUp(ctx, streamKey, question),
     askImage: (image, question) => askPastedImage(ctx, image, question),
     askUri: (uri, question) => askDroppedUri(ctx, uri, question),
@@ -45,10 +54,26 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
     askedWithoutModel: () => void offerDownloadOnce(extension.globalState),
   });
   const panel = new DiagnosticsPanel(extension.extensionUri, {
-    showFrame: (streamId, timeSec) => showFrame(history.stream(streamId)?.mediaPath, timeSec),
+    showFrame: (streamId, timeSec) => showEvidence(history.stream(streamId)?.mediaPath, timeSec),
     refresh: () => refreshStats(ctx),
   });
-  Object.assign(ctx, { extension, connection, history, answers, panel, streams, output });
+  const videoView = new VideoViewProvider(extension, history, {
+    ask: (uri, question) => askAboutVideo(ctx, uri, question),
+  });
+  const screenshotView = new ScreenshotView(extension.extensionUri, {
+    analyze: (image, query, token) => analyzeImage(ctx, image, query, token),
+  });
+  Object.assign(ctx, {
+    extension,
+    connection,
+    history,
+    answers,
+    panel,
+    streams,
+    output,
+    videoView,
+    screenshotView,
+  });
   const statusBar = new EngineStatusBar();
 
   const shownProblems = new Set<string>();
@@ -65,6 +90,9 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
     panel,
     statusBar,
     AnswersView.register(answers),
+    videoView,
+    VideoViewProvider.register(videoView),
+    screenshotView,
     ...registerCommands(ctx),
     vscode.workspace.onDidChangeConfiguration(
       (e) => e.affectsConfiguration('vlm') && applySettings(),

@@ -8,12 +8,10 @@ import { extname } from 'node:path';
 import type { VlmContext } from '../context';
 import { askAboutImage, askAboutVideo, runAsk } from '../commands/ask';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../commands/ids';
-import { showFrame } from '../frames/show';
+import { showEvidence } from '../video-view/evidence';
 import type { AnswerEntry } from './history';
 import type { PastedImage } from './view';
 
-/** The video player view's command (when that view is installed). */
-export const SHOW_VIDEO_AT = 'vlm.showVideoAt';
 /** Pasted images kept for follow-up questions, newest last. */
 const PASTED_KEPT = 8;
 const pasted = new Map<string, { base64: string; mimeType: string }>();
@@ -80,25 +78,13 @@ export async function askDroppedUri(
   );
 }
 
-/** An evidence time: the video player when it is installed, else the frame as an image. */
-export async function showEvidence(
+/** An evidence time: an image stream's file as it is, else the video view at that moment. */
+export async function showAnswerEvidence(
   ctx: VlmContext,
   entry: AnswerEntry,
   index: number,
 ): Promise<void> {
   const stream = ctx.history.stream(entry.streamKey);
-  const timeSec = entry.evidence[index]?.timeSec ?? 0;
-  if (stream?.kind === 'video' && stream.fileUri) {
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(SHOW_VIDEO_AT)) {
-      await vscode.commands.executeCommand(
-        SHOW_VIDEO_AT,
-        vscode.Uri.parse(stream.fileUri, true),
-        timeSec,
-      );
-      return;
-    }
-  }
   if (stream?.kind === 'image' && stream.fileUri) {
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(stream.fileUri, true), {
       preview: true,
@@ -106,5 +92,5 @@ export async function showEvidence(
     });
     return;
   }
-  await showFrame(stream?.mediaPath, timeSec);
+  await showEvidence(stream?.mediaPath, entry.evidence[index]?.timeSec ?? 0);
 }

@@ -59,6 +59,7 @@ export class AnswerHistory {
   private readonly entries = new Map<string, AnswerEntry & { chunks: string[] }>();
   private readonly streams = new Map<string, StreamLabel>();
   private counter = 0;
+  private readonly finishedListeners = new Set<(entry: AnswerEntry) => void>();
   /** Whether a real model answers the questions started from now on. */
   modelInstalled = true;
 
@@ -117,7 +118,14 @@ export class AnswerHistory {
     entry.truncated = result.truncated;
     entry.totalMs = result.timings.totalMs;
     entry.tokens = result.timings.tokens;
+    for (const listener of this.finishedListeners) listener(this.view(entry));
     return this.view(entry);
+  }
+
+  /** Calls the listener with each answer that finishes (its evidence is final); returns the unsubscribe. */
+  onFinished(listener: (entry: AnswerEntry) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
   }
 
   fail(id: string, error: string, cancelled = false): AnswerEntry | undefined {

@@ -34,7 +34,12 @@ export async function pickMedia(
     canSelectMany: false,
     openLabel: kind === 'video' ? 'Ask About Video' : 'Ask About Image',
     filters: { [kind === 'video' ? 'Videos' : 'Images']: [...extensions] },
-    defaultUri: active && active.scheme === 'file' ? vscode.Uri.joinPath(active, '..') : undefined,
+    // Never left undefined: the dialog would then start in the folder of whatever editor was
+    // last active, which used to be an extracted frame in the cache's frames/ folder.
+    defaultUri:
+      active && active.scheme === 'file'
+        ? vscode.Uri.joinPath(active, '..')
+        : vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];
 }

@@ -22,6 +22,8 @@ export const COMMANDS = {
   analyzeScreenshot: { id: 'vlm.analyzeScreenshot', title: 'Analyze Screenshot' },
   pasteScreenshot: { id: 'vlm.pasteScreenshot', title: 'Analyze Screenshot from Clipboard' },
   findTextInVideo: { id: 'vlm.findTextInVideo', title: 'Find Text in Video…' },
+  /** Also the target of evidence links: (uri: Uri | string, timeSec: number). */
+  showVideoAt: { id: 'vlm.showVideoAt', title: 'Open in Video View…' },
   showCacheDiagnostics: {
     id: 'vlm.showCacheDiagnostics',
     title: 'Show Cache Diagnostics',

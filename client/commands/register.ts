@@ -3,12 +3,13 @@ import * as vscode from 'vscode';
 import type { VlmContext } from '../context';
 import { clearSecret, promptSecret } from '../connection/secrets';
 import { COMMANDS } from './ids';
-import { askAboutImage, askAboutVideo, openLiveSource } from './ask';
+import { askAboutImage, askAboutVideo, openLiveSource, pickMedia } from './ask';
 import { downloadModelCommand, listInstalledModelsCommand, selectModel } from './models';
 import { analyzeScreenshot, pasteScreenshot } from './screenshot';
 import { closeStream, findTextInVideo, selectStream } from './streams';
 import { mediaArgument } from './media-arg';
 import { showError } from './show-error';
+import { showVideoAtArgs } from '../video-view/provider';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -49,6 +50,11 @@ export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
     analyzeScreenshot: (uri) => analyzeScreenshot(ctx, asUri(uri)),
     pasteScreenshot: () => pasteScreenshot(ctx),
     findTextInVideo: (uri) => findTextInVideo(ctx, asUri(uri)),
+    showVideoAt: async (uri, timeSec) => {
+      const file = asUri(uri) ?? (await pickMedia('video'));
+      const args = file && showVideoAtArgs(file, timeSec);
+      if (args) await ctx.videoView.showAt(args.uri, args.timeSec);
+    },
     showCacheDiagnostics: () => ctx.panel.show(),
     selectStream: () => selectStream(ctx),
     closeStream: () => closeStream(ctx),

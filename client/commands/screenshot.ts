@@ -1,7 +1,6 @@
-// Analyze Screenshot (a file) and Analyze Screenshot from Clipboard: the server reads the
-// text elements with their boxes; the result opens as a Markdown document.
+// Analyze Screenshot (a file) and Analyze Screenshot from Clipboard: both open the
+// screenshot view, which shows the image with the boxes of its text elements.
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
 import {
   AnalyzeScreenshotRequest,
   type ImageRef,
@@ -9,9 +8,6 @@ import {
 } from '../../protocol/protocol';
 import type { VlmContext } from '../context';
 import { readClipboardImage } from '../screenshot/clipboard';
-import { screenshotReport } from '../screenshot/report';
-import { isCancellation } from './errors';
-import { showError } from './show-error';
 import { pickMedia } from './ask';
 
 export async function analyzeImage(
@@ -28,51 +24,25 @@ export async function analyzeImage(
   );
 }
 
-async function analyzeAndShow(ctx: VlmContext, image: ImageRef, label: string): Promise<void> {
-  const query = await vscode.window.showInputBox({
-    title: `VLM: Analyze ${label}`,
-    prompt: 'Find an element or text (optional: leave empty to list all text)',
-    placeHolder: 'e.g. Save button',
-  });
-  if (query === undefined) return;
-  try {
-    const analysis = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `VLM: analyzing ${label}`,
-        cancellable: true,
-      },
-      (_p, token) => analyzeImage(ctx, image, query, token),
-    );
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: screenshotReport(label, analysis, query),
-    });
-    await vscode.window.showTextDocument(doc, {
-      preview: true,
-      viewColumn: vscode.ViewColumn.Beside,
-    });
-  } catch (error) {
-    if (!isCancellation(error)) void showError(ctx.output, `Can't analyze ${label}`, error);
-  }
-}
-
 export async function analyzeScreenshot(ctx: VlmContext, uri?: vscode.Uri): Promise<void> {
   const file = await pickMedia('image', uri);
-  if (file) await analyzeAndShow(ctx, { uri: file.toString() }, basename(file.fsPath));
+  if (file) await ctx.screenshotView.showFile(file);
 }
 
+/**
+ * Opens the view for a paste. Where the platform's clipboard tool has an image (a desktop
+ * editor), it is analysed at once; otherwise (the web build, no tool) the view waits for
+ * Ctrl+V, which the webview reads itself.
+ */
 export async function pasteScreenshot(ctx: VlmContext): Promise<void> {
+  ctx.screenshotView.show();
   let png: Buffer;
   try {
     png = await readClipboardImage();
   } catch (error) {
-    void showError(ctx.output, "Can't read the clipboard", error);
+    // The view stays open for Ctrl+V; the log says why the clipboard tool gave nothing.
+    ctx.output.info(`no image from the clipboard tool: ${String(error)}`);
     return;
   }
-  await analyzeAndShow(
-    ctx,
-    { base64: png.toString('base64'), mimeType: 'image/png' },
-    'clipboard image',
-  );
+  await ctx.screenshotView.showBytes(png.toString('base64'), 'image/png', 'clipboard image');
 }

@@ -10,7 +10,7 @@ import {
 } from '../../protocol/protocol';
 import type { VlmContext } from '../context';
 import { formatTimestamp } from '../format';
-import { showFrame } from '../frames/show';
+import { showEvidence } from '../video-view/evidence';
 import { describeStream } from '../streams/registry';
 import { showError } from './show-error';
 import { openStream, pickMedia } from './ask';
@@ -112,7 +112,7 @@ export async function findTextInVideo(ctx: VlmContext, uri?: vscode.Uri): Promis
     if (picked) {
       const mediaPath =
         stream.source.kind === 'file' ? vscode.Uri.parse(stream.source.uri).fsPath : undefined;
-      await showFrame(mediaPath, picked.hit.timeSec);
+      await showEvidence(mediaPath, picked.hit.timeSec);
     }
   } catch (error) {
     void showError(ctx.output, 'The search failed', error);

@@ -16,6 +16,8 @@ export const DIAGNOSTICS_VIEW_TYPE = 'vlm.diagnostics';
 export const SCREENSHOT_TOOL_NAME = 'vlm_analyze_screenshot';
 export const VIDEO_TOOL_NAME = 'vlm_ask_video';
 export const CHAT_PARTICIPANT_ID = 'vlm.chat';
+export const VIDEO_VIEW_TYPE = 'vlm.videoView';
+export const SCREENSHOT_VIEW_TYPE = 'vlm.screenshotView';
 
 export function activationEvents(): string[] {
   return [
@@ -25,6 +27,8 @@ export function activationEvents(): string[] {
     `onChatParticipant:${CHAT_PARTICIPANT_ID}`,
     // Media links in Markdown get their code lenses and hovers before any VLM command ran.
     'onLanguage:markdown',
+    `onCustomEditor:${VIDEO_VIEW_TYPE}`,
+    `onCommand:${COMMANDS.showVideoAt.id}`,
   ];
 }
 
@@ -60,6 +64,11 @@ export function contributes(): Record<string, unknown> {
           when: `!explorerResourceIsFolder && ${image}`,
           group: 'vlm@4',
         },
+        {
+          command: COMMANDS.showVideoAt.id,
+          when: `!explorerResourceIsFolder && ${video}`,
+          group: 'vlm@5',
+        },
       ],
       'editor/title/context': [
         { command: COMMANDS.askAboutVideo.id, when: video, group: 'vlm@1' },
@@ -73,6 +82,15 @@ export function contributes(): Record<string, unknown> {
         },
       ],
     },
+    customEditors: [
+      {
+        viewType: VIDEO_VIEW_TYPE,
+        displayName: 'VLM Video',
+        // 'option': listed under Open With…, never replacing the default editor of a video.
+        priority: 'option',
+        selector: VIDEO_EXTENSIONS.map((e) => ({ filenamePattern: `*.${e}` })),
+      },
+    ],
     viewsContainers: {
       activitybar: [{ id: VIEW_CONTAINER_ID, title: 'VLM', icon: 'media/vlm.svg' }],
     },

@@ -1,10 +1,10 @@
-// Screenshot analysis as Markdown: for the document Analyze Screenshot opens and for the
-// language-model tool's answer. Pure.
+// Screenshot analysis as Markdown, for the language-model tool's answer (the editor shows
+// the screenshot view instead, client/screenshot-view/). Pure.
 import type { ScreenshotAnalysis, TextElement } from '../../protocol/protocol';
 
 function row(e: TextElement): string {
   const text = e.text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return `| ${text} | ${e.box.x}, ${e.box.y} | ${e.box.width} × ${e.box.height} | ${e.confidence.toFixed(2)} |`;
+  return `| ${text} | ${e.role ?? 'text'} | ${e.box.x}, ${e.box.y} | ${e.box.width} × ${e.box.height} | ${e.confidence.toFixed(2)} |`;
 }
 
 export function screenshotReport(
@@ -28,7 +28,10 @@ export function screenshotReport(
           : `Session ${s.name}, screenshot ${s.screenshot}: read in full (${s.reason}).`,
       '',
     );
-  const header = ['| text | x, y | width × height | confidence |', '| --- | --- | --- | --- |'];
+  const header = [
+    '| text | role | x, y | width × height | confidence |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   if (query !== undefined && query !== '') {
     lines.push(`## Matches for "${query}"`, '');
     if (analysis.matches.length === 0) lines.push('No element matches.', '');

@@ -156,21 +156,20 @@ test(
 );
 
 test(
-  'Analyze Screenshot from the explorer opens a report of the text elements',
+  'Analyze Screenshot from the explorer opens the screenshot view with the text elements',
   { timeout: 180_000 },
   async () => {
+    // test/e2e/views.test.ts covers the view in depth (query, paste, closing).
     await explorerContextMenu(page, SCREENSHOT, 'Analyze Screenshot');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 60_000 });
-    await page.keyboard.press('Enter'); // no query: list every text element
-    const editor = page.locator('.editor-instance .view-lines', {
-      hasText: `# Screenshot: ${SCREENSHOT}`,
-    });
-    await editor.first().waitFor({ timeout: 150_000 });
-    // The editor wraps long lines; compare with whitespace collapsed.
-    const text = (await editor.first().innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /2094 × 1528 px, \d+ text elements/);
-    assert.match(text, /\| Connecting to ajenti\.org \|/, 'real OCR text from the fixture');
+    const view = await webviewFrame(page, '#boxes', 60_000);
+    const boxes = view.locator('#boxes .box');
+    await boxes.first().waitFor({ timeout: 150_000 });
+    assert.match(await view.locator('#status').innerText(), /2094 × 1528 px, \d+ text elements/);
+    const texts = await boxes.evaluateAll((bs) => bs.map((b) => b.dataset.text ?? ''));
+    assert.ok(
+      texts.some((t) => /Connecting to ajenti\.org/.test(t)),
+      'real OCR text from the fixture',
+    );
     await page.screenshot({ path: `${artifacts}/e2e-screenshot-report.png` });
   },
 );
