@@ -19,7 +19,7 @@ import { readImageFrame } from './image-source';
 import type { StreamModel, VideoFrame } from './model-port';
 import type { IngestItem } from './types';
 import { sweepDebris, workFolder } from './debris';
-import { reopenInto, saveInto } from './saved-stream';
+import { keepWithinBudget, reopenInto, saveInto } from './saved-stream';
 import { VIDEO_DECODER, VIDEO_MAX_EDGE, videoFrames } from './video-source';
 import {
   KvStream,
@@ -329,6 +329,8 @@ export async function openStream(
       await engine.close(persistDir !== null);
       // The spill or work folder: after a good save the work folder was renamed away.
       if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+      // The budget skipped this stream while it was open.
+      if (persistDir) keepWithinBudget(persistDir, o.diskBudgetBytes, openPersistDirs, warn);
     },
   };
 }

@@ -87,12 +87,30 @@ export function saveInto(
     // Only a whole save appears under the stream's name; a failed one is removed on close.
     renameSync(workDir, dir);
     store.relocate(workDir, dir);
-    const removed = enforceDiskBudget(join(dir, '..'), diskBudgetBytes, parts.openDirs);
-    if (removed.length)
-      warn(`disk budget: removed ${removed.length} least recently used saved stream(s)`);
+    keepWithinBudget(dir, diskBudgetBytes, parts.openDirs, warn);
   } catch (error) {
     warn(
       `could not save the encoded stream to ${dir} (${(error as Error).message}); it stays usable until it is closed, and is not kept`,
     );
+  }
+}
+
+/**
+ * Removes the least recently used saved streams beside `dir` until the folder fits the
+ * budget. Streams in use are never removed, so this runs again when one closes: until then
+ * the folder may be over budget by the open streams.
+ */
+export function keepWithinBudget(
+  dir: string,
+  diskBudgetBytes: number,
+  openDirs: Set<string>,
+  warn: (message: string) => void,
+): void {
+  try {
+    const removed = enforceDiskBudget(join(dir, '..'), diskBudgetBytes, openDirs);
+    if (removed.length)
+      warn(`disk budget: removed ${removed.length} least recently used saved stream(s)`);
+  } catch (error) {
+    warn(`disk budget: could not trim the saved streams (${(error as Error).message})`);
   }
 }

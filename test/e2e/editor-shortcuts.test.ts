@@ -73,6 +73,21 @@ async function questionBoxFor(title: string): Promise<void> {
   );
 }
 
+/** Waits for the screenshot view of `name` (its tab names the file), then closes it. */
+async function screenshotViewFor(name: string): Promise<void> {
+  const tab = page.locator('.tabs-container .tab', { hasText: `VLM Screenshot: ${name}` });
+  await waitOrExplain(page, `the screenshot view of ${name}`, () =>
+    tab.first().waitFor({ timeout: 150_000 }),
+  );
+  assert.equal(
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').count(),
+    0,
+    'the view of the linked file, not a file picker',
+  );
+  await tab.first().locator('.tab-actions .codicon-close').click();
+  await tab.first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
 /** Moves the mouse onto the link text in the editor and returns the hover's action link. */
 async function hoverAction(linkText: string, action: string) {
   await page.keyboard.press('Escape');
@@ -96,26 +111,24 @@ async function statusBarTexts(): Promise<string[]> {
 }
 
 test(
-  'the code lens on an image link opens the question box for that image',
+  'the code lens on an image link opens the screenshot view of that image',
   { timeout: 240_000 },
   async () => {
     await waitOrExplain(page, 'the code lens on the image link', () =>
       lens('Analyze screenshot').waitFor({ timeout: 90_000 }),
     );
     await lens('Analyze screenshot').click();
-    await questionBoxFor(`Analyze ${SCREENSHOT}`);
-    await page.keyboard.press('Escape');
+    await screenshotViewFor(SCREENSHOT);
   },
 );
 
 test(
-  "the hover's Analyze screenshot is a link that opens the question box",
+  "the hover's Analyze screenshot is a link that opens the screenshot view",
   { timeout: 240_000 },
   async () => {
     const link = await hoverAction(SCREENSHOT, 'Analyze screenshot');
     await link.click();
-    await questionBoxFor(`Analyze ${SCREENSHOT}`);
-    await page.keyboard.press('Escape');
+    await screenshotViewFor(SCREENSHOT);
   },
 );
 

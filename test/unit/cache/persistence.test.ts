@@ -149,3 +149,17 @@ test('the cache directory keeps to its disk budget, removing least recently used
   assert.ok(!left.includes('old-stream'));
   assert.match(warnings.join('\n'), /disk budget: removed/);
 });
+
+test('a saved stream kept over the budget while open is trimmed when it closes', async (t) => {
+  const { video, cacheDir, first } = await encodedStream(t);
+  await first.close();
+  // Reopened from the cache: in use, so a save elsewhere could not remove it.
+  const warnings: string[] = [];
+  const s = await openStream(video, { ...options(cacheDir, warnings), diskBudgetBytes: 1 });
+  await s.ready;
+  assert.equal(s.reopened, true);
+  assert.equal(readdirSync(join(cacheDir, 'streams')).length, 1, 'kept while open');
+  await s.close();
+  assert.deepEqual(readdirSync(join(cacheDir, 'streams')), [], 'trimmed on close');
+  assert.match(warnings.join('\n'), /disk budget: removed 1/);
+});
