@@ -141,6 +141,7 @@
       );
     }
     const meta = [];
+    if (entry.coverage) meta.push('answered ' + entry.coverage);
     if (typeof entry.tokens === 'number' && !entry.noModel) meta.push(entry.tokens + ' tokens');
     if (typeof entry.totalMs === 'number') meta.push((entry.totalMs / 1000).toFixed(1) + ' s');
     if (entry.truncated) meta.push('cut at the token limit');

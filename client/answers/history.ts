@@ -22,6 +22,8 @@ export interface AnswerEntry {
   truncated?: boolean;
   totalMs?: number;
   tokens?: number;
+  /** The span the answer was drawn from, in words, when it is not the whole file. */
+  coverage?: string;
   askedAt: number;
   /**
    * Asked while no model was installed: the generated reference model's tokens mean
@@ -109,7 +111,7 @@ export class AnswerHistory {
     return this.view(entry);
   }
 
-  finish(id: string, result: AskResult): AnswerEntry | undefined {
+  finish(id: string, result: AskResult, coverage?: string): AnswerEntry | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     entry.text = result.answer;
@@ -118,6 +120,7 @@ export class AnswerHistory {
     entry.truncated = result.truncated;
     entry.totalMs = result.timings.totalMs;
     entry.tokens = result.timings.tokens;
+    if (coverage) entry.coverage = coverage;
     for (const listener of this.finishedListeners) listener(this.view(entry));
     return this.view(entry);
   }

@@ -134,7 +134,8 @@ export async function runAsk(
           token,
         ),
     );
-    const done = ctx.history.finish(askId, result);
+    const coverage = coverageText(result.coverage, stream?.label ?? 'the stream');
+    const done = ctx.history.finish(askId, result, coverage);
     if (done) ctx.answers.changed(done);
     const streamId = params.streamId;
     ctx.panel.post({
@@ -142,7 +143,7 @@ export async function runAsk(
       atMs: Date.now(),
       ...askSample(result, streamId, firstTokenAt && firstTokenAt - sentAt),
     });
-    sayCoverage(ctx, result, stream?.label ?? 'the stream');
+    if (coverage) sayCoverage(ctx, askId, coverage);
     if (done) void addThumbnails(ctx.history, ctx.answers, done);
     return done;
   } catch (error) {
@@ -194,10 +195,8 @@ async function sendAsk(
 }
 
 /** A live source's answer, or a file's answered before it was encoded, says what it covers. */
-function sayCoverage(ctx: VlmContext, result: AskResult, label: string): void {
-  const note = coverageText(result.coverage, label);
-  if (!note) return;
-  ctx.output.info(`ask ${result.askId}: answered ${note}`);
+function sayCoverage(ctx: VlmContext, askId: string, note: string): void {
+  ctx.output.info(`ask ${askId}: answered ${note}`);
   void vscode.window.showInformationMessage(`VLM: answered ${note}.`);
 }
 

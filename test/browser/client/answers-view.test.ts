@@ -67,15 +67,25 @@ test('tokens stream in, evidence shows timestamps and thumbnails, actions post b
     'a cursor while streaming',
   );
 
-  const done = history.finish('a1', {
-    askId: 'a1',
-    answer: 'A menu opens with Nuke working tree.',
-    evidence: [
-      { timeSec: 2.4, frameIndex: 2, score: 0.82, reason: 'retrieved', text: 'Nuke working tree' },
-      { timeSec: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieved' },
-    ],
-    timings: { totalMs: 1550, tokens: 24 },
-  })!;
+  const done = history.finish(
+    'a1',
+    {
+      askId: 'a1',
+      answer: 'A menu opens with Nuke working tree.',
+      evidence: [
+        {
+          timeSec: 2.4,
+          frameIndex: 2,
+          score: 0.82,
+          reason: 'retrieved',
+          text: 'Nuke working tree',
+        },
+        { timeSec: 0.2, frameIndex: 0, score: 0.12, reason: 'retrieved' },
+      ],
+      timings: { totalMs: 1550, tokens: 24 },
+    },
+    'from 0:00–0:04 of lazygit.mp4 (encoded so far)',
+  )!;
   await send(page, {
     type: 'state',
     streams,
@@ -86,7 +96,11 @@ test('tokens stream in, evidence shows timestamps and thumbnails, actions post b
   await send(page, { type: 'thumb', askId: 'a1', index: 1, dataUri: PIXEL });
   await page.locator('img.thumb').waitFor();
   assert.deepEqual(await page.locator('a.timestamp').allInnerTexts(), ['0:02.4', '0:00.2']);
-  assert.equal(await page.locator('.answer-meta').innerText(), '24 tokens · 1.6 s');
+  assert.equal(
+    await page.locator('.answer-meta').innerText(),
+    'answered from 0:00–0:04 of lazygit.mp4 (encoded so far) · 24 tokens · 1.6 s',
+    'an answer drawn from part of the file says which part',
+  );
   assert.equal(await page.locator('.evidence-text').innerText(), 'Nuke working tree');
   await page.screenshot({ path: 'test-artifacts/answers-view.png', fullPage: true });
 
