@@ -1,7 +1,7 @@
 // The answers view's HTML: same strict CSP as the diagnostics panel (nonce'd script from
 // media/, styles from media/, thumbnails as data: URIs).
 import { escapeHtml } from '../format';
-import { newNonce, webviewHead, type PanelAssets } from '../diagnostics/html';
+import { newNonce, webviewHead, webviewTail, type PanelAssets } from '../webview/html';
 
 /** The editor's form of `vlm ask`'s notice: the same facts, with its button instead of a command line. */
 export const NO_MODEL_NOTICE =
@@ -32,8 +32,5 @@ export function answersHtml(assets: PanelAssets): string {
   </div>
 </form>
 <div id="drop-overlay" class="drop-overlay" hidden>Drop an image or a video to ask about it</div>
-<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
-</body>
-</html>
-`;
+${webviewTail(assets, nonce)}`;
 }

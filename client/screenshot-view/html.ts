@@ -1,30 +1,11 @@
 // The screenshot view's HTML: the image with its element boxes, a query box, copy buttons
 // and the element list. Strict CSP: one nonce'd script and the stylesheet from media/; the
 // image from its folder (a webview URI) or, when pasted or dropped, a data: URI.
-import { escapeHtml } from '../format';
-import { newNonce, type PanelAssets } from '../diagnostics/html';
-
-export function screenshotViewCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-}
+import { newNonce, webviewHead, webviewTail, type PanelAssets } from '../webview/html';
 
 export function screenshotViewHtml(assets: PanelAssets): string {
   const nonce = assets.nonce ?? newNonce();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(screenshotViewCsp(assets.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
-<title>VLM Screenshot</title>
-</head>
+  return `${webviewHead(assets, nonce, 'VLM Screenshot')}
 <body>
 <header class="toolbar">
   <form id="query-form" class="query">
@@ -47,8 +28,5 @@ export function screenshotViewHtml(assets: PanelAssets): string {
     <tbody></tbody>
   </table>
 </section>
-<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
-</body>
-</html>
-`;
+${webviewTail(assets, nonce)}`;
 }

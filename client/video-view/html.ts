@@ -2,30 +2,11 @@
 // question box. Strict CSP: one nonce'd script from media/, styles from media/, the video
 // and its frames only through webview URIs (media-src and img-src are the webview source).
 import { escapeHtml } from '../format';
-import { newNonce, type PanelAssets } from '../diagnostics/html';
-
-export function videoViewCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-    `media-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-}
+import { newNonce, webviewHead, webviewTail, type PanelAssets } from '../webview/html';
 
 export function videoViewHtml(assets: PanelAssets, fileName: string): string {
   const nonce = assets.nonce ?? newNonce();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(videoViewCsp(assets.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
-<title>${escapeHtml(fileName)}</title>
-</head>
+  return `${webviewHead(assets, nonce, fileName, { media: true })}
 <body>
 <main class="video-view">
   <div id="stage" class="stage">
@@ -46,8 +27,5 @@ export function videoViewHtml(assets: PanelAssets, fileName: string): string {
   </form>
   <section id="answer" class="answer" aria-live="polite" hidden></section>
 </main>
-<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
-</body>
-</html>
-`;
+${webviewTail(assets, nonce)}`;
 }
