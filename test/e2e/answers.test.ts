@@ -7,39 +7,30 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../browser/client/chromium';
+import type { Frame, Page } from 'playwright-core';
 import {
-  ensureVsix,
+  closeWorkbench,
   explorerContextMenu,
-  startCodeServer,
+  openWorkbench,
   waitOrExplain,
   webviewFrame,
-  type CodeServer,
+  type Workbench,
 } from './code-server';
 import { EVIDENCE_REASONS } from '../../protocol/protocol';
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
 const images = 'docs/images';
 
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench | undefined;
 let page: Page;
 
 before(async () => {
   mkdirSync(images, { recursive: true });
-  server = await startCodeServer(ensureVsix(), [`test/fixtures/real/${VIDEO}`], {});
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+  wb = await openWorkbench([`test/fixtures/real/${VIDEO}`]);
+  page = wb.page;
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeWorkbench(wb));
 
 /** Waits until the view holds `count` answers and the newest has finished. */
 async function answered(view: Frame, count: number): Promise<void> {
@@ -136,7 +127,7 @@ test(
 );
 
 test('the chat participant logs no error where code-server has or lacks the chat API', () => {
-  const logs = join(server.root, 'user-data', 'logs');
+  const logs = join(wb!.server.root, 'user-data', 'logs');
   const text = existsSync(logs)
     ? filesUnder(logs)
         .map((f) => readFileSync(f, 'utf8'))

@@ -13,7 +13,8 @@ import {
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../browser/client/chromium';
 
 export function e2eDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.VLM_E2E_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'vlm-stream-e2e');
@@ -145,6 +146,49 @@ export async function startCodeServer(
 }
 
 /** Runs a command through the command palette, by its title as the palette shows it. */
+/** code-server with the packaged extension, and Chromium showing its workbench. */
+export interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Starts code-server on `files` with `settings`, opens it in Chromium and waits until the
+ * VLM activity bar icon shows (code-server has registered the extension).
+ */
+export async function openWorkbench(
+  files: string[],
+  settings: Record<string, unknown> = {},
+  viewport = { width: 1600, height: 1000 },
+): Promise<Workbench> {
+  const server = await startCodeServer(ensureVsix(), files, settings);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport });
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page
+      .locator('.activitybar .action-item a[aria-label^="VLM"]')
+      .waitFor({ timeout: 90_000 });
+    return { server, browser, page };
+  } catch (error) {
+    // No code-server or Chromium outlives a failed start.
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw error;
+  }
+}
+
+/** Closes the browser and stops code-server; first saves the last screen when `lastShot` is given. */
+export async function closeWorkbench(wb: Workbench | undefined, lastShot?: string): Promise<void> {
+  if (!wb) return;
+  if (lastShot) await wb.page.screenshot({ path: lastShot }).catch(() => {});
+  await wb.browser.close();
+  await wb.server.stop();
+}
+
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');

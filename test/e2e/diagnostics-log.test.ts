@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../browser/client/chromium';
+import type { Frame, Page } from 'playwright-core';
 import {
-  ensureVsix,
+  closeWorkbench,
   explorerContextMenu,
   runCommand,
-  startCodeServer,
+  openWorkbench,
   waitOrExplain,
   webviewFrame,
-  type CodeServer,
+  type Workbench,
 } from './code-server';
 
 const FIRST = 'lazygit-nuke-working-tree.mp4';
@@ -23,8 +22,7 @@ const SECOND = 'posting-url-variables.mp4';
 const EMPTY = 'empty.mp4';
 const artifacts = 'test-artifacts';
 
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench | undefined;
 let page: Page;
 let panel: Frame;
 
@@ -32,23 +30,15 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'vlm-e2e-empty-'));
   writeFileSync(join(scratch, EMPTY), '');
-  server = await startCodeServer(
-    ensureVsix(),
+  wb = await openWorkbench(
     [`test/fixtures/real/${FIRST}`, `test/fixtures/real/${SECOND}`, join(scratch, EMPTY)],
     {},
+    { width: 1400, height: 900 },
   );
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+  page = wb.page;
 });
 
-after(async () => {
-  if (page) await page.screenshot({ path: `${artifacts}/e2e-diag-log-last.png` }).catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeWorkbench(wb, `${artifacts}/e2e-diag-log-last.png`));
 
 /** The picker's options and the selected one, as the panel shows them. */
 async function picker(frame: Frame) {

@@ -5,15 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../browser/client/chromium';
+import type { Page } from 'playwright-core';
 import {
-  ensureVsix,
+  closeWorkbench,
   runCommand,
-  startCodeServer,
+  openWorkbench,
   waitOrExplain,
   webviewFrame,
-  type CodeServer,
+  type Workbench,
 } from './code-server';
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
@@ -24,39 +23,29 @@ const images = 'docs/images';
 /** The LSP "Encoding NAME" progress in the status bar (the VLM item says "encoding", lower case). */
 const ENCODING_PROGRESS = /Encoding /;
 
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench | undefined;
 let page: Page;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   mkdirSync(images, { recursive: true });
-  server = await startCodeServer(
-    ensureVsix(),
+  wb = await openWorkbench(
     [
       `test/fixtures/real/${VIDEO}`,
       `test/fixtures/real/${SCREENSHOT}`,
       `test/fixtures/e2e/${NOTES}`,
     ],
-    // 4 frames a second: the video takes long enough to encode that the ask comes first,
-    // even on an idle machine.
-    { 'vlm.sampling.fps': 4 },
+    // 8 frames a second: the video takes long enough to encode that the ask comes first,
+    // even on an idle machine (at 4 it was encoded before the ask in one run of three).
+    { 'vlm.sampling.fps': 8 },
   );
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+  page = wb.page;
   const explorer = page.locator('.activitybar .action-item a[aria-label^="Explorer"]');
   if (!(await page.locator('.explorer-folders-view').isVisible())) await explorer.click();
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: NOTES }).click();
 });
 
-after(async () => {
-  if (page) await page.screenshot({ path: `${artifacts}/e2e-shortcuts-last.png` }).catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeWorkbench(wb, `${artifacts}/e2e-shortcuts-last.png`));
 
 const quickTitle = () => page.locator('.quick-input-widget .quick-input-title');
 const lens = (title: string) => page.locator('.codelens-decoration a', { hasText: title }).first();

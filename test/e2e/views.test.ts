@@ -9,16 +9,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../browser/client/chromium';
+import type { Frame, Page } from 'playwright-core';
 import {
-  ensureVsix,
+  closeWorkbench,
   explorerContextMenu,
   runCommand,
-  startCodeServer,
+  openWorkbench,
   waitOrExplain,
   webviewFrame,
-  type CodeServer,
+  type Workbench,
 } from './code-server';
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
@@ -29,8 +28,7 @@ const MISNAMED = 'gif-bytes-named.mp4';
 const artifacts = 'test-artifacts';
 const images = 'docs/images';
 
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench | undefined;
 let page: Page;
 
 before(async () => {
@@ -38,8 +36,7 @@ before(async () => {
   mkdirSync(images, { recursive: true });
   const misnamed = join(mkdtempSync(join(tmpdir(), 'vlm-views-')), MISNAMED);
   copyFileSync('test/fixtures/real/windows-terminal-powershell-autocomplete.gif', misnamed);
-  server = await startCodeServer(
-    ensureVsix(),
+  wb = await openWorkbench(
     [
       `test/fixtures/real/${VIDEO}`,
       `test/fixtures/real/${GIF}`,
@@ -48,18 +45,10 @@ before(async () => {
     ],
     {},
   );
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+  page = wb.page;
 });
 
-after(async () => {
-  if (page) await page.screenshot({ path: `${artifacts}/e2e-views-last.png` }).catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeWorkbench(wb, `${artifacts}/e2e-views-last.png`));
 
 /** A docs screenshot: a palette PNG keeps it small (each under about 400 KB). */
 async function docsShot(name: string): Promise<void> {
@@ -218,13 +207,13 @@ test(
           const input = document.querySelector<HTMLInputElement>('.quick-input-widget input.input');
           return !!input && input.value.startsWith(ws);
         },
-        server.workspace,
+        wb!.server.workspace,
         { timeout: 10_000 },
       )
       .catch(() => undefined);
     const start = await path.inputValue();
     await page.keyboard.press('Escape');
-    assert.ok(start.startsWith(server.workspace), `picker starts at ${start}`);
+    assert.ok(start.startsWith(wb!.server.workspace), `picker starts at ${start}`);
     assert.ok(!/frames/.test(start), `picker is not in a frames folder: ${start}`);
   },
 );

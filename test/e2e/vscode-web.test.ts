@@ -5,16 +5,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../browser/client/chromium';
+import type { Page } from 'playwright-core';
 import {
-  ensureVsix,
+  closeWorkbench,
   explorerContextMenu,
   waitOrExplain,
   runCommand,
-  startCodeServer,
+  openWorkbench,
   webviewFrame,
-  type CodeServer,
+  type Workbench,
 } from './code-server';
 
 const VIDEO = 'lazygit-nuke-working-tree.mp4';
@@ -23,34 +22,24 @@ const SCREENSHOT = 'tabby-ssh-session.png';
 const NOTES = 'bug-report.md';
 const artifacts = 'test-artifacts';
 
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench | undefined;
 let page: Page;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startCodeServer(
-    ensureVsix(),
+  wb = await openWorkbench(
     [
       `test/fixtures/real/${VIDEO}`,
       `test/fixtures/real/${SCREENSHOT}`,
       `test/fixtures/e2e/${NOTES}`,
     ],
     {},
+    { width: 1400, height: 900 },
   );
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  // The VLM activity bar icon appears once code-server has registered the extension.
-  await page.locator('.activitybar .action-item a[aria-label^="VLM"]').waitFor({ timeout: 90_000 });
+  page = wb.page;
 });
 
-after(async () => {
-  if (page) await page.screenshot({ path: `${artifacts}/e2e-last.png` }).catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeWorkbench(wb, `${artifacts}/e2e-last.png`));
 
 test('the command palette lists the VLM commands', { timeout: 90_000 }, async () => {
   await page.keyboard.press('F1');
