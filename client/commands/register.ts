@@ -9,7 +9,7 @@ import { analyzeScreenshot, pasteScreenshot } from './screenshot';
 import { closeStream, findTextInVideo, selectStream } from './streams';
 import { mediaArgument } from './media-arg';
 import { showError } from './show-error';
-import { showVideoAtArgs } from '../video-view/provider';
+import { seekSeconds } from '../video-view/provider';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -51,9 +51,9 @@ export function registerCommands(ctx: VlmContext): vscode.Disposable[] {
     pasteScreenshot: () => pasteScreenshot(ctx),
     findTextInVideo: (uri) => findTextInVideo(ctx, asUri(uri)),
     showVideoAt: async (uri, timeSec) => {
+      // The file argument is read like every other command's (asUri).
       const file = asUri(uri) ?? (await pickMedia('video'));
-      const args = file && showVideoAtArgs(file, timeSec);
-      if (args) await ctx.videoView.showAt(args.uri, args.timeSec);
+      if (file) await ctx.videoView.showAt(file, seekSeconds(timeSec));
     },
     showCacheDiagnostics: () => ctx.panel.show(),
     selectStream: () => selectStream(ctx),

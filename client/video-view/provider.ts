@@ -79,20 +79,7 @@ export class VideoViewProvider implements vscode.CustomReadonlyEditorProvider, v
   }
 }
 
-/** vlm.showVideoAt's arguments: a Uri or a URI string (or a plain path), and seconds. */
-export function showVideoAtArgs(
-  uri: unknown,
-  timeSec: unknown,
-): { uri: vscode.Uri; timeSec: number } | undefined {
-  const parsed =
-    uri instanceof vscode.Uri
-      ? uri
-      : typeof uri === 'string' && /^[a-z][a-z0-9+.-]+:/i.test(uri)
-        ? vscode.Uri.parse(uri, true)
-        : typeof uri === 'string' && uri !== ''
-          ? vscode.Uri.file(uri)
-          : undefined;
-  if (!parsed) return undefined;
-  const t = typeof timeSec === 'number' && Number.isFinite(timeSec) ? Math.max(0, timeSec) : 0;
-  return { uri: parsed, timeSec: t };
+/** vlm.showVideoAt's time argument in seconds: 0 unless a finite number, never negative. */
+export function seekSeconds(timeSec: unknown): number {
+  return typeof timeSec === 'number' && Number.isFinite(timeSec) ? Math.max(0, timeSec) : 0;
 }
