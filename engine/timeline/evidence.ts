@@ -68,8 +68,11 @@ export function fuseTimelineEvidence<E extends EvidenceLike>(
         event: { kind: hit.kind, reason: hit.reason, ...(hit.text ? { text: hit.text } : {}) },
       };
     })
-    .sort((a, b) => b.score - a.score || a.timeSec - b.timeSec);
+    .sort((a, b) => tier(b.score) - tier(a.score) || a.timeSec - b.timeSec);
 }
+
+/** Fused scores within a few hundredths tie, and the earlier moment goes first. */
+const tier = (score: number) => Math.round(score * 30);
 
 /** The block encoded from the hit's frame, else the last block at or before its time. */
 function blockOf(blocks: BlockAt[], hit: TimelineHit): BlockAt | undefined {

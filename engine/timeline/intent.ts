@@ -26,8 +26,17 @@ const ELEMENT_WORDS: [UiEventType, RegExp][] = [
   ['page', /\b(page|screen changes?|view changes?)\b/],
 ];
 
+/** Quoted text in a question; an apostrophe inside double quotes stays in the phrase. */
+const QUOTES = /"([^"]{2,})"|“([^”]{2,})”|'([^']{2,})'|‘([^’]{2,})’|`([^`]{2,})`/g;
+
+/** The quoted phrases of a question: text it looks for on screen. */
+export function quotedPhrases(question: string): string[] {
+  return [...question.matchAll(QUOTES)].map((m) => (m.slice(1).find(Boolean) ?? '').trim());
+}
+
 export function questionIntent(question: string): QuestionIntent {
-  const q = question.toLowerCase();
+  // What a question quotes is what it looks for, not what it asks: "'[enter]'" is no typing.
+  const q = question.replace(QUOTES, ' ').toLowerCase();
   const intents = new Set<Intent>();
   for (const [intent, words] of Object.entries(INTENT_WORDS) as [Intent, RegExp][])
     if (words.test(q)) intents.add(intent);

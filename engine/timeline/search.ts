@@ -5,9 +5,16 @@
 import { formatTime } from '../ingest/time-format';
 import { levenshtein } from '../ocr/query';
 import { searchScore } from '../ocr/text-index';
+import { screenLines } from './lines';
 import { lineSimilarity } from './text-match';
-import { questionIntent, QUESTION_WORDS, type QuestionIntent } from './intent';
-import type { Timeline } from './types';
+import {
+  questionIntent,
+  quotedPhrases,
+  QUESTION_WORDS,
+  type Intent,
+  type QuestionIntent,
+} from './intent';
+import type { Timeline, UiEvent } from './types';
 
 export interface TimelineHit {
   timeSec: number;
@@ -27,12 +34,16 @@ interface Doc {
   intentScore: (intent: QuestionIntent) => number;
   /** The score when no word of the question is in it: only the moment's kind answers. */
   alone: (intent: QuestionIntent) => number;
+  /** Matched by a quoted phrase only, and left out of the word statistics. */
+  phraseOnly?: boolean;
 }
 
 const K1 = 1.2;
 const B = 0.75;
 const MIN_SCORE = 0.25;
 const REPEAT_FACTOR = 0.7;
+/** A quoted phrase found at least this well in a text counts as shown there. */
+const PHRASE_MIN = 0.8;
 
 export const tokensOf = (text: string): string[] =>
   text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -42,13 +53,11 @@ export function searchTimeline(timeline: Timeline, question: string, limit = 10)
   const intent = questionIntent(question);
   const docs = documents(timeline);
   const terms = [...new Set(tokensOf(question).filter((t) => !QUESTION_WORDS.has(t)))];
-  const phrases = quoted(question);
+  const phrases = quotedPhrases(question);
   const textScores = bm25(docs, terms);
   const hits = docs.map((doc, i) => {
-    const phrase = phrases.length
-      ? Math.max(...phrases.map((p) => searchScore(p, doc.hit.text ?? '')))
-      : 0;
-    const text = Math.max(textScores[i]!, phrase >= 0.8 ? phrase : 0);
+    const phrase = Math.max(0, ...phrases.map((p) => searchScore(p, doc.hit.text ?? '')));
+    const text = Math.max(textScores[i]!, phrase >= PHRASE_MIN ? phrase : 0);
     return {
       ...doc.hit,
       score: round(text > 0 ? text + 0.4 * doc.intentScore(intent) : doc.alone(intent)),
@@ -77,26 +86,22 @@ function firstAppearances(hits: TimelineHit[]): TimelineHit[] {
     });
 }
 
-/** Quoted text in a question; an apostrophe inside double quotes stays in the phrase. */
-function quoted(question: string): string[] {
-  const pairs = /"([^"]{2,})"|“([^”]{2,})”|'([^']{2,})'|‘([^’]{2,})’|`([^`]{2,})`/g;
-  return [...question.matchAll(pairs)].map((m) => (m.slice(1).find(Boolean) ?? '').trim());
-}
-
 /** Scores within 0.05 of each other tie, so the earliest of near-equal readings wins. */
 const bucket = (score: number) => Math.round(score * 20);
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** BM25 over the documents, each score divided by the best a document could get (0-1). */
-function bm25(docs: Doc[], terms: string[]): number[] {
-  if (!terms.length) return docs.map(() => 0);
+function bm25(all: Doc[], terms: string[]): number[] {
+  if (!terms.length) return all.map(() => 0);
+  const docs = all.filter((d) => !d.phraseOnly);
   const avg = docs.reduce((s, d) => s + d.tokens.length, 0) / Math.max(1, docs.length);
   const idf = terms.map((term) => {
     const n = docs.filter((d) => d.tokens.some((t) => sameWord(term, t))).length;
     return Math.log(1 + (docs.length - n + 0.5) / (n + 0.5));
   });
   const best = idf.reduce((s, x) => s + x, 0);
-  return docs.map((doc) => {
+  return all.map((doc) => {
+    if (doc.phraseOnly) return 0;
     const norm = K1 * (1 - B + (B * doc.tokens.length) / Math.max(1, avg));
     let score = 0;
     terms.forEach((term, i) => {
@@ -114,6 +119,16 @@ function sameWord(term: string, token: string): boolean {
   return levenshtein(term, token) <= 1;
 }
 
+/** How well a line of text that appeared answers the question's intent. */
+const textIntent = (q: QuestionIntent): number =>
+  q.intents.has('disappear') ? 0 : q.intents.has('appear') || q.intents.has('error') ? 0.5 : 0.25;
+
+/** Whether the question says what happened (text appeared or went, was typed, failed). */
+const saysWhatHappened = (q: QuestionIntent): boolean =>
+  ['appear', 'disappear', 'error', 'typed'].some((i) => q.intents.has(i as Intent));
+const wantedAction = (q: QuestionIntent): UiEvent['action'] =>
+  q.intents.has('disappear') ? 'disappeared' : 'appeared';
+
 function documents(timeline: Timeline): Doc[] {
   const docs: Doc[] = [];
   const typedTracks = new Set(timeline.typed.flatMap((t) => t.trackIds));
@@ -128,11 +143,24 @@ function documents(timeline: Timeline): Doc[] {
       },
       tokens: tokensOf(t.text),
       intentScore: (q) =>
-        q.intents.has('disappear')
-          ? 0
-          : (q.intents.has('appear') || q.intents.has('error') ? 0.5 : 0.25) +
-            (q.intents.has('typed') && typedTracks.has(t.id) ? 0.3 : 0),
+        textIntent(q) + (q.intents.has('typed') && typedTracks.has(t.id) ? 0.3 : 0),
       alone: () => 0,
+    });
+  // A quoted phrase may span the pieces OCR split one line into; words alone are
+  // already matched against the pieces, so a joined line counts by its phrase only.
+  for (const line of screenLines(timeline.tracks))
+    docs.push({
+      hit: {
+        timeSec: line.startSec,
+        frameIndex: line.startFrame,
+        kind: 'text',
+        text: line.text,
+        reason: `'${line.text}' appeared at ${clock(line.startSec)} (on screen until ${clock(line.endSec)})`,
+      },
+      tokens: [],
+      intentScore: (q) => textIntent(q),
+      alone: () => 0,
+      phraseOnly: true,
     });
   for (const t of timeline.typed)
     docs.push({
@@ -159,14 +187,14 @@ function documents(timeline: Timeline): Doc[] {
       },
       tokens: [...tokensOf(text), e.type],
       intentScore: (q) => {
-        const wanted = q.intents.has('disappear') ? 'disappeared' : 'appeared';
-        // A question about something appearing is not answered by it going away.
-        const action = e.action === wanted ? 0.5 : -0.5;
+        // A question about something appearing is not answered by it going away; one that
+        // does not say what happened weighs an appearance like any line with its words.
+        const action = e.action !== wantedAction(q) ? -0.5 : saysWhatHappened(q) ? 0.5 : 0.25;
         return action + (q.element === e.type ? 0.5 * e.confidence + 0.2 : 0);
       },
       alone: (q) => {
         if (q.element !== e.type) return 0;
-        const wanted = q.intents.has('disappear') ? 'disappeared' : 'appeared';
+        const wanted = wantedAction(q);
         // Below a question's own words found in a text: the kind alone is weaker evidence.
         return 0.3 + 0.3 * e.confidence + (e.action === wanted ? 0.05 : 0);
       },

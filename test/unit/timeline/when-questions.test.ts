@@ -98,8 +98,10 @@ describe('when-questions on real recordings', () => {
       `top-3 ${(share(set, 3) * 100).toFixed(0)}% (${set.length} questions)`;
     console.log(line('tuning set', tune));
     console.log(line('evaluation set', evaluation));
-    // Random evidence lands within a second about 2 times in 9; these bounds sit well above.
-    assert.ok(share(tune, 1) >= 0.6, line('tuning set', tune));
-    assert.ok(share(evaluation, 3) >= 0.5, line('evaluation set', evaluation));
+    // Random evidence lands within a second about 2 times in 9. The bounds sit a question
+    // or two under the measured figures (docs/timeline.md), so a regression fails here.
+    assert.ok(share(tune, 1) >= 0.72, line('tuning set', tune));
+    assert.ok(share(tune, 3) >= 0.88, line('tuning set', tune));
+    assert.ok(share(evaluation, 3) >= 0.69, line('evaluation set', evaluation));
   });
 });
