@@ -30,6 +30,7 @@ import { analyzeImage } from './commands/screenshot';
 import { ScreenshotView } from './screenshot-view/panel';
 import { showEvidence } from './video-view/evidence';
 import { VideoViewProvider } from './video-view/provider';
+import { timelineOf } from './streams/timeline';
 
 /** Returned from activate(): what the editor and end-to-end tests inspect. */
 export interface VlmExtensionApi {
@@ -59,6 +60,7 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
   });
   const videoView = new VideoViewProvider(extension, history, {
     ask: (uri, question) => askAboutVideo(ctx, uri, question),
+    timeline: (uri) => timelineOf(ctx, uri),
   });
   const screenshotView = new ScreenshotView(extension.extensionUri, {
     analyze: (image, query, token) => analyzeImage(ctx, image, query, token),
@@ -106,6 +108,9 @@ export function activate(extension: vscode.ExtensionContext): VlmExtensionApi {
     connection.onStreamStatus.event((stream) => {
       streams.update(stream);
       panel.post({ type: 'stream', stream });
+      // A file encoded to its end has its whole timeline: the video view redraws its moments.
+      if (stream.source.kind === 'file' && stream.state === 'ready')
+        videoView.streamEncoded(stream.source.uri);
     }),
     connection.onCacheStats.event((stats) =>
       panel.post({ type: 'stats', atMs: Date.now(), stats }),

@@ -1,6 +1,7 @@
 // The video view's script. The host posts {type:'video', src} (play it in <video>) or
 // {type:'frames', frames, fps} (step through extracted JPEGs), {type:'markers'} with each
-// evidence time's place on the timeline, {type:'seek'}, and the question box's answer.
+// evidence time's place on the timeline, {type:'events'} with the stream's moments,
+// {type:'seek'}, and the question box's answer.
 // A <video> that cannot play reports 'playbackError' and the host sends frames instead.
 (function () {
   'use strict';
@@ -92,6 +93,27 @@
         seek(m.timeSec, m.frameIndex === null ? undefined : m.frameIndex),
       );
       timeline.appendChild(button);
+    }
+  }
+
+  // The stream's timeline: a pop-up that appeared, a line typed, a cut. A lane of its own
+  // under the evidence, hidden until the stream has any.
+  function renderEvents(events) {
+    const lane = $('events');
+    lane.replaceChildren();
+    lane.hidden = events.length === 0;
+    for (const m of events) {
+      const button = el('button', 'event');
+      button.type = 'button';
+      button.dataset.kind = m.kind;
+      button.dataset.time = String(m.timeSec);
+      button.style.left = m.leftPct + '%';
+      button.title = m.label;
+      button.setAttribute('aria-label', m.label);
+      button.addEventListener('click', () =>
+        seek(m.timeSec, m.frameIndex === null ? undefined : m.frameIndex),
+      );
+      lane.appendChild(button);
     }
   }
 
@@ -196,6 +218,9 @@
         return;
       case 'markers':
         renderMarkers(m.markers);
+        return;
+      case 'events':
+        renderEvents(m.events);
         return;
       case 'asking':
         $('ask-button').disabled = true;

@@ -478,6 +478,31 @@ export interface SearchTextResult {
   hits: TextHit[];
 }
 
+/**
+ * One moment of a stream's timeline, built from its screen text and frame changes: a UI
+ * region that appeared or disappeared, a line typed, or a cut between shots.
+ */
+export interface TimelineMoment {
+  timeSec: number;
+  kind: 'ui' | 'typed' | 'cut';
+  /** What happened, for people: "a notification appeared", "typed until 0:06", "a cut". */
+  label: string;
+  /** The text in the region, or the typed line. */
+  text?: string;
+  /** Where it happened, in frame pixels (not for cuts). */
+  box?: Box;
+}
+
+export interface TimelineResult {
+  streamId: string;
+  /** How far the stream is encoded: the timeline covers 0 to here. */
+  durationSec: number;
+  /** In time order. */
+  moments: TimelineMoment[];
+  /** Distinct lines of on-screen text seen (`vlm timeline` lists them). */
+  textTracks: number;
+}
+
 // ---------------------------------------------------------------------------------------
 // Cache statistics.
 // ---------------------------------------------------------------------------------------
@@ -666,6 +691,10 @@ export const AnalyzeScreenshotRequest = new RequestType<
 >('vlm/analyzeScreenshot');
 export const SearchTextRequest = new RequestType<SearchTextParams, SearchTextResult, void>(
   'vlm/searchText',
+);
+/** What happens when in a stream; needs a stream opened with screen text. */
+export const TimelineRequest = new RequestType<StreamIdParams, TimelineResult, void>(
+  'vlm/timeline',
 );
 
 export const CacheStatsRequest = new RequestType<CacheStatsParams, CacheStatsResult, void>(

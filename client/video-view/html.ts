@@ -1,4 +1,5 @@
-// The video view's HTML: a player (or the frame stepper), the evidence timeline, and the
+// The video view's HTML: a player (or the frame stepper), the evidence timeline, a lane of
+// the stream's moments (UI events, typing, cuts), and the
 // question box. Strict CSP: one nonce'd script from media/, styles from media/, the video
 // and its frames only through webview URIs (media-src and img-src are the webview source).
 import { escapeHtml } from '../format';
@@ -21,6 +22,7 @@ export function videoViewHtml(assets: PanelAssets, fileName: string): string {
     <span id="frame-time" class="frame-time">0:00.0</span>
   </div>
   <div id="timeline" class="timeline" aria-label="Evidence on the timeline"><div id="cursor" class="cursor"></div></div>
+  <div id="events" class="events" role="group" aria-label="What happens on screen" hidden></div>
   <form id="ask" class="ask">
     <input id="question" type="text" maxlength="2000" placeholder="Ask about ${escapeHtml(fileName)}…" aria-label="Question">
     <button id="ask-button" type="submit">Ask</button>

@@ -1,5 +1,6 @@
 // One open video view: feeds its webview the video (or the stepper's frames), the evidence
-// markers of the answers about this file, seeks, and the answer to the question box.
+// markers of the answers about this file, the moments of its stream's timeline, seeks, and
+// the answer to the question box.
 import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
 import type { AnswerEntry, AnswerHistory } from '../answers/history';
@@ -8,7 +9,8 @@ import { findFfmpeg } from '../frames/ffmpeg';
 import { readSettings } from '../settings/read';
 import { videoViewHtml } from './html';
 import { extractStepperFrames, type StepperFrames } from './frames';
-import { answersAbout, frameIndexAt, placeMarkers, playsInWebview } from './timeline';
+import type { TimelineMoment } from '../../protocol/protocol';
+import { answersAbout, frameIndexAt, placeEvents, placeMarkers, playsInWebview } from './timeline';
 
 type ViewRequest =
   | { type: 'ready' }
@@ -19,6 +21,8 @@ type ViewRequest =
 export interface VideoPanelHooks {
   /** Asks about this file through the editor's one ask path. */
   ask(uri: vscode.Uri, question: string): Promise<AnswerEntry | undefined>;
+  /** The timeline of the open stream reading this file; undefined when none is open. */
+  timeline(uri: vscode.Uri): Promise<readonly TimelineMoment[] | undefined>;
 }
 
 export class VideoPanel implements vscode.Disposable {
@@ -27,6 +31,7 @@ export class VideoPanel implements vscode.Disposable {
   private frames?: StepperFrames;
   private pendingSeek?: number;
   private lastSeek?: number;
+  private moments: readonly TimelineMoment[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -74,8 +79,16 @@ export class VideoPanel implements vscode.Disposable {
     void this.panel.webview.postMessage({ type: 'seek', timeSec, frameIndex });
   }
 
-  /** The answers about this file changed: redraw the markers. */
+  /** The answers about this file changed: redraw the markers, and the timeline's moments. */
   answersChanged(): void {
+    this.postMarkers();
+    void this.refreshTimeline();
+  }
+
+  /** Fetches the moments of this file's stream (if one is open) and draws them. */
+  async refreshTimeline(): Promise<void> {
+    const moments = await this.hooks.timeline(this.uri);
+    if (moments) this.moments = moments;
     this.postMarkers();
   }
 
@@ -91,6 +104,7 @@ export class VideoPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        void this.refreshTimeline();
         if (this.playing) {
           const src = this.panel.webview.asWebviewUri(this.uri).toString();
           void this.panel.webview.postMessage({ type: 'video', src });
@@ -145,12 +159,16 @@ export class VideoPanel implements vscode.Disposable {
 
   private postMarkers(): void {
     if (!this.ready) return;
-    const markers = placeMarkers(answersAbout(this.history, this.uri.fsPath), this.durationSec);
-    const withFrames = markers.map((m) => ({
+    // In the stepper each mark knows its frame, so a click shows exactly that frame.
+    const withFrame = <T extends { timeSec: number }>(m: T) => ({
       ...m,
       frameIndex: this.frames && frameIndexAt(m.timeSec, this.frames.fps, this.frames.files.length),
-    }));
-    void this.panel.webview.postMessage({ type: 'markers', markers: withFrames });
+    });
+    const answers = answersAbout(this.history, this.uri.fsPath);
+    const markers = placeMarkers(answers, this.durationSec).map(withFrame);
+    void this.panel.webview.postMessage({ type: 'markers', markers });
+    const events = placeEvents(this.moments, this.durationSec).map(withFrame);
+    void this.panel.webview.postMessage({ type: 'events', events });
   }
 
   private async ask(question: string): Promise<void> {

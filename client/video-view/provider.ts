@@ -73,6 +73,11 @@ export class VideoViewProvider implements vscode.CustomReadonlyEditorProvider, v
     });
   }
 
+  /** The stream reading this file (a URI string) is encoded: its view redraws the timeline. */
+  streamEncoded(uri: string): void {
+    void this.panels.get(uri)?.refreshTimeline();
+  }
+
   dispose(): void {
     this.unsubscribe();
     for (const panel of this.panels.values()) panel.dispose();

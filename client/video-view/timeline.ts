@@ -1,8 +1,9 @@
-// Where things sit on the video view's timeline: evidence markers as a share of the duration,
-// and which extracted frame shows a given time in the frame stepper. Pure, no vscode import,
+// Where things sit on the video view's timeline: evidence markers and the stream's timeline
+// moments (UI events, typing, cuts) as a share of the duration, and which extracted frame shows a given time in the frame stepper. Pure, no vscode import,
 // so the unit tests and the host share one definition and the webview only renders numbers.
-import type { Evidence } from '../../protocol/protocol';
+import type { Evidence, TimelineMoment } from '../../protocol/protocol';
 import type { AnswerHistory } from '../answers/history';
+import { formatTimestamp } from '../format';
 
 /** Extensions a webview's <video> element plays in VS Code's builds; the rest step through frames. */
 const PLAYABLE = new Set(['.mp4', '.m4v', '.mov', '.webm', '.ogv']);
@@ -63,6 +64,43 @@ export function placeMarkers(answers: readonly AnswerEvidence[], durationSec: nu
     }
   }
   return markers.sort((a, b) => a.timeSec - b.timeSec);
+}
+
+export interface EventMark {
+  timeSec: number;
+  /** Position on the timeline, 0..100. */
+  leftPct: number;
+  kind: TimelineMoment['kind'];
+  /** The tooltip: "0:04 a menu appeared: Get-Module | Get-Member". */
+  label: string;
+}
+
+/** Moments closer than this share one mark: the first in time order stays. */
+const SAME_EVENT_SEC = 0.05;
+/** A tooltip shows this much of a moment's text. */
+const EVENT_TEXT_CHARS = 120;
+
+/**
+ * One mark per moment of the stream's timeline, clamped to the video; like evidence
+ * markers, none while the duration is unknown.
+ */
+export function placeEvents(moments: readonly TimelineMoment[], durationSec: number): EventMark[] {
+  if (!Number.isFinite(durationSec) || durationSec <= 0) return [];
+  const marks: EventMark[] = [];
+  for (const m of [...moments].sort((a, b) => a.timeSec - b.timeSec)) {
+    if (!Number.isFinite(m.timeSec)) continue;
+    const timeSec = Math.min(Math.max(m.timeSec, 0), durationSec);
+    const last = marks[marks.length - 1];
+    if (last && last.kind === m.kind && timeSec - last.timeSec < SAME_EVENT_SEC) continue;
+    const text = m.text ? `: ${m.text.slice(0, EVENT_TEXT_CHARS)}` : '';
+    marks.push({
+      timeSec,
+      leftPct: (100 * timeSec) / durationSec,
+      kind: m.kind,
+      label: `${formatTimestamp(timeSec * 1000)} ${m.label}${text}`,
+    });
+  }
+  return marks;
 }
 
 /** The frame stepper's frame for a time: frame i was taken at i / fps (ffmpeg's fps filter). */

@@ -18,6 +18,7 @@ import type {
   ScreenshotAnalysis,
   SearchTextParams,
   SearchTextResult,
+  TimelineResult,
   SelectModelParams,
   SelectModelResult,
   StreamIdParams,
@@ -54,6 +55,7 @@ export interface EngineCallMap {
   listStreams: [void, ListStreamsResult];
   ask: [AskParams, AskResult];
   searchText: [SearchTextParams, SearchTextResult];
+  timeline: [StreamIdParams, TimelineResult];
   cacheStats: [CacheStatsParams, CacheStats[]];
   listModels: [void, ListModelsResult];
   validateModel: [ValidateModelParams, ValidateModelResult];

@@ -7,6 +7,7 @@ import { describeMedia, requirePath } from './media';
 import { analyzeImage, onScreenText } from './ocr';
 import { listModels, selectModel, validateModel } from './models';
 import { modelCatalog, pullCatalogModel } from './pull';
+import { streamTimeline } from './timeline';
 import {
   askStream,
   closeAllStreams,
@@ -63,6 +64,10 @@ export const engineFacade: EngineFacade = {
 
   async searchText(params) {
     return searchStreamText(params);
+  },
+
+  async timeline(params) {
+    return streamTimeline(params);
   },
 
   async cacheStats(params) {

@@ -1,8 +1,10 @@
-// vlm/analyzeScreenshot, vlm/searchText and vlm/mediaSummary.
+// vlm/analyzeScreenshot, vlm/mediaSummary, and a stream's screen text: vlm/searchText and
+// vlm/timeline.
 import {
   AnalyzeScreenshotRequest,
   MediaSummaryRequest,
   SearchTextRequest,
+  TimelineRequest,
 } from '../../protocol/protocol';
 import { beginProgress } from '../progress';
 import type { Session } from '../session-types';
@@ -31,6 +33,10 @@ export function registerScreenshotHandlers(session: Session): void {
 
   session.handle(SearchTextRequest, async (params, token) => {
     return scheduler.run((signal) => engine.call('searchText', params, { signal }), token);
+  });
+
+  session.handle(TimelineRequest, async (params, token) => {
+    return scheduler.run((signal) => engine.call('timeline', params, { signal }), token);
   });
 
   session.handle(MediaSummaryRequest, async (params, token) => {

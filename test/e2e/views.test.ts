@@ -103,8 +103,24 @@ async function position(view: Frame): Promise<{ mode: string; timeSec: number }>
   });
 }
 
+/** Waits until the view shows the moment `t` (within 0.6 s), in the player or the stepper. */
+async function seekedTo(view: Frame, t: number): Promise<void> {
+  await view.waitForFunction(
+    (at) => {
+      const mode = document.body.dataset.mode;
+      const now =
+        mode === 'video'
+          ? (document.getElementById('player') as HTMLVideoElement).currentTime
+          : Number(document.getElementById('frame')!.dataset.time);
+      return Math.abs(now - at) < 0.6;
+    },
+    t,
+    { timeout: 15_000 },
+  );
+}
+
 test(
-  'the video view asks from its question box, marks the evidence and seeks to a clicked marker',
+  "the video view asks from its question box, marks the evidence and the stream's moments, and seeks to a clicked mark",
   { timeout: 300_000 },
   async () => {
     await explorerContextMenu(page, VIDEO, 'Open in Video View…');
@@ -135,6 +151,31 @@ test(
     const stamps = await view.locator('#answer a.timestamp').allInnerTexts();
     assert.ok(stamps.length > 0, 'the answer under the box lists the evidence');
 
+    // The stream's timeline in a lane under the evidence: what appeared, was typed or cut.
+    const events = view.locator('#events .event');
+    await waitOrExplain(page, "the stream's moments under the evidence", () =>
+      events.first().waitFor({ timeout: 30_000 }),
+    );
+    const moments = await events.evaluateAll((es) =>
+      es.map((e) => ({
+        kind: e.dataset.kind,
+        t: Number(e.dataset.time),
+        title: e.getAttribute('title') ?? '',
+      })),
+    );
+    assert.ok(
+      moments.some((m) => m.kind === 'ui'),
+      JSON.stringify(moments),
+    );
+    assert.ok(
+      moments.every((m) => /^\d+:\d\d\.\d a |^\d+:\d\d\.\d typed/.test(m.title)),
+      JSON.stringify(moments),
+    );
+    const moment = moments.filter((m) => m.t > 0.5).pop();
+    assert.ok(moment, `a moment after 0.5 s: ${JSON.stringify(moments)}`);
+    await view.locator(`#events .event[data-time="${moment.t}"]`).first().click();
+    await seekedTo(view, moment.t);
+
     const times = (await markers.evaluateAll((ms) => ms.map((m) => Number(m.dataset.time)))).sort(
       (a, b) => a - b,
     );
@@ -144,18 +185,7 @@ test(
     const target = later[Math.floor(later.length / 2)];
     assert.ok(target !== undefined, `a marker after 0.5 s: ${times.join(', ')}`);
     await view.locator(`#timeline .marker[data-time="${target}"]`).click();
-    await view.waitForFunction(
-      (t) => {
-        const mode = document.body.dataset.mode;
-        const now =
-          mode === 'video'
-            ? (document.getElementById('player') as HTMLVideoElement).currentTime
-            : Number(document.getElementById('frame')!.dataset.time);
-        return Math.abs(now - t) < 0.6;
-      },
-      target,
-      { timeout: 15_000 },
-    );
+    await seekedTo(view, target);
     const at = await position(view);
     assert.ok(Math.abs(at.timeSec - target) < 0.6, `${at.mode} at ${at.timeSec}, marker ${target}`);
     await docsShot('video-view');
@@ -180,18 +210,7 @@ test(
     const [m, s] = label.split(':');
     const wanted = Number(m) * 60 + Number(s);
     await stamp.click();
-    await view.waitForFunction(
-      (t) => {
-        const mode = document.body.dataset.mode;
-        const now =
-          mode === 'video'
-            ? (document.getElementById('player') as HTMLVideoElement).currentTime
-            : Number(document.getElementById('frame')!.dataset.time);
-        return Math.abs(now - t) < 0.6;
-      },
-      wanted,
-      { timeout: 15_000 },
-    );
+    await seekedTo(view, wanted);
     const titles = await tabTitles();
     assert.ok(!titles.some((t) => /\.jpe?g$/i.test(t)), `no frame JPEG tab: ${titles.join(', ')}`);
     assert.equal(await page.locator('.editor-group-container').count(), 1, 'no extra editor group');

@@ -103,6 +103,7 @@ const CASES: Record<string, Case[]> = {
       message: /number from 1 to 1000 \(got a string\)/,
     },
   ],
+  'vlm/timeline': [{ params: { streamId: ['s1'] }, field: 'streamId', message: /got an array/ }],
   'vlm/cacheStats': [{ params: { streamId: 3 }, field: 'streamId', message: /got a number/ }],
   'vlm/engineStatus': [{ params: [true], field: 'params', message: /got an array/ }],
   'vlm/listModels': [{ params: ['all'], field: 'params', message: /got an array/ }],

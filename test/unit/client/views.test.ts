@@ -12,6 +12,7 @@ import {
   frameIndexAt,
   frameTime,
   parseFfmpegDuration,
+  placeEvents,
   placeMarkers,
   playsInWebview,
   stepperFps,
@@ -42,6 +43,30 @@ test('markers sit at their share of the duration, in time order, one per distinc
     4,
   );
   assert.equal(withText[0]!.label, 'q: Hello');
+});
+
+test("the stream's moments sit at their share of the duration, with what happened as the tooltip", () => {
+  const marks = placeEvents(
+    [
+      { timeSec: 12, kind: 'cut', label: 'a cut' },
+      { timeSec: 3.6, kind: 'ui', label: 'a notification appeared', text: 'Hello World!' },
+      { timeSec: 3.62, kind: 'ui', label: 'a popup appeared' },
+      { timeSec: 3.62, kind: 'typed', label: 'typed until 0:05', text: 'git status' },
+      { timeSec: -1, kind: 'ui', label: 'a page appeared' },
+    ],
+    10,
+  );
+  assert.deepEqual(
+    marks.map((m) => [m.timeSec, m.leftPct, m.kind]),
+    [
+      [0, 0, 'ui'], // before the start: clamped
+      [3.6, 36, 'ui'], // the popup 0.02 s later is the same place and kind: dropped
+      [3.62, 36.2, 'typed'],
+      [10, 100, 'cut'], // after the end: clamped
+    ],
+  );
+  assert.equal(marks[1]!.label, '0:03.6 a notification appeared: Hello World!');
+  assert.deepEqual(placeEvents([{ timeSec: 1, kind: 'cut', label: 'a cut' }], NaN), []);
 });
 
 test('the markers come from the finished answers about the file, from every stream that read it', () => {
