@@ -2,11 +2,10 @@
 // and verifying each file's sha256. Nothing half-written is ever visible as installed:
 // files arrive as <name>.part in a staging folder, are verified, renamed, and the whole
 // folder is renamed into place only when every file checks out. Plain Node, no vscode.
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import {
   MANIFEST_NAME,
   parseManifest,
@@ -149,22 +148,25 @@ async function fetchVerifiedFile(
       throw new DownloadError(`${url}: HTTP ${response.status} ${response.statusText}`);
     }
     if (!response.body) throw new DownloadError(`${url}: empty response body`);
-    const counter = byteCounter((n) => {
-      fetched += n;
-      report(have + fetched);
-    });
+    // Each chunk is on disk before the next is read: a connection that drops leaves every
+    // byte received in the .part, so the next run resumes from there (a piped write stream
+    // would drop what it still buffered when the source fails).
+    const part = await open(partPath, have > 0 ? 'a' : 'w');
     try {
-      await pipeline(
-        Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-        counter,
-        createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w' }),
-      );
+      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        await part.write(chunk);
+        fetched += chunk.length;
+        report(have + fetched);
+      }
     } catch (error) {
       if (signal?.aborted)
         throw new DownloadError(`download of ${file.path} cancelled; run it again to resume`);
       throw new DownloadError(
         `${url}: interrupted after ${have + fetched} of ${file.size} bytes (${(error as Error).message}); run it again to resume`,
       );
+    } finally {
+      await part.close();
     }
   }
   await verifyPart(partPath, file, url);
@@ -199,13 +201,4 @@ async function request(
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     throw new DownloadError(`${url}: ${cause ?? (error as Error).message}`);
   }
-}
-
-function byteCounter(onBytes: (n: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
 }
