@@ -123,9 +123,11 @@ function sameWord(term: string, token: string): boolean {
 const textIntent = (q: QuestionIntent): number =>
   q.intents.has('disappear') ? 0 : q.intents.has('appear') || q.intents.has('error') ? 0.5 : 0.25;
 
-/** Whether the question says what happened (text appeared or went, was typed, failed). */
+/** Whether the question says what happened (text appeared or went, was typed, failed) or names a UI element. */
 const saysWhatHappened = (q: QuestionIntent): boolean =>
-  ['appear', 'disappear', 'error', 'typed'].some((i) => q.intents.has(i as Intent));
+  ['appear', 'disappear', 'error', 'typed'].some((i) => q.intents.has(i as Intent)) ||
+  // "What does the dialog offer?" asks about the dialog that came up.
+  q.element !== undefined;
 const wantedAction = (q: QuestionIntent): UiEvent['action'] =>
   q.intents.has('disappear') ? 'disappeared' : 'appeared';
 

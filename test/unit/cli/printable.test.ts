@@ -31,6 +31,8 @@ test("vlm ask prints the reference model's raw bytes without terminal control ch
   );
   assert.equal(run.status, 0, run.stderr);
   assert.ok(run.stdout.includes('Evidence'));
+  // The README's question: the first item is the moment the dialog came up, with its text.
+  assert.match(run.stdout, /Evidence\n\s+0:03 .*\n.*Discard unstaged change/);
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(run.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
 });
