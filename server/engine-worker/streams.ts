@@ -44,6 +44,19 @@ export function requireStream(streamId: string): OpenedStream {
   return opened;
 }
 
+/** An open stream that reads on-screen text; `feature` and `why` word the error if not. */
+export function requireScreenText(streamId: string, feature: string, why: string): OpenedStream {
+  const opened = requireStream(streamId);
+  if (!opened.stream.hasScreenText)
+    throw new EngineError(
+      VlmErrorCodes.NotAvailable,
+      `${feature}: this stream was opened without on-screen text (vlm.screenText.enabled is ` +
+        `'off', or 'auto' judged the file camera footage); set it to 'on' and open the stream again ${why}`,
+      { capability: 'ocr.screenText' },
+    );
+  return opened;
+}
+
 export function listOpenStreams(): StreamSummary[] {
   return [...streams.values()].map((s) => ({ ...s.summary }));
 }
@@ -324,14 +337,7 @@ export function searchStreamText(params: {
   query: string;
   limit?: number;
 }): SearchTextResult {
-  const opened = requireStream(params.streamId);
-  if (!opened.stream.hasScreenText)
-    throw new EngineError(
-      VlmErrorCodes.NotAvailable,
-      'text search: this stream was opened without on-screen text (vlm.screenText.enabled is ' +
-        "'off', or 'auto' judged the file camera footage); set it to 'on' and open the stream again to search its text",
-      { capability: 'ocr.screenText' },
-    );
+  const opened = requireScreenText(params.streamId, 'text search', 'to search its text');
   const hits = opened.stream.searchText(params.query, params.limit ?? 20);
   return {
     streamId: params.streamId,

@@ -1,19 +1,11 @@
 // vlm/timeline: what happens when in an open stream (UI regions that appeared or went,
 // typed lines, cuts), as moments the editor draws on its video view.
 import { clock, type Timeline } from '../../engine/timeline';
-import { VlmErrorCodes, type TimelineMoment, type TimelineResult } from '../../protocol/protocol';
-import { EngineError } from '../engine-host/engine-error';
-import { requireStream } from './streams';
+import type { TimelineMoment, TimelineResult } from '../../protocol/protocol';
+import { requireScreenText } from './streams';
 
 export function streamTimeline(params: { streamId: string }): TimelineResult {
-  const opened = requireStream(params.streamId);
-  if (!opened.stream.hasScreenText)
-    throw new EngineError(
-      VlmErrorCodes.NotAvailable,
-      'timeline: this stream was opened without on-screen text (vlm.screenText.enabled is ' +
-        "'off', or 'auto' judged the file camera footage); set it to 'on' and open the stream again for its timeline",
-      { capability: 'ocr.screenText' },
-    );
+  const opened = requireScreenText(params.streamId, 'timeline', 'for its timeline');
   const timeline = opened.stream.timeline();
   return {
     streamId: params.streamId,
