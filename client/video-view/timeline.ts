@@ -1,6 +1,7 @@
 // Where things sit on the video view's timeline: evidence markers and the stream's timeline
-// moments (UI events, typing, cuts) as a share of the duration, and which extracted frame shows a given time in the frame stepper. Pure, no vscode import,
-// so the unit tests and the host share one definition and the webview only renders numbers.
+// moments (UI events, typing, cuts) as a share of the duration, and which extracted frame
+// shows a given time in the frame stepper. Pure, no vscode import, so the unit tests and
+// the host share one definition and the webview only renders numbers.
 import type { Evidence, TimelineMoment } from '../../protocol/protocol';
 import type { AnswerHistory } from '../answers/history';
 import { formatTimestamp } from '../format';

@@ -2,16 +2,14 @@
 // several pieces ("git branch" and "[enter/ctrl+c]"), each its own track. A quoted phrase
 // in a question can span those pieces, so the pieces on one row that are on screen
 // together are joined, at the moment the last of them appeared.
-import { rowOverlap, union } from './geometry';
+import { rowOverlap } from './geometry';
 import type { Box, TextTrack } from './types';
 
 export interface ScreenLine {
   text: string;
-  box: Box;
   startSec: number;
   startFrame: number;
   endSec: number;
-  trackIds: number[];
 }
 
 /** Pieces closer than this many line heights apart are one line. */
@@ -19,8 +17,17 @@ const MAX_GAP_HEIGHTS = 2;
 const MIN_ROW_OVERLAP = 0.6;
 const MAX_HEIGHT_RATIO = 1.6;
 
+/** Lines per track list: a timeline is built once and searched once per question. */
+const built = new WeakMap<readonly TextTrack[], ScreenLine[]>();
+
 /** The lines of two or more tracks, one per row and moment a piece of it appeared. */
-export function screenLines(tracks: TextTrack[]): ScreenLine[] {
+export function screenLines(tracks: readonly TextTrack[]): ScreenLine[] {
+  let lines = built.get(tracks);
+  if (!lines) built.set(tracks, (lines = joinRows(tracks)));
+  return lines;
+}
+
+function joinRows(tracks: readonly TextTrack[]): ScreenLine[] {
   const lines = new Map<string, ScreenLine>();
   for (const track of tracks) {
     const visible = tracks.filter(
@@ -32,11 +39,9 @@ export function screenLines(tracks: TextTrack[]): ScreenLine[] {
     if (lines.has(key)) continue;
     lines.set(key, {
       text: parts.map((p) => p.text).join(' '),
-      box: union(parts.map((p) => p.box)),
       startSec: track.startSec,
       startFrame: track.startFrame,
       endSec: Math.min(...parts.map((p) => p.endSec)),
-      trackIds: parts.map((p) => p.id),
     });
   }
   return [...lines.values()];

@@ -18,7 +18,8 @@ import { mapEngineError } from './map-engine-error';
 import { detectMediaKind } from '../../engine/media';
 import { requirePath } from './media';
 
-const toBox = (b: OcrBox): Box => ({ x: b.x, y: b.y, width: b.w, height: b.h });
+/** An engine box (w, h) in the protocol's form (width, height). */
+export const toBox = (b: OcrBox): Box => ({ x: b.x, y: b.y, width: b.w, height: b.h });
 
 /** The screenshot sessions requests name (`session`), one set per language server. */
 const screenSessions = new ScreenSessions();

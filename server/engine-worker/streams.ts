@@ -18,6 +18,7 @@ import type { CallContext } from '../engine-host/types';
 import { withImageFile } from './image-file';
 import { mapEngineError } from './map-engine-error';
 import { describeMedia, requirePath } from './media';
+import { toBox } from './ocr';
 import { currentModel } from './models';
 import { sourceLabel, toIngestSpec } from './sources';
 
@@ -346,7 +347,7 @@ export function searchStreamText(params: {
       frameIndex: h.frameIndex,
       lastSeenSec: h.lastSeenSec,
       text: h.text,
-      box: { x: h.box.x, y: h.box.y, width: h.box.w, height: h.box.h },
+      box: toBox(h.box),
       score: h.score,
     })),
   };

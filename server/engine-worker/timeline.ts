@@ -2,6 +2,7 @@
 // typed lines, cuts), as moments the editor draws on its video view.
 import { clock, type Timeline } from '../../engine/timeline';
 import type { TimelineMoment, TimelineResult } from '../../protocol/protocol';
+import { toBox } from './ocr';
 import { requireScreenText } from './streams';
 
 export function streamTimeline(params: { streamId: string }): TimelineResult {
@@ -17,12 +18,6 @@ export function streamTimeline(params: { streamId: string }): TimelineResult {
 
 /** The timeline's events, typed lines and cuts as one list in time order. */
 export function timelineMoments(t: Timeline): TimelineMoment[] {
-  const box = (b: { x: number; y: number; w: number; h: number }) => ({
-    x: b.x,
-    y: b.y,
-    width: b.w,
-    height: b.h,
-  });
   const joined = (texts: string[]) => (texts.length ? { text: texts.join(' | ') } : {});
   return [
     ...t.events.map(
@@ -31,7 +26,7 @@ export function timelineMoments(t: Timeline): TimelineMoment[] {
         kind: 'ui',
         label: `a ${e.type} ${e.action}`,
         ...joined(e.texts),
-        box: box(e.region),
+        box: toBox(e.region),
       }),
     ),
     ...t.typed.map(
@@ -40,7 +35,7 @@ export function timelineMoments(t: Timeline): TimelineMoment[] {
         kind: 'typed',
         label: `typed until ${clock(e.endSec)}`,
         text: e.text,
-        box: box(e.box),
+        box: toBox(e.box),
       }),
     ),
     ...t.cuts.map((c): TimelineMoment => ({ timeSec: c.timeSec, kind: 'cut', label: 'a cut' })),
