@@ -4,6 +4,13 @@
 // multi-axis RoPE (M-RoPE) would silently get wrong keys. So at load a few tokens are
 // encoded at positions p.. and p+Δ.., the first set's keys are rotated by Δ, and the two
 // are compared, layer by layer.
+//
+// The first layer's keys come straight from the token embeddings, so they must match to
+// rounding. Deeper layers carry the arithmetic noise of the layers before them: with
+// quantized weights (MatMulInteger's per-tensor activation scales) keys recomputed 997
+// positions later differ by a few percent whatever the rotation. There the rotation must
+// explain the move: its error must be a small share of the error of not rotating at all.
+// A wrong rotation (interleaved pairs, another theta) or a layer without RoPE fails both.
 import { rerotateKeys } from '../cache/rope';
 import type { DecoderOutput, DecoderStep, KvCache, TextModelSpec } from './contract';
 
@@ -23,6 +30,8 @@ interface CheckModel {
 
 /** Float16 I/O rounds keys to ~1e-3; a wrong rotation is off by the keys' own size. */
 const TOLERANCE = 2e-2;
+/** A deeper layer passes when rotating leaves at most this share of the unrotated error. */
+const EXPLAINED_SHARE = 0.2;
 const TOKENS = [5, 17, 42, 99, 123, 7];
 
 function emptyCache(numLayers: number): KvCache {
@@ -43,19 +52,38 @@ async function keysAt(model: CheckModel, embeds: Float32Array, start: number, n:
   return out.present.layers.map((layer) => layer.key);
 }
 
-/** The worst layer's max |rotated - recomputed| / max |recomputed|. */
-function relativeError(rotated: Float32Array[], recomputed: Float32Array[]): number {
+/** max |a - b| / max |b|: one layer's error, relative to the keys' size. */
+function layerError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let size = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    size = Math.max(size, Math.abs(b[i]));
+  }
+  return size === 0 ? 0 : diff / size;
+}
+
+/**
+ * The worst layer's error of the rotated keys, and whether every layer passes: the first
+ * within TOLERANCE, each deeper one within TOLERANCE or EXPLAINED_SHARE of its unrotated error.
+ */
+function compareLayers(
+  before: Float32Array[],
+  rotated: Float32Array[],
+  after: Float32Array[],
+): { worst: number; ok: boolean } {
   let worst = 0;
+  let ok = true;
   rotated.forEach((keys, layer) => {
-    let diff = 0;
-    let size = 0;
-    for (let i = 0; i < keys.length; i++) {
-      diff = Math.max(diff, Math.abs(keys[i] - recomputed[layer][i]));
-      size = Math.max(size, Math.abs(recomputed[layer][i]));
-    }
-    worst = Math.max(worst, size === 0 ? 0 : diff / size);
+    const error = layerError(keys, after[layer]);
+    worst = Math.max(worst, error);
+    const allowed =
+      layer === 0
+        ? TOLERANCE
+        : Math.max(TOLERANCE, EXPLAINED_SHARE * layerError(before[layer], after[layer]));
+    if (error > allowed) ok = false;
   });
-  return worst;
+  return { worst, ok };
 }
 
 /** Encodes a few tokens twice, Δ positions apart, and checks that rotation maps one onto the other. */
@@ -76,12 +104,12 @@ export async function checkRepositioning(model: CheckModel): Promise<Repositioni
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  const error = relativeError(rotated, after);
-  if (error <= TOLERANCE) return { ok: true, relativeError: error };
+  const { worst: error, ok } = compareLayers(before, rotated, after);
+  if (ok) return { ok: true, relativeError: error };
   return {
     ok: false,
     relativeError: error,
-    reason: `keys encoded ${delta} positions later differ from the cached keys rotated by ${delta} (relative error ${error.toFixed(3)}, tolerance ${TOLERANCE}); the model's RoPE is not the rotate-half RoPE with rope_theta ${spec.rope.theta}${spec.rope.scaling ? ` and ${spec.rope.scaling.type} scaling` : ''} that config.json describes (interleaved pairs, another scaling, or multi-axis RoPE)`,
+    reason: `keys encoded ${delta} positions later differ from the cached keys rotated by ${delta} (relative error ${error.toFixed(3)}; allowed: ${TOLERANCE} in the first layer, ${EXPLAINED_SHARE} of the unrotated error in deeper ones); the model's RoPE is not the rotate-half RoPE with rope_theta ${spec.rope.theta}${spec.rope.scaling ? ` and ${spec.rope.scaling.type} scaling` : ''} that config.json describes (interleaved pairs, another scaling, or multi-axis RoPE)`,
   };
 }
 
