@@ -152,7 +152,15 @@ function surfaceRole(
   texts: TextElement[],
 ): ControlRole {
   const s = surface.box;
-  const t = textBox(texts);
+  // A lone glyph far right of the text (a field's help or clear icon read by OCR) is a
+  // marker at the surface's end, not part of the label the centring is measured on.
+  const last = texts[texts.length - 1];
+  const rest = texts.length > 1 ? textBox(texts.slice(0, -1)) : undefined;
+  const apart =
+    rest !== undefined &&
+    last.text.trim().length === 1 &&
+    last.box.x - (rest.x + rest.w) > 3 * rest.h;
+  const t = apart ? rest : textBox(texts);
   const marker = rightMarker(image, surface, t);
   if (marker === 'chevron') return 'dropdown';
   const left = t.x - s.x;
