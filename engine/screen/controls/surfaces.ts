@@ -16,19 +16,22 @@ const MAX_WIDTH_SHARE = 0.9;
 /** OCR sometimes reads a dropdown's chevron as a letter. */
 const CHEVRON_TEXT = /^[vV˅⌄﹀▼▾⌵∨]$/;
 
-/** The flat surface around a label box, when it is control-sized. */
-function surfaceAround(map: RegionMap, b: Box): Region | undefined {
+/**
+ * The flat surface around a label box, when it is control-sized; 'tight' when it would be
+ * but does not pad the box (or the box runs over its edge).
+ */
+function surfaceAround(map: RegionMap, b: Box): Region | 'tight' | undefined {
   const pad = Math.max(2, Math.round(b.h * 0.2));
   const surface = surroundingRegion(map, grow(b, pad));
   if (!surface) return undefined;
   const s = surface.box;
-  if (!contains(s, b, 1)) return undefined;
-  // A control pads its label; a surface that merely hugs the text is the text's own
-  // backdrop (a glyph's inside, a tight highlight).
-  if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.h < 1.35 * b.h) return undefined;
+  if (s.h > MAX_HEIGHT_IN_LABELS * b.h) return undefined;
   if (s.w > MAX_WIDTH_SHARE * map.width) return undefined;
   // A real surface fills most of its box; a thin frame or a gap between glyphs does not.
   if (surface.area < 0.35 * s.w * s.h) return undefined;
+  // A control pads its label; a surface that merely hugs the text is the text's own
+  // backdrop (a glyph's inside, a tight highlight).
+  if (!contains(s, b, 1) || s.h < 1.35 * b.h) return 'tight';
   return surface;
 }
 
@@ -82,15 +85,17 @@ function labelInk(map: RegionMap, b: Box): Box | undefined {
 
 /**
  * The flat surface a label sits on, when it is control-sized: around OCR's box, or, when
- * that box is taller than the glyphs in it, around the glyphs' rows.
+ * that box is taller than the glyphs in it and the surface seems not to pad it, around the
+ * glyphs' rows.
  */
 export function controlSurface(map: RegionMap, element: TextElement): Region | undefined {
   const b = element.box;
   const surface = surfaceAround(map, b);
-  if (surface) return surface;
+  if (surface !== 'tight') return surface;
   const ink = labelInk(map, b);
   if (!ink || ink.h >= b.h) return undefined;
-  return surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h });
+  const around = surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h });
+  return around === 'tight' ? undefined : around;
 }
 
 function textBox(elements: TextElement[]): Box {
