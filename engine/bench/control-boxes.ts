@@ -27,6 +27,8 @@ const ROOT = resolve(__dirname, '../..');
 export const CONTROLS_TSV = join(ROOT, 'test/fixtures/screens/controls.tsv');
 const FIXTURE_DIRS = [
   join(ROOT, 'test/fixtures/screens'),
+  join(ROOT, 'test/fixtures/screens-held-out'),
+  join(ROOT, 'test/fixtures/screens-tuning'),
   process.env.VLM_SHARED_FIXTURES ?? resolve(ROOT, '../shared/fixtures/real'),
 ];
 /** Buttons and the controls you type or pick into: the ones the targets are set on. */
@@ -56,7 +58,8 @@ export function readLabelledControls(path = CONTROLS_TSV): LabelledControl[] {
   });
 }
 
-/** Where a labelled screenshot is: this repository's fixtures, then the shared ones. */
+/** Where a labelled screenshot is: this repository's fixtures (screens, then the OCR corpus's
+ * held-out and tuning folders), then the shared ones. */
 export function findScreenshot(file: string): string | undefined {
   return FIXTURE_DIRS.map((dir) => join(dir, file)).find((p) => existsSync(p));
 }

@@ -16,21 +16,86 @@ const MAX_WIDTH_SHARE = 0.9;
 /** OCR sometimes reads a dropdown's chevron as a letter. */
 const CHEVRON_TEXT = /^[vV˅⌄﹀▼▾⌵∨]$/;
 
-/** The flat surface a label sits on, when it is control-sized. */
-export function controlSurface(map: RegionMap, element: TextElement): Region | undefined {
-  const b = element.box;
+/**
+ * The flat surface around a label box, when it is control-sized; 'tight' when it would be
+ * but does not pad the box (or the box runs over its edge).
+ */
+function surfaceAround(map: RegionMap, b: Box): Region | 'tight' | undefined {
   const pad = Math.max(2, Math.round(b.h * 0.2));
   const surface = surroundingRegion(map, grow(b, pad));
   if (!surface) return undefined;
   const s = surface.box;
-  if (!contains(s, b, 1)) return undefined;
-  // A control pads its label; a surface that merely hugs the text is the text's own
-  // backdrop (a glyph's inside, a tight highlight).
-  if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.h < 1.35 * b.h) return undefined;
+  if (s.h > MAX_HEIGHT_IN_LABELS * b.h) return undefined;
   if (s.w > MAX_WIDTH_SHARE * map.width) return undefined;
   // A real surface fills most of its box; a thin frame or a gap between glyphs does not.
   if (surface.area < 0.35 * s.w * s.h) return undefined;
+  // A control pads its label; a surface that merely hugs the text is the text's own
+  // backdrop (a glyph's inside, a tight highlight).
+  if (!contains(s, b, 1) || s.h < 1.35 * b.h) return 'tight';
   return surface;
+}
+
+/**
+ * The label's glyphs when OCR's box is loose (a terminal cell is as tall as the field it
+ * is drawn in): the region most of the box shows is the label's backdrop; the rows and
+ * columns where that backdrop shows through on at least a third are the label's, and the
+ * other pixels in them are its ink. Bars, cursors and the backdrop's edge fall outside.
+ */
+function labelInk(map: RegionMap, b: Box): Box | undefined {
+  const x0 = Math.max(0, Math.round(b.x));
+  const y0 = Math.max(0, Math.round(b.y));
+  const x1 = Math.min(map.width, Math.round(b.x + b.w));
+  const y1 = Math.min(map.height, Math.round(b.y + b.h));
+  if (x1 - x0 < 4 || y1 - y0 < 4) return undefined;
+  const votes = new Map<number, number>();
+  for (let y = y0; y < y1; y += 2)
+    for (let x = x0; x < x1; x += 2) {
+      const id = map.labels[y * map.width + x];
+      votes.set(id, (votes.get(id) ?? 0) + 1);
+    }
+  let backdrop = -1;
+  for (const [id, n] of votes) if (backdrop < 0 || n > votes.get(backdrop)!) backdrop = id;
+  const shows = (x: number, y: number) => map.labels[y * map.width + x] === backdrop;
+  const rows: number[] = [];
+  for (let y = y0; y < y1; y++) {
+    let n = 0;
+    for (let x = x0; x < x1; x++) if (shows(x, y)) n++;
+    if (3 * n >= x1 - x0) rows.push(y);
+  }
+  const cols: number[] = [];
+  for (let x = x0; x < x1; x++) {
+    let n = 0;
+    for (const y of rows) if (shows(x, y)) n++;
+    if (3 * n >= rows.length) cols.push(x);
+  }
+  let ix0 = Infinity;
+  let iy0 = Infinity;
+  let ix1 = -1;
+  let iy1 = -1;
+  for (const y of rows)
+    for (const x of cols)
+      if (!shows(x, y)) {
+        ix0 = Math.min(ix0, x);
+        iy0 = Math.min(iy0, y);
+        ix1 = Math.max(ix1, x);
+        iy1 = Math.max(iy1, y);
+      }
+  return ix1 < 0 ? undefined : { x: ix0, y: iy0, w: ix1 - ix0 + 1, h: iy1 - iy0 + 1 };
+}
+
+/**
+ * The flat surface a label sits on, when it is control-sized: around OCR's box, or, when
+ * that box is taller than the glyphs in it and the surface seems not to pad it, around the
+ * glyphs' rows.
+ */
+export function controlSurface(map: RegionMap, element: TextElement): Region | undefined {
+  const b = element.box;
+  const surface = surfaceAround(map, b);
+  if (surface !== 'tight') return surface;
+  const ink = labelInk(map, b);
+  if (!ink || ink.h >= b.h) return undefined;
+  const around = surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h });
+  return around === 'tight' ? undefined : around;
 }
 
 function textBox(elements: TextElement[]): Box {
@@ -67,13 +132,20 @@ function rightMarker(image: RgbImage, surface: Region, text: Box): Marker {
   return ink.w >= ink.h * 0.9 ? 'chevron' : 'spinner';
 }
 
-/** Three or more lines of the block have text starting at this one's x: a list of rows. */
-function inRowStack(layout: Layout, element: TextElement): boolean {
+/**
+ * Three or more lines of the block have text starting at this one's x: a list of rows.
+ * With `within`, only text that also ends inside that box's width (plus a label height)
+ * counts.
+ */
+function inRowStack(layout: Layout, element: TextElement, within?: Box): boolean {
   const block = layout.blocks[element.block];
+  const h = element.box.h;
   const aligned = block.lines.filter((id) =>
-    layout.lines[id].elements.some(
-      (i) => Math.abs(layout.elements[i].box.x - element.box.x) < element.box.h,
-    ),
+    layout.lines[id].elements.some((i) => {
+      const b = layout.elements[i].box;
+      if (Math.abs(b.x - element.box.x) >= h) return false;
+      return !within || b.x + b.w <= within.x + within.w + h;
+    }),
   );
   return aligned.length >= 3;
 }
@@ -85,14 +157,25 @@ function surfaceRole(
   texts: TextElement[],
 ): ControlRole {
   const s = surface.box;
-  const t = textBox(texts);
+  // A lone glyph far right of the text (a field's help or clear icon read by OCR) is a
+  // marker at the surface's end, not part of the label the centring is measured on.
+  const last = texts[texts.length - 1];
+  const rest = texts.length > 1 ? textBox(texts.slice(0, -1)) : undefined;
+  const apart =
+    rest !== undefined &&
+    last.text.trim().length === 1 &&
+    last.box.x - (rest.x + rest.w) > 3 * rest.h;
+  const t = apart ? rest : textBox(texts);
   const marker = rightMarker(image, surface, t);
   if (marker === 'chevron') return 'dropdown';
   const left = t.x - s.x;
   const right = s.x + s.w - (t.x + t.w);
   const centred = Math.abs(left - right) < 0.25 * (left + right) + t.h * 0.5;
+  // Centred text is a button unless the rows aligned with it fit in its surface's width (a
+  // highlighted row of a list); a tree under a URL bar's method button does not.
+  if (centred && marker === undefined)
+    return inRowStack(layout, texts[0], s) ? 'menu item' : 'button';
   if (inRowStack(layout, texts[0])) return 'menu item';
-  if (centred && marker === undefined) return 'button';
   return 'field';
 }
 

@@ -20,12 +20,13 @@ import type { ScreenAnalysis } from '../../../engine/ocr/types';
 
 // The issue's targets: IoU >= 0.5 and the right role for 85% of labelled buttons and fields.
 const TARGET = 0.85;
-// Held-out buttons and fields, first scored: 10/13 boxes, 8/13 roles. A later change made
-// on the tuning screenshots (a surface must pad its label by a third of its height, which
-// removed false buttons behind titles) dropped a terminal UI's URL field: now 9/13 and
-// 7/13. The misses are all on posting-in-browser (flat TUI buttons and fields one shade off
-// the backdrop, with OCR boxes as tall as the field). The floors keep it from getting worse.
-const HELD_OUT_FLOOR = { boxHits: 0.69, roleHits: 0.53 };
+// Held-out buttons and fields. The first held-out set (posting in a browser, KeePassXC's
+// passkey import, GitHub's passkeys) had its misses analysed, so it joined the tuning set;
+// the held-out set is now 12 buttons, fields and dropdowns on six screenshots never used for
+// controls, labelled before any change was made. Scored once with the code of that time:
+// 9/12 boxes, 5/12 roles; once after the last change: 11/12 boxes, 7/12 roles (several
+// dropdowns read as fields or buttons). The floors keep it from getting worse.
+const HELD_OUT_FLOOR = { boxHits: 0.91, roleHits: 0.58 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
@@ -71,7 +72,7 @@ test('tuning screenshots: control boxes and roles of buttons and fields meet the
   assert.ok(figures.roleHits >= TARGET, `role hits ${figures.roleHits}`);
 });
 
-test('held-out screenshots: figures printed, and no worse than when first scored', (t) => {
+test('held-out screenshots: figures printed, and no worse than the floors', (t) => {
   const all = scores('held-out');
   if (all.length === 0) return t.skip('no held-out screenshot on this machine');
   const figures = report('held-out', all);
