@@ -61,7 +61,7 @@ export class SessionFactory {
     return {
       executionProviders: [provider],
       graphOptimizationLevel: s.graphOptimization ?? 'all',
-      enableCpuMemArena: s.memoryArena ?? true,
+      enableCpuMemArena: s.memoryArena ?? process.env.VLM_ARENA !== "0",
       ...(s.intraOpThreads ? { intraOpNumThreads: s.intraOpThreads } : {}),
       ...(s.interOpThreads ? { interOpNumThreads: s.interOpThreads } : {}),
     };

@@ -64,7 +64,7 @@ function fakeModel(kinds: LayerKind[]) {
           key = key.map((v, i) => v + 0.04 * Math.sin(97 * i + 13 * call + layer));
         return { key, value: new Float32Array(key.length) };
       });
-      return { logits: new Float32Array(0), present: { layers, length: n } };
+      return { logits: new Float32Array(0), present: { layers, length: n }, runMs: 0 };
     },
   };
 }
