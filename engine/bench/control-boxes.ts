@@ -27,6 +27,8 @@ const ROOT = resolve(__dirname, '../..');
 export const CONTROLS_TSV = join(ROOT, 'test/fixtures/screens/controls.tsv');
 const FIXTURE_DIRS = [
   join(ROOT, 'test/fixtures/screens'),
+  // Screenshots used only to score controls (not in the OCR corpus).
+  join(ROOT, 'test/fixtures/screens-controls'),
   join(ROOT, 'test/fixtures/screens-held-out'),
   join(ROOT, 'test/fixtures/screens-tuning'),
   process.env.VLM_SHARED_FIXTURES ?? resolve(ROOT, '../shared/fixtures/real'),

@@ -15,6 +15,8 @@ const MAX_HEIGHT_IN_LABELS = 4.5;
 const MAX_WIDTH_SHARE = 0.9;
 /** OCR sometimes reads a dropdown's chevron as a letter. */
 const CHEVRON_TEXT = /^[vV˅⌄﹀▼▾⌵∨]$/;
+/** ...or reads it into the end of the text (`JSON▼`): only glyphs no word ends with. */
+const CHEVRON_SUFFIX = /\s*[˅⌄﹀▼▾⌵]$/u;
 
 /**
  * The flat surface around a label box, when it is control-sized; 'tight' when it would be
@@ -117,19 +119,46 @@ function labelSized(surface: Box, members: TextElement[]): boolean {
   return !(surface.h > 3 * t.h && surface.w > 3 * t.w);
 }
 
-type Marker = 'chevron' | 'spinner' | undefined;
+type Marker = 'chevron' | 'spinner' | 'glyph' | undefined;
 
-/** What sits between the text and the right end of the surface: a chevron, spin arrows, nothing. */
+/**
+ * Points down: its ink spans much wider in its top third than in its bottom third (a `▼`
+ * or `⌄`); an `×` or a magnifier spans as wide at the bottom as at the top.
+ */
+function pointsDown(image: RgbImage, ink: Box, background: Rgb): boolean {
+  const third = Math.max(1, Math.floor(ink.h / 3));
+  const span = (y0: number, y1: number) => {
+    const box = inkBox(image, { x: ink.x, y: y0, w: ink.w, h: y1 - y0 }, background);
+    return box ? box.w : 0;
+  };
+  const top = span(ink.y, ink.y + third);
+  const bottom = span(ink.y + ink.h - third, ink.y + ink.h);
+  return top >= 1.5 * bottom;
+}
+
+/**
+ * What sits between the text and the right end of the surface: a chevron, spin arrows,
+ * another glyph (a clear or help icon), nothing. Rounded corners are left out: the search
+ * keeps to the middle rows and stops short of the surface's end.
+ */
 function rightMarker(image: RgbImage, surface: Region, text: Box): Marker {
   const s = surface.box;
   const h = text.h;
   const from = text.x + text.w + Math.round(h * 0.4);
-  const area = clip(image, { x: from, y: s.y + 2, w: s.x + s.w - 2 - from, h: s.h - 4 });
+  const inset = Math.max(2, Math.round(s.h * 0.2));
+  const area = clip(image, {
+    x: from,
+    y: s.y + inset,
+    w: s.x + s.w - inset - from,
+    h: s.h - 2 * inset,
+  });
   if (!area) return undefined;
-  const ink = inkBox(image, area, surface.rgb as Rgb);
+  const background = surface.rgb as Rgb;
+  const ink = inkBox(image, area, background);
   if (!ink || ink.w > 2 * h || ink.h > 1.6 * h || ink.w < 4) return undefined;
   if (s.x + s.w - (ink.x + ink.w) > 3 * h) return undefined; // text further on, not a marker
-  return ink.w >= ink.h * 0.9 ? 'chevron' : 'spinner';
+  if (ink.w < ink.h * 0.9) return 'spinner';
+  return pointsDown(image, ink, background) ? 'chevron' : 'glyph';
 }
 
 /**
@@ -167,7 +196,12 @@ function surfaceRole(
     last.box.x - (rest.x + rest.w) > 3 * rest.h;
   const t = apart ? rest : textBox(texts);
   const marker = rightMarker(image, surface, t);
-  if (marker === 'chevron') return 'dropdown';
+  // A dropdown shows its value as words; icons read as glyphs ('□') on a bar with a
+  // chevron at its end are the bar's tools, and the bar is a field.
+  const words = texts.some((e) => /[\p{L}\p{N}]/u.test(e.text));
+  if (marker === 'chevron' && words) return 'dropdown';
+  // A clear or help glyph at its end, read by OCR apart from the text, marks a field.
+  if (marker === 'glyph' && apart) return 'field';
   const left = t.x - s.x;
   const right = s.x + s.w - (t.x + t.w);
   const centred = Math.abs(left - right) < 0.25 * (left + right) + t.h * 0.5;
@@ -197,13 +231,21 @@ export function surfaceControls(image: RgbImage, map: RegionMap, layout: Layout)
     const last = members[members.length - 1];
     const chevronText = members.length > 1 && CHEVRON_TEXT.test(last.text.trim());
     if (chevronText) members = members.slice(0, -1);
-    const role = chevronText ? 'dropdown' : surfaceRole(image, layout, surface, members);
+    const chevronSuffix = !chevronText && CHEVRON_SUFFIX.test(last.text.trim());
+    const role =
+      chevronText || chevronSuffix ? 'dropdown' : surfaceRole(image, layout, surface, members);
     const confidence = Math.min(...members.map((e) => e.confidence)) * 0.9;
     controls.push({
       role,
       box: grow(surface.box, 1),
       texts: texts.filter((i) => !chevronText || layout.elements[i] !== last),
       confidence,
+      ...(chevronSuffix && {
+        text: members
+          .map((e) => e.text)
+          .join(' ')
+          .replace(CHEVRON_SUFFIX, ''),
+      }),
     });
   }
   return controls;

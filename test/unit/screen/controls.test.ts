@@ -20,13 +20,15 @@ import type { ScreenAnalysis } from '../../../engine/ocr/types';
 
 // The targets: IoU >= 0.5 and the right role for 85% of labelled buttons and fields.
 const TARGET = 0.85;
-// Held-out buttons and fields. The first held-out set (posting in a browser, KeePassXC's
-// passkey import, GitHub's passkeys) had its misses analysed, so it joined the tuning set;
-// the held-out set is now 12 buttons, fields and dropdowns on six screenshots never used for
-// controls, labelled before any change was made. Scored once with the code of that time:
-// 9/12 boxes, 5/12 roles; once after the last change: 11/12 boxes, 7/12 roles (several
-// dropdowns read as fields or buttons). The floors keep it from getting worse.
-const HELD_OUT_FLOOR = { boxHits: 0.91, roleHits: 0.58 };
+// Held-out buttons and fields. Earlier held-out sets (posting in a browser, KeePassXC's
+// passkey import, GitHub's passkeys; then mkdocs, posting's command palette and two VS Code
+// views) were scored and their misses looked at, so they joined the tuning set. The
+// held-out set is now 34 buttons, fields and dropdowns on four screenshots never used for
+// controls (test/fixtures/screens-controls), labelled before any change was made. Scored
+// once with the code of that time: 23/34 boxes, 21/34 roles; once after the last change:
+// the same (the changes since were aimed at tuning misses that this set does not have).
+// The floors are the measured figures, so one more miss fails the test.
+const HELD_OUT_FLOOR = { boxHits: 0.67, roleHits: 0.61 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
