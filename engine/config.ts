@@ -2,6 +2,7 @@
 // values as settings; the CLI reads flags first, then these.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DTYPE_CHOICES, type DtypeChoice } from './model/folder';
 
 export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 export type ExecutionProviderChoice = (typeof EXECUTION_PROVIDERS)[number];
@@ -25,4 +26,11 @@ export function configuredProvider(env: NodeJS.ProcessEnv = process.env): Execut
   throw new Error(
     `VLM_PROVIDER="${env.VLM_PROVIDER}" is not one of ${EXECUTION_PROVIDERS.join(', ')}`,
   );
+}
+
+/** The weight dtype to load (VLM_DTYPE), `auto` when unset: see engine/model/folder.ts autoDtype. */
+export function configuredDtype(env: NodeJS.ProcessEnv = process.env): DtypeChoice {
+  const value = (env.VLM_DTYPE || 'auto').toLowerCase();
+  if ((DTYPE_CHOICES as readonly string[]).includes(value)) return value as DtypeChoice;
+  throw new Error(`VLM_DTYPE="${env.VLM_DTYPE}" is not one of ${DTYPE_CHOICES.join(', ')}`);
 }

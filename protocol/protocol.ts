@@ -98,6 +98,8 @@ export interface VlmSettings {
   modelPath?: string;
   /** 'auto' | 'cpu' | 'cuda' | 'webgpu'. */
   executionProvider?: string;
+  /** Weights to load: auto (q8 when present, else fp32), fp32, fp16, q8 or q4. */
+  modelDtype?: string;
   cacheDir?: string;
   ffmpegPath?: string;
   limits?: Partial<EngineLimits>;

@@ -69,6 +69,23 @@ export const SETTINGS: readonly SettingDefinition[] = [
     env: 'VLM_PROVIDER',
   },
   {
+    key: 'vlm.modelDtype',
+    section: 'Model',
+    type: 'string',
+    default: 'auto',
+    enum: ['auto', 'fp32', 'fp16', 'q8', 'q4'],
+    enumDescriptions: [
+      'q8 when the model has it for every part (faster and half the memory on a CPU), else fp32.',
+      'Full-precision weights: the largest and, on a CPU, the slowest.',
+      'Half-precision weights (for GPUs).',
+      'Weights quantized to 8 bits (MatMulInteger).',
+      'Weights quantized to 4 bits (MatMulNBits): the smallest download.',
+    ],
+    description:
+      'Which weights to load when the model folder has several (the files of other dtypes are ignored). A model pulled with one dtype has only that one.',
+    env: 'VLM_DTYPE',
+  },
+  {
     key: 'vlm.screenText.enabled',
     section: 'Model',
     type: 'string',

@@ -6,6 +6,7 @@ import { SETTINGS, type SettingDefinition } from './definitions';
 export interface VlmSettings {
   modelPath: string;
   executionProvider: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  modelDtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
   threads: number;
   budget: {
     sinkTokens: number;
@@ -138,6 +139,7 @@ export function toServerSettings(s: VlmSettings): Record<string, unknown> {
   return {
     modelPath: drop(s.modelPath),
     executionProvider: s.executionProvider,
+    modelDtype: s.modelDtype,
     cacheDir: drop(s.cacheDir),
     ffmpegPath: drop(s.ffmpegPath),
     threads: s.threads,

@@ -72,6 +72,24 @@ export function readOptionalJson(dir: string, name: string): Json | undefined {
   return existsSync(join(dir, name)) ? readJsonFile(dir, name) : undefined;
 }
 
+/** A dtype, or `auto`: the one that runs best on a CPU among those the folder has. */
+export type DtypeChoice = ModelDtype | 'auto';
+export const DTYPE_CHOICES: readonly DtypeChoice[] = ['auto', ...MODEL_DTYPES];
+
+/**
+ * What `auto` loads: q8 when every part has a q8 file, else the fp32-first order. On 2 CPU
+ * cores, q8 encodes a frame 1.8x faster than fp32 with half the memory, and its greedy
+ * tokens agree with fp32's (docs/models.md, `vlm bench --only dtype,ask-rtf`); q4
+ * (MatMulNBits) is smaller but no faster than fp32 there, so it is never picked unasked.
+ */
+export function autoDtype(dir: string, bases: readonly string[]): ModelDtype | undefined {
+  const onnxDir = join(dir, 'onnx');
+  const present = existsSync(onnxDir) ? readdirSync(onnxDir) : [];
+  const hasQ8 = (base: string) =>
+    SUFFIXES.q8.some((suffix) => present.includes(`${base}${suffix}.onnx`));
+  return bases.length > 0 && bases.every(hasQ8) ? 'q8' : undefined;
+}
+
 /** The dtype preference as an ordered list: the preferred one first, then the rest. */
 export function dtypeOrder(preference?: ModelDtype | readonly ModelDtype[]): ModelDtype[] {
   const first =

@@ -10,4 +10,4 @@ export type { SamplingOptions } from './sampling';
 export type { ChatMessage, ModelTokenizer } from './tokenizer';
 export type { ImageInput, RgbImage } from './image-input';
 export type { ProcessedImage, ImageProcessor } from './adapters/types';
-export { MODEL_DTYPES, type ModelDtype } from './folder';
+export { DTYPE_CHOICES, MODEL_DTYPES, type DtypeChoice, type ModelDtype } from './folder';

@@ -9,12 +9,14 @@ import { SessionFactory, type ManagedSession, type SessionSettings } from '../ru
 import { adapterFor } from './adapters';
 import type { FamilySpec, ImageProcessor, ModelAdapter, ModelPart } from './adapters/types';
 import {
+  autoDtype,
   chooseOnnxFile,
   OPTIONAL_JSON,
   readJsonFile,
   readOptionalJson,
   REQUIRED_JSON,
   type ChosenOnnxFile,
+  type DtypeChoice,
   type ModelDtype,
   type OnnxFileChoice,
 } from './folder';
@@ -26,8 +28,11 @@ import { createTokenizer, type ModelTokenizer } from './tokenizer';
 type Json = Record<string, unknown>;
 
 export interface LoadOptions extends SessionSettings {
-  /** Preferred weight dtype(s), in order; the others are tried after. Default fp32 first. */
-  dtype?: ModelDtype | readonly ModelDtype[];
+  /**
+   * Preferred weight dtype(s), in order; the others are tried after. Default fp32 first;
+   * `auto`: q8 when every part has it (folder.ts autoDtype), else fp32 first.
+   */
+  dtype?: DtypeChoice | readonly ModelDtype[];
   /** Told once each thing the model cannot do as asked, and what it does instead. */
   onWarning?: (message: string) => void;
 }
@@ -134,11 +139,18 @@ async function openSessions(
   sessions: Partial<Record<ModelPart, ManagedSession>>;
 }> {
   const signatures = adapter.signatures(spec);
+  const dtype =
+    options.dtype === 'auto'
+      ? autoDtype(
+          dir,
+          PARTS.map((part) => signatures[part].file),
+        )
+      : options.dtype;
   const files: Partial<Record<ModelPart, ChosenOnnxFile>> = {};
   const sessions: Partial<Record<ModelPart, ManagedSession>> = {};
   for (const part of PARTS) {
     const choice = attempt(report.problems, () =>
-      chooseOnnxFile(dir, signatures[part].file, options.dtype),
+      chooseOnnxFile(dir, signatures[part].file, dtype),
     );
     if (!choice) continue;
     try {

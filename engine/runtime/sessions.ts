@@ -18,7 +18,11 @@ export interface SessionSettings {
   interOpThreads?: number;
   /** Graph optimisation level; default 'all'. */
   graphOptimization?: GraphOptimizationLevel;
-  /** CPU memory arena; default on. Off trades speed for a smaller resident size. */
+  /**
+   * CPU memory arena; default off. The arena keeps the largest activations of every run
+   * (a vision tile, a prefill of retrieved frames) for good: with it, `vlm ask` on a q8
+   * model peaked 230 MB higher for the same CPU time (docs/models.md, ask-rtf).
+   */
   memoryArena?: boolean;
   /** Called with a user-facing sentence when a provider falls back to CPU. */
   onNotice?: (message: string) => void;
@@ -61,7 +65,7 @@ export class SessionFactory {
     return {
       executionProviders: [provider],
       graphOptimizationLevel: s.graphOptimization ?? 'all',
-      enableCpuMemArena: s.memoryArena ?? process.env.VLM_ARENA !== "0",
+      enableCpuMemArena: s.memoryArena ?? false,
       ...(s.intraOpThreads ? { intraOpNumThreads: s.intraOpThreads } : {}),
       ...(s.interOpThreads ? { interOpNumThreads: s.interOpThreads } : {}),
     };

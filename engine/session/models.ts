@@ -3,7 +3,8 @@
 // Face Hub (its snapshot in the Hugging Face cache), otherwise the model folder's path.
 // The session loads one model at a time and keeps it until another is chosen.
 import { existsSync } from 'node:fs';
-import type { ExecutionProviderChoice } from '../config';
+import { configuredDtype, type ExecutionProviderChoice } from '../config';
+import type { DtypeChoice } from '../model';
 import {
   DEFAULT_MODEL_REPO,
   findCachedModel,
@@ -95,6 +96,10 @@ export async function modelFolder(id: string, cacheDir: string | undefined): Pro
 export interface ModelLoadSettings {
   provider?: ExecutionProviderChoice;
   threads?: number;
+  /** The weight dtype to load (default: VLM_DTYPE, else auto: q8 when the folder has it). */
+  dtype?: DtypeChoice;
+  /** Where VLM_DTYPE is read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Where the reference model is generated (default: the engine's cache directory). */
   cacheDir?: string;
 }
@@ -128,6 +133,8 @@ export class ModelSlot {
     const model = await loadModel(dir, {
       provider: this.settings.provider,
       intraOpThreads: this.settings.threads,
+      // A bad VLM_DTYPE fails this load with its name, not the session's construction.
+      dtype: this.settings.dtype ?? configuredDtype(this.settings.env),
     });
     const hub = isHubModelId(id)
       ? { repo: parseModelRef(id).repo, revision: hubModelSnapshot(id).revision }

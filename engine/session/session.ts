@@ -4,6 +4,7 @@
 // streams to ask. Entry points only map their own parameters onto these options, so the
 // same question about the same file gives the same frames and evidence everywhere.
 import { defaultCacheDir, type ExecutionProviderChoice } from '../config';
+import type { DtypeChoice } from '../model';
 import { decodeFrames, type DecodedFrame, type LiveSourceSpec } from '../ingest';
 import { detectMediaKind, type MediaKind } from '../media';
 import {
@@ -41,6 +42,8 @@ export interface SessionSettings {
   cacheDir?: string | null;
   provider?: ExecutionProviderChoice;
   threads?: number;
+  /** The weight dtype to load (default: VLM_DTYPE, else auto: q8 when the model has it). */
+  dtype?: DtypeChoice;
   /** An OpenAI-compatible server that generates the answers (retrieval stays local). */
   remote?: RemoteSettings;
   ffmpegPath?: string;
@@ -98,6 +101,7 @@ export class EngineSession {
     const loadChanged =
       settings.provider !== this.settings.provider ||
       settings.threads !== this.settings.threads ||
+      settings.dtype !== this.settings.dtype ||
       settings.cacheDir !== this.settings.cacheDir;
     this.settings = settings;
     if (loadChanged) this.modelCacheFallback.dispose();
@@ -109,6 +113,8 @@ export class EngineSession {
     this.models = new ModelSlot({
       provider: this.settings.provider,
       threads: this.settings.threads,
+      dtype: this.settings.dtype,
+      env: this.settings.env,
       cacheDir: this.modelCacheFallback.active
         ? this.modelCacheFallback.folder()
         : (this.cacheDir ?? undefined),

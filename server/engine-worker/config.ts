@@ -2,6 +2,7 @@
 // then workspace settings), applied over the environment the engine reads by default, and
 // the one engine session they configure.
 import type { ExecutionProviderChoice } from '../../engine/config';
+import { DTYPE_CHOICES, type DtypeChoice } from '../../engine/model';
 import { EngineSession, type SessionSettings } from '../../engine/session';
 import type { VlmSettings } from '../../protocol/protocol';
 import { uriToPath } from '../uri';
@@ -12,6 +13,11 @@ const session = new EngineSession(sessionSettings(settings));
 /** A positive finite number, or undefined (bad values fall back to the engine's defaults). */
 export function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** A known dtype, or undefined (the engine's default: VLM_DTYPE, else auto). */
+function dtypeChoice(value: unknown): DtypeChoice | undefined {
+  return (DTYPE_CHOICES as readonly unknown[]).includes(value) ? (value as DtypeChoice) : undefined;
 }
 
 export function configure(next: VlmSettings): void {
@@ -37,6 +43,7 @@ function sessionSettings(s: VlmSettings): SessionSettings {
     cacheDir: s.cacheDir || undefined,
     provider: (s.executionProvider || undefined) as ExecutionProviderChoice | undefined,
     threads: positive(s.threads),
+    dtype: dtypeChoice(s.modelDtype),
     // The vlm.remote settings, else VLM_REMOTE_* in this process's environment.
     remote: s.remote ?? {},
     ffmpegPath: s.ffmpegPath || undefined,

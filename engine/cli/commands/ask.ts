@@ -11,6 +11,7 @@ import {
   type AskModelInfo,
 } from '../ask-output';
 import { POLICY_NAMES, type PolicyName } from '../../cache/policies';
+import { DTYPE_CHOICES, type DtypeChoice } from '../../model';
 import { SCORER_NAMES, type ScorerName } from '../../cache/retrieval';
 import { resolveRemoteConfig } from '../../remote';
 import { checkQuestion, EngineSession, SESSION_DEFAULTS } from '../../session';
@@ -31,6 +32,7 @@ function checkRemote(): void {
 const options = {
   json: { type: 'boolean' },
   model: { type: 'string' },
+  dtype: { type: 'string' },
   policy: { type: 'string' },
   fps: { type: 'string' },
   scorer: { type: 'string' },
@@ -87,6 +89,8 @@ Options:
                      default model). With none installed, the first ask pulls the default
                      model; offline, the built-in reference model encodes the frames and
                      only the evidence is printed
+  --dtype NAME       weights to load when the model has several: ${DTYPE_CHOICES.join(' | ')}
+                     (default VLM_DTYPE, else auto: q8 when every part has it, else fp32)
   --offline          never contact the Hugging Face Hub (also HF_HUB_OFFLINE=1)
   --reference        with no model installed, also print the reference model's tokens
                      (labelled: its weights are generated, its answers mean nothing)
@@ -127,6 +131,7 @@ Options:
     const topK = positive('top-k', values['top-k'], true);
     const maxTokens = positive('max-tokens', values['max-tokens'], true);
     const quant = oneOf('quant', values.quant, ['8', '4', '32'] as const);
+    const dtype = oneOf<DtypeChoice>('dtype', values.dtype, DTYPE_CHOICES);
 
     const gate = values['no-gate'] ? false : gateOption(values.gate);
     const maxFrames = positive('max-frames', values['max-frames'], true);
@@ -135,6 +140,7 @@ Options:
     await checkFileDecodes(file, kind, io.signal);
     const session = new EngineSession({
       cacheDir: values['no-cache'] ? null : undefined,
+      dtype,
       remote: values.remote ? {} : undefined,
       onWarning: (m) => io.err(`warning: ${m}`),
     });
