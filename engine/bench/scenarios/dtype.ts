@@ -4,11 +4,12 @@
 // dtype: vision ms per tile, and decode tokens/s over a ~1.2k-token context. Decoding is
 // bound by memory traffic, so each dtype's bytes read per token (decoder weights plus the
 // float32 KV cache at that context) are set against a copy bandwidth measured in this run.
-import { linkSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VARIANT_SUFFIX, writeReferenceVariant } from '../../model/reference';
 import type { Scenario } from '../scenario';
 import { runTsChild } from '../support/child';
+import { linkedCopy } from '../support/linked-copy';
 import { ratio, round } from '../support/figures';
 
 const DTYPES = ['fp32', 'q8', 'q4'] as const;
@@ -17,16 +18,6 @@ interface SpeedReport {
   setup: { prefillTokens: number; decoderFile: string };
   engine: { visionMsPerTile: number; decodeTokensPerSec: number };
   transformersJs: { visionMsPerTile: number; decodeTokensPerSec: number };
-}
-
-/** A folder of hard links to the model's files, so variants can be written beside them. */
-function linkedCopy(from: string, to: string): void {
-  mkdirSync(join(to, 'onnx'), { recursive: true });
-  for (const sub of ['', 'onnx'])
-    for (const name of readdirSync(join(from, sub))) {
-      const source = join(from, sub, name);
-      if (statSync(source).isFile()) linkSync(source, join(to, sub, name));
-    }
 }
 
 /** Bytes of a decoder file and its external data. */

@@ -2,6 +2,7 @@
 import type { Scenario } from '../scenario';
 import { controlsScenario } from './controls';
 import { decodingScenario } from './decoding';
+import { askRtfScenario } from './ask-rtf';
 import { dtypeScenario } from './dtype';
 import { ingestScenario } from './ingest';
 import { latencyScenario } from './latency';
@@ -19,6 +20,7 @@ export const SCENARIOS: Scenario[] = [
   ingestScenario,
   decodingScenario,
   dtypeScenario,
+  askRtfScenario,
   overheadScenario,
   retrievalScenario,
   timelineScenario,
