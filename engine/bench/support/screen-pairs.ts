@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeFrames } from '../../ingest';
 import type { RgbImage } from '../../ocr/types';
+import { TILE } from '../../screen/session/tiles';
 
 export interface ScreenPair {
   id: string;
@@ -94,4 +95,45 @@ export async function frameAt(path: string, timeSec: number): Promise<RgbImage> 
 export async function loadPair(pair: ScreenPair): Promise<[RgbImage, RgbImage]> {
   const path = recordingPath(pair.file);
   return [await frameAt(path, pair.before), await frameAt(path, pair.after)];
+}
+
+/**
+ * A tile whose pixels differ from the first frame's by at most this much (any channel) is
+ * taken to be codec noise. On these pairs the noise in unchanged text reaches 8-57 and a
+ * real change (typed or new text) 179-255, both measured crop by crop.
+ */
+export const CODEC_NOISE = 64;
+
+/**
+ * The second frame as a lossless screenshot would give it: each 32x32 tile where it differs
+ * from the first frame by more than codec noise comes from the second frame, every other
+ * tile from the first, so unchanged regions are identical pixel for pixel (what an agent's
+ * screenshots are). A composite made here, not a frame of the recording.
+ */
+export function losslessSecond(first: RgbImage, second: RgbImage, noise = CODEC_NOISE): RgbImage {
+  if (first.width !== second.width || first.height !== second.height)
+    throw new Error('losslessSecond: the frames differ in size');
+  const { width, height } = second;
+  const rgb = Buffer.from(first.rgb);
+  for (let y0 = 0; y0 < height; y0 += TILE) {
+    for (let x0 = 0; x0 < width; x0 += TILE) {
+      const y1 = Math.min(height, y0 + TILE);
+      const from = x0 * 3;
+      const to = Math.min(width, x0 + TILE) * 3;
+      let changed = false;
+      for (let y = y0; y < y1 && !changed; y++)
+        for (let i = y * width * 3 + from; i < y * width * 3 + to; i++)
+          if (Math.abs(first.rgb[i] - second.rgb[i]) > noise) {
+            changed = true;
+            break;
+          }
+      if (changed)
+        for (let y = y0; y < y1; y++)
+          rgb.set(
+            second.rgb.subarray(y * width * 3 + from, y * width * 3 + to),
+            y * width * 3 + from,
+          );
+    }
+  }
+  return { width, height, rgb };
 }

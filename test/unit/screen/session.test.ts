@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadPair, SCREEN_PAIRS } from '../../../engine/bench/support/screen-pairs';
+import { loadPair, losslessSecond, SCREEN_PAIRS } from '../../../engine/bench/support/screen-pairs';
 import { analyzeScreenshot } from '../../../engine/ocr/analyze';
 import { OcrEngine } from '../../../engine/ocr/engine';
 import type { RgbImage, ScreenAnalysis } from '../../../engine/ocr/types';
@@ -64,6 +64,35 @@ for (const pair of SCREEN_PAIRS.filter((p) => !p.large)) {
     }
   });
 }
+
+for (const pair of SCREEN_PAIRS.filter((p) => !p.large)) {
+  test(`${pair.id}, lossless (codec noise taken out): the session reuses unchanged crops and equals fresh`, async () => {
+    const [first, recorded] = frames.get(pair.id)!;
+    const second = losslessSecond(first, recorded);
+    const sessions = new ScreenSessions();
+    await analyzeInSession(sessions, pair.id, first, { engine });
+    const next = await analyzeInSession(sessions, pair.id, second, { engine });
+    assertSame(next, await analyzeScreenshot(second, { engine }), `${pair.id} lossless`);
+    assert.equal(next.session.mode, 'incremental', JSON.stringify(next.session));
+    assert.ok(next.session.reusedCrops > 0, JSON.stringify(next.session));
+  });
+}
+
+test('the equality check catches a reused reading off by a last bit', async () => {
+  // What the per-pair tests rely on: were the memo to hand back a reading a fresh run
+  // would not produce, even one whose confidence differs in its last bits, the session's
+  // analysis would no longer equal the fresh one and sameAnalysis would say so.
+  const [first, second] = frames.get('pr-comment-widget')!;
+  const sessions = new ScreenSessions();
+  await analyzeInSession(sessions, 'tampered', first, { engine });
+  for (const [, entry] of sessions.peek('tampered')!.memo.snapshot())
+    entry.read = { ...entry.read, confidence: entry.read.confidence * (1 + 2 ** -40) };
+  const next = await analyzeInSession(sessions, 'tampered', second, { engine });
+  assert.ok(next.session.reusedCrops > 0, JSON.stringify(next.session));
+  const expected = fresh.get('pr-comment-widget')!;
+  assert.ok(!sameAnalysis(next, expected), 'a nudged confidence went unnoticed');
+  assert.match(firstDifference(next, expected) ?? '', /confidence/);
+});
 
 test('going back to the earlier screen (a dialog closed) reuses its readings and equals fresh', async () => {
   const pair = SCREEN_PAIRS.find((p) => p.id === 'shira-completion')!;
