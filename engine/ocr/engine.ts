@@ -137,7 +137,7 @@ export class OcrEngine {
     signal?: AbortSignal,
     memo?: CropMemo,
   ): Promise<void> {
-    const below = this.options.rereadBelow ?? 0.9;
+    const below = this.options.rereadBelow ?? 0.95;
     const recognition = { ...DEFAULT_RECOGNITION_OPTIONS, ...this.options.recognition, memo };
     // Only crops read in one piece: the misreads a tighter crop fixes are in short crops
     // (`^O`, `x = 6;`); rereading long lines cost up to a seventh of recognition on code
@@ -279,12 +279,15 @@ const LOOKALIKES: Record<string, string> = { 十: '+', 一: '-', 丨: '|', 口: 
  */
 const LONE_CJK_BEFORE_LATIN = /^([\u3400-\u9fff])\s+(?=[\x20-\x7e]+$)/;
 const LONE_CJK_AFTER_LATIN = /(?<=^[\x20-\x7e]+)\s+([\u3400-\u9fff])$/;
+/** A look-alike read glued to the Latin text after it (`十Add new`, the space lost). */
+const GLUED_LOOKALIKE = /^([\u3400-\u9fff])(?=[\x21-\x7e][\x20-\x7e]*$)/;
 
 export function cleanText(text: string): string {
   const folded = text.normalize('NFKC').trim();
   return (LOOKALIKES[folded] ?? folded)
     .replace(LONE_CJK_BEFORE_LATIN, (_, c: string) => (LOOKALIKES[c] ? `${LOOKALIKES[c]} ` : ''))
-    .replace(LONE_CJK_AFTER_LATIN, (_, c: string) => (LOOKALIKES[c] ? ` ${LOOKALIKES[c]}` : ''));
+    .replace(LONE_CJK_AFTER_LATIN, (_, c: string) => (LOOKALIKES[c] ? ` ${LOOKALIKES[c]}` : ''))
+    .replace(GLUED_LOOKALIKE, (c: string) => LOOKALIKES[c] ?? c);
 }
 
 /** The box less an eighth of its height on each side (about the detector's margin beyond the ink). */

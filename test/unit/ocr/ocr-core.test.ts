@@ -96,6 +96,8 @@ test('recognized text is folded to ASCII where the recognizer used full-width or
   assert.equal(cleanText('品 graceful-fs'), 'graceful-fs', 'a tree icon read as a CJK character');
   assert.equal(cleanText('Settings 丑'), 'Settings');
   assert.equal(cleanText('十 Add new'), '+ Add new');
+  assert.equal(cleanText('十Addnew'), '+Addnew', 'a look-alike glued to the word after it');
+  assert.equal(cleanText('个Command'), '个Command', 'only known look-alikes are mapped when glued');
   assert.equal(cleanText('品 中文'), '品 中文');
 });
 
