@@ -12,6 +12,11 @@ export interface LineSplitOptions {
   maxColumns: number;
   /** Recognizer line height, to convert a box's width into recognizer columns. */
   lineHeight: number;
+  /**
+   * Pieces still wider than this many columns (the widest crop the recognizer reads
+   * without squeezing it) are cut again at their widest blank runs (0: never).
+   */
+  widestColumns?: number;
 }
 
 /**
@@ -71,14 +76,13 @@ export function splitAtGaps(image: RgbImage, box: Box, options: LineSplitOptions
   const maxWidth = options.maxColumns / columnsPerPixel;
   if (options.maxColumns <= 0 || box.w <= maxWidth) return [box];
   const originX = Math.max(0, box.x);
+  const runs = blankRuns(inkColumns(image, box), originX);
   // Measured on the real screenshots: blank runs between words are 0.25 to 0.55 of the
   // grown box's height; runs inside a token (beside a narrow monospace '.', ':' or '/', or
   // a 'T' whose bar is above the band) reach 0.24. Cutting inside a token would put a
   // space into it ("13. 79.81.98"), so only clear word spaces are cut.
   const minGap = Math.max(3, Math.round(box.h * 0.3));
-  const cuts = blankRuns(inkColumns(image, box), originX)
-    .filter(([, width]) => width >= minGap)
-    .map(([centre]) => centre);
+  const cuts = runs.filter(([, width]) => width >= minGap).map(([centre]) => centre);
   const pieces: Box[] = [];
   let start = box.x;
   const end = box.x + box.w;
@@ -91,5 +95,30 @@ export function splitAtGaps(image: RgbImage, box: Box, options: LineSplitOptions
     start = cut;
   }
   pieces.push({ x: start, y: box.y, w: end - start, h: box.h });
-  return pieces;
+  const widest = (options.widestColumns ?? 0) / columnsPerPixel;
+  return widest > 0 ? pieces.flatMap((piece) => cutToFit(piece, runs, widest)) : pieces;
+}
+
+/**
+ * A piece too wide for the recognizer, cut at its widest blank run (the one nearest its
+ * middle among equals) until each part fits or has no blank run left. Squeezing it to
+ * fit instead merges narrow letters: a HiDPI paragraph line whose word spaces are under
+ * the cut threshold (a tall grown box over a proportional web font) read "cokies".
+ */
+function cutToFit(piece: Box, runs: [number, number][], maxWidth: number): Box[] {
+  if (piece.w <= maxWidth) return [piece];
+  const end = piece.x + piece.w;
+  const middle = piece.x + piece.w / 2;
+  const inside = runs.filter(([centre]) => centre > piece.x && centre < end);
+  if (!inside.length) return [piece];
+  const [cut] = inside.reduce((best, run) =>
+    run[1] > best[1] ||
+    (run[1] === best[1] && Math.abs(run[0] - middle) < Math.abs(best[0] - middle))
+      ? run
+      : best,
+  );
+  return [
+    ...cutToFit({ x: piece.x, y: piece.y, w: cut - piece.x, h: piece.h }, runs, maxWidth),
+    ...cutToFit({ x: cut, y: piece.y, w: end - cut, h: piece.h }, runs, maxWidth),
+  ];
 }

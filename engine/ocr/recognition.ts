@@ -184,7 +184,11 @@ export async function recognizeText(
   options: RecognitionOptions = DEFAULT_RECOGNITION_OPTIONS,
   signal?: AbortSignal,
 ): Promise<DecodedText[]> {
-  const split = { maxColumns: options.splitColumns / options.widthScale, lineHeight: LINE_HEIGHT };
+  const split = {
+    maxColumns: options.splitColumns / options.widthScale,
+    lineHeight: LINE_HEIGHT,
+    widestColumns: MAX_WIDTH / options.widthScale,
+  };
   const pieces = boxes.map((box) => splitAtGaps(image, box, split));
   const read = await recognizeCrops(session, image, pieces.flat(), characters, options, signal);
   let next = 0;

@@ -96,6 +96,8 @@ test('recognized text is folded to ASCII where the recognizer used full-width or
   assert.equal(cleanText('品 graceful-fs'), 'graceful-fs', 'a tree icon read as a CJK character');
   assert.equal(cleanText('Settings 丑'), 'Settings');
   assert.equal(cleanText('十 Add new'), '+ Add new');
+  assert.equal(cleanText('十Addnew'), '+Addnew', 'a look-alike glued to the word after it');
+  assert.equal(cleanText('个Command'), '个Command', 'only known look-alikes are mapped when glued');
   assert.equal(cleanText('品 中文'), '品 中文');
 });
 
@@ -174,4 +176,27 @@ test('long lines are cut in the blank gaps between words, never through ink', ()
   const solid = wordsImage([[10, 390]]);
   assert.equal(splitAtGaps(solid, box, { maxColumns: 384, lineHeight: 48 }).length, 1);
   assert.equal(splitAtGaps(image, box, { maxColumns: 0, lineHeight: 48 }).length, 1);
+});
+
+test('a line too wide to read unsqueezed is cut at its widest gaps when no gap is a clear word space', () => {
+  // Words with 2 px letter gaps and 5 px word gaps, under the 0.3-of-height cut threshold
+  // (6 px for a 20 px box): a tall box over a proportional font.
+  const spans: [number, number][] = [];
+  for (let x = 10; x + 40 < 390; x += 45) spans.push([x, x + 19], [x + 21, x + 40]);
+  const image = wordsImage(spans);
+  const box: Box = { x: 4, y: 2, w: 392, h: 20 };
+  const options = { maxColumns: 384, lineHeight: 48 };
+  // 392 px at 48/20 is 941 columns: whole without a limit, in pieces of at most 300 with one.
+  assert.equal(splitAtGaps(image, box, options).length, 1);
+  const pieces = splitAtGaps(image, box, { ...options, widestColumns: 300 });
+  assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+  assert.equal(pieces[0].x, box.x);
+  assert.equal(pieces.at(-1)!.x + pieces.at(-1)!.w, box.x + box.w);
+  for (let i = 1; i < pieces.length; i++) {
+    const cut = pieces[i].x;
+    assert.equal(cut, pieces[i - 1].x + pieces[i - 1].w, 'pieces are contiguous');
+    assert.ok(!spans.some(([x0, x1]) => cut >= x0 && cut < x1), `cut at ${cut} is inside a word`);
+    assert.ok(!spans.some(([, x1]) => cut === x1 + 1), `cut at ${cut} is a letter gap`);
+  }
+  for (const piece of pieces) assert.ok(piece.w * (48 / box.h) <= 300, 'piece too wide');
 });
