@@ -23,12 +23,14 @@ const TARGET = 0.85;
 // Held-out buttons and fields. Earlier held-out sets (posting in a browser, KeePassXC's
 // passkey import, GitHub's passkeys; then mkdocs, posting's command palette and two VS Code
 // views) were scored and their misses looked at, so they joined the tuning set. The
-// held-out set is now 34 buttons, fields and dropdowns on four screenshots never used for
-// controls (test/fixtures/screens-controls), labelled before any change was made. Scored
-// once with the code of that time: 23/34 boxes, 21/34 roles; once after the last change:
-// the same (the changes since were aimed at tuning misses that this set does not have).
-// The floors are the measured figures, so one more miss fails the test.
-const HELD_OUT_FLOOR = { boxHits: 0.67, roleHits: 0.61 };
+// held-out set is now 24 buttons, fields and dropdowns on four screenshots never used for
+// controls (test/fixtures/screens-controls): three Windows Terminal Settings UI mock-ups
+// (MIT; they replaced three GPL-licensed KeePassXC screenshots, which scored 23/34 boxes and
+// 21/34 roles) and Posting's Scripts tab, labelled before the test was run on them. Scored
+// once with the current code: 21/24 boxes, 21/24 roles (all three misses on Posting). Two
+// of the mock-ups are variants of tuning screenshots, so this is an easy set.
+// The floors sit just under the measured figures, so one more miss fails the test.
+const HELD_OUT_FLOOR = { boxHits: 0.87, roleHits: 0.87 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
