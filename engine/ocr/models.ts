@@ -79,9 +79,6 @@ export async function createOcrSession(
     intraOpNumThreads: settings.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // The arena would keep the detector's largest activations for good: 79 MB more peak
-    // RSS in `vlm ask` on a screen recording, for the same CPU time.
-    enableCpuMemArena: false,
     extra: { session: { intra_op: { allow_spinning: settings.spinning ? '1' : '0' } } },
   });
 }
