@@ -21,20 +21,7 @@ import {
   textPositions,
   visionPositions,
 } from '../../../engine/model/adapters/qwen2-vl/positions';
-
-function randomVectors(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296) * 2 - 1;
-  });
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxDiff, randomVectors } from './vectors';
 
 /** Qwen2-VL-2B: head_dim 1536 / 12 = 128, rope_theta 1e6, mrope_section [16, 24, 24]. */
 const QWEN2_VL_2B: MropeSettings = { theta: 1_000_000, headDim: 128, section: [16, 24, 24] };

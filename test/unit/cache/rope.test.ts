@@ -2,20 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { applyRope, rerotateKeys, unrotateKeys } from '../../../engine/cache/rope';
 import type { RopeSettings } from '../../../engine/model/contract';
-
-function randomVectors(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296) * 2 - 1;
-  });
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxDiff, randomVectors } from './vectors';
 
 const heads = 3;
 const length = 5;
