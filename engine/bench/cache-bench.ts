@@ -235,7 +235,7 @@ async function needleRecall(
     const hits = Object.fromEntries(ks.map((k) => [`recall@${k}`, 0]));
     for (let trial = 0; trial < trials; trial++) {
       const needle = Math.floor(((trial + 0.5) / trials) * (frames - 8));
-      const needleEmbeds = await model.embedFrame(noiseFrame(needle, trial), false);
+      const { embeds: needleEmbeds } = await model.embedFrame(noiseFrame(needle, trial), false);
       const asking: StreamModel = Object.assign(Object.create(model) as StreamModel, {
         embedQuestion: async () => needleEmbeds,
       });
@@ -269,10 +269,11 @@ async function main() {
 
   const synthetic = new SyntheticModel({ maxPositions: 65536, imageTokens: 16 });
   const synthTokens =
-    (await synthetic.embedFrame(noiseFrame(0, 0), false)).length / synthetic.spec.hiddenSize;
+    (await synthetic.embedFrame(noiseFrame(0, 0), false)).embeds.length / synthetic.spec.hiddenSize;
   const reference = await loadModel(await ensureReferenceModel('tiny'));
   const port = adaptModel(reference);
-  const refTokens = (await port.embedFrame(noiseFrame(0, 0), false)).length / port.spec.hiddenSize;
+  const refTokens =
+    (await port.embedFrame(noiseFrame(0, 0), false)).embeds.length / port.spec.hiddenSize;
 
   log('== question latency after 1 and 30 minutes at 1 fps (fast-encoded frames)');
   const latency: LatencyRow[] = [];
@@ -289,7 +290,7 @@ async function main() {
   if (big) {
     const bigPort = adaptModel(big);
     const tokens =
-      (await bigPort.embedFrame(noiseFrame(0, 0), false)).length / bigPort.spec.hiddenSize;
+      (await bigPort.embedFrame(noiseFrame(0, 0), false)).embeds.length / bigPort.spec.hiddenSize;
     models.push([bigPort, 'onnx-smolvlm-256m-shape', tokens, 16]);
   }
   for (const [model, label, tokens, pool] of models)

@@ -3,6 +3,7 @@
 //   (codes, scales, mins) | sha256 of everything before it (32 bytes).
 // The trailing checksum catches both corruption and truncation on every read.
 import { createHash } from 'node:crypto';
+import { layoutFromJson, layoutToJson, type LayoutJson } from '../model/positions';
 import type { KvBlock } from './block';
 import { dequantize, quantize, type QuantBits, type QuantizedTensor } from './quant';
 
@@ -22,6 +23,8 @@ interface BlockHeader {
   timeSec: number;
   tokenCount: number;
   keyPosition: number;
+  /** Absent: one position per token. */
+  layout?: LayoutJson;
   text?: string;
   untilSec?: number;
   heads: number;
@@ -59,6 +62,7 @@ export function encodeBlock(
     timeSec: block.timeSec,
     tokenCount: block.tokenCount,
     keyPosition: block.keyPosition,
+    ...(block.layout ? { layout: layoutToJson(block.layout) } : {}),
     text: block.text,
     untilSec: block.untilSec,
     heads,
@@ -129,11 +133,20 @@ export function decodeBlock(bytes: Buffer, where: string): KvBlock {
     timeSec: header.timeSec,
     tokenCount: header.tokenCount,
     keyPosition: header.keyPosition,
+    ...(header.layout ? { layout: layoutOf(header, where) } : {}),
     text: header.text,
     untilSec: header.untilSec,
     representatives,
     kv,
   };
+}
+
+function layoutOf(header: BlockHeader, where: string) {
+  try {
+    return layoutFromJson(header.layout!, header.tokenCount);
+  } catch (error) {
+    throw new BlockIntegrityError(where, (error as Error).message);
+  }
 }
 
 function u32(n: number): Buffer {

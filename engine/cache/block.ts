@@ -2,15 +2,18 @@
 // image tokens): per layer K and V, the frame's time and index, and per-layer
 // representative vectors used to retrieve it later.
 import type { KvCache, LayerKv, TextModelSpec } from '../model/contract';
-import { copyRotated, unrotateKeys } from './rope';
+import { extentOf, type SpanLayout } from '../model/positions';
+import { copyMovedKeys, unrotateSpanKeys } from './span-keys';
 
 export interface BlockMeta {
   id: number;
   frameIndex: number;
   timeSec: number;
   tokenCount: number;
-  /** Keys are stored rotated at positions keyPosition .. keyPosition + tokenCount - 1. */
+  /** Keys are stored rotated at positions keyPosition .. keyPosition + tokenCount - 1 (or as `layout` lays them out from keyPosition). */
   keyPosition: number;
+  /** Where its tokens sit from keyPosition when not one position each (an image under M-RoPE). */
+  layout?: SpanLayout;
   /** Per layer: the mean pre-RoPE key per KV head, [numKvHeads * headDim] (position-free). */
   representatives: Float32Array[];
   /** On-screen text attached by the text-evidence hook, when known. */
@@ -29,6 +32,18 @@ export interface KvSpan {
   kv: LayerKv[];
   tokenCount: number;
   keyPosition: number;
+  layout?: SpanLayout;
+}
+
+/** A cache with the positions it takes: the next token goes at `extent` (cache.length unless images take fewer positions than tokens, M-RoPE). */
+export interface PositionedCache {
+  cache: KvCache;
+  extent: number;
+}
+
+/** Positions a run of spans takes when placed one after another. */
+export function spansExtent(spans: readonly { tokenCount: number; layout?: SpanLayout }[]): number {
+  return spans.reduce((n, s) => n + extentOf(s), 0);
 }
 
 export function emptyCache(spec: TextModelSpec): KvCache {
@@ -67,7 +82,8 @@ export function sliceCache(
 
 /**
  * Tokens [start, start + n) of a decoder's present cache as a block of their own, with its
- * retrieval representatives. keyPosition: where those keys were rotated (default start).
+ * retrieval representatives. keyPosition: where those keys were rotated (default start);
+ * layout: their positions from there when not one per token.
  */
 export function blockFromCache(
   cache: KvCache,
@@ -76,20 +92,23 @@ export function blockFromCache(
   ids: Pick<BlockMeta, 'id' | 'frameIndex' | 'timeSec'>,
   spec: TextModelSpec,
   keyPosition = start,
+  layout?: SpanLayout,
 ): KvBlock {
   const kv = sliceCache(cache, start, n, spec);
   return {
     ...ids,
     tokenCount: n,
     keyPosition,
+    ...(layout ? { layout } : {}),
     kv,
-    representatives: representativeKeys(kv, n, keyPosition, spec),
+    representatives: representativeKeys(kv, n, keyPosition, spec, layout),
   };
 }
 
 /**
- * Builds one contiguous cache from spans, placed at positions 0.. in the given order;
- * each span's keys are re-rotated from where they were computed to where they now sit.
+ * Builds one contiguous cache from spans, placed one after another from position 0 in the
+ * given order (each starts where the previous one's extent ends); each span's keys are
+ * re-rotated from where they were computed to where they now sit.
  */
 export function assembleCache(spans: KvSpan[], spec: TextModelSpec): KvCache {
   const { numKvHeads: heads, headDim, numLayers } = spec;
@@ -99,29 +118,19 @@ export function assembleCache(spans: KvSpan[], spec: TextModelSpec): KvCache {
     const key = new Float32Array(heads * length * headDim);
     const value = new Float32Array(heads * length * headDim);
     let at = 0;
+    let position = 0;
     for (const span of spans) {
       const src = span.kv[l];
       const n = span.tokenCount;
-      copyRotated(
-        src.key,
-        n,
-        0,
-        key,
-        length,
-        at,
-        n,
-        heads,
-        headDim,
-        spec.rope,
-        span.keyPosition,
-        at,
-      );
+      const keys = { key: src.key, tokens: n, layout: span.layout };
+      copyMovedKeys(keys, key, length, at, heads, headDim, spec.rope, span.keyPosition, position);
       for (let h = 0; h < heads; h++)
         value.set(
           src.value.subarray(h * n * headDim, (h + 1) * n * headDim),
           (h * length + at) * headDim,
         );
       at += n;
+      position += extentOf(span);
     }
     layers.push({ key, value });
   }
@@ -134,10 +143,12 @@ export function representativeKeys(
   tokenCount: number,
   keyPosition: number,
   spec: TextModelSpec,
+  layout?: SpanLayout,
 ): Float32Array[] {
   const { numKvHeads: heads, headDim } = spec;
   return kv.map((layer) => {
-    const raw = unrotateKeys(layer.key, heads, tokenCount, headDim, spec.rope, keyPosition);
+    const span = { key: layer.key, tokens: tokenCount, layout };
+    const raw = unrotateSpanKeys(span, heads, headDim, spec.rope, keyPosition);
     return meanOverTokens(raw, heads, tokenCount, headDim);
   });
 }

@@ -10,8 +10,14 @@
 //                       positions they were computed at to the ones they now take
 // Planning is separate from evicting so a caller can run a model call on the planned
 // context and change nothing when that call fails or is cancelled.
-import type { KvCache, TextModelSpec } from '../model/contract';
-import { assembleCache, meanOverTokens, type KvBlock } from './block';
+import type { TextModelSpec } from '../model/contract';
+import {
+  assembleCache,
+  meanOverTokens,
+  spansExtent,
+  type KvBlock,
+  type PositionedCache,
+} from './block';
 
 export interface KvWindowLimits {
   /** Most recent blocks kept; Infinity keeps every block and never evicts. */
@@ -29,17 +35,17 @@ export interface SpacePlan {
   kept: KvBlock[];
   /** Blocks that leave, in the order they were chosen. */
   evicted: KvBlock[];
-  /** Position of the first incoming token: the sink's and the kept blocks' tokens. */
+  /** Cache index of the first incoming token: the sink's and the kept blocks' tokens. */
   start: number;
+  /** Its position: the positions the sink and the kept blocks take (= start for 1-D RoPE). */
+  position: number;
   /** Positions in use once the incoming tokens are in: start + incoming. */
   tokens: number;
   /** tokens <= maxTokens. False when evicting cannot make room (an unbounded window never evicts). */
   fits: boolean;
 }
 
-export interface AssembledContext {
-  /** One contiguous cache at positions 0 .. cache.length - 1. */
-  cache: KvCache;
+export interface AssembledContext extends PositionedCache {
   /** The retrieved blocks in the order placed (time order). */
   retrieved: KvBlock[];
   /** The recent blocks placed after them. */
@@ -77,7 +83,7 @@ export class KvWindow {
     return this.blocks.at(-1);
   }
 
-  /** Positions the sink and the recent blocks take. */
+  /** Tokens the sink and the recent blocks hold (at least the positions they take). */
   get tokens(): number {
     return (this.sinkBlock?.tokenCount ?? 0) + tokenCount(this.blocks);
   }
@@ -110,7 +116,8 @@ export class KvWindow {
         start -= gone.tokenCount;
       }
     const tokens = start + incoming;
-    return { incoming, kept, evicted, start, tokens, fits: tokens <= maxTokens };
+    const position = spansExtent([...(this.sinkBlock ? [this.sinkBlock] : []), ...kept]);
+    return { incoming, kept, evicted, start, position, tokens, fits: tokens <= maxTokens };
   }
 
   /** Applies a plan made on the current window; returns the evicted blocks (to offload or drop). */
@@ -152,7 +159,12 @@ export class KvWindow {
     options: { retrieved?: readonly KvBlock[]; recent?: readonly KvBlock[] } = {},
   ): AssembledContext {
     const { spans, retrieved, recent } = this.order(options);
-    return { cache: assembleCache(spans, this.spec), retrieved, recent };
+    return {
+      cache: assembleCache(spans, this.spec),
+      extent: spansExtent(spans),
+      retrieved,
+      recent,
+    };
   }
 
   /** The blocks assemble() places, in order (sink, retrieved in time order, recent), unassembled. */

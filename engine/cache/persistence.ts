@@ -17,6 +17,7 @@ import {
   utimesSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { layoutFromJson, layoutToJson, type LayoutJson } from '../model/positions';
 import { directorySize } from '../util/files';
 import type { BlockMeta, KvBlock } from './block';
 import { decodeBlock, encodeBlock } from './block-codec';
@@ -81,8 +82,9 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-interface PersistedBlock extends Omit<BlockMeta, 'representatives'> {
+interface PersistedBlock extends Omit<BlockMeta, 'representatives' | 'layout'> {
   file: string;
+  layout?: LayoutJson;
   representatives: string[];
 }
 
@@ -148,6 +150,7 @@ function persistedBlock(meta: BlockMeta, file: string): PersistedBlock {
     timeSec: meta.timeSec,
     tokenCount: meta.tokenCount,
     keyPosition: meta.keyPosition,
+    ...(meta.layout ? { layout: layoutToJson(meta.layout) } : {}),
     text: meta.text,
     untilSec: meta.untilSec,
     file,
@@ -215,6 +218,7 @@ function restoreMeta(b: PersistedBlock): BlockMeta {
     timeSec: b.timeSec,
     tokenCount: b.tokenCount,
     keyPosition: b.keyPosition,
+    ...(b.layout ? { layout: layoutFromJson(b.layout, b.tokenCount) } : {}),
     text: b.text,
     untilSec: b.untilSec,
     representatives: b.representatives.map((s) => {

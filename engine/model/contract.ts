@@ -1,6 +1,7 @@
 // The contract between the model runtime (engine/model) and its users: the streaming
 // cache (engine/cache, engine/stream), the CLI and the server. Batch size is always 1.
 // Tensors cross this boundary as flat typed arrays with their shape stated here.
+import type { PositionIds } from './positions';
 
 /** Rotary position embedding settings, read from config.json (text_config). */
 export interface RopeSettings {
@@ -10,6 +11,11 @@ export interface RopeSettings {
   rotaryDim: number;
   /** rope_scaling from config.json, when present (e.g. { rope_type: 'linear', factor: 2 }). */
   scaling?: { type: string; factor: number };
+  /**
+   * Multimodal RoPE (Qwen2-VL's rope_scaling.mrope_section): rotary pairs per position
+   * component [temporal, height, width]. Absent for 1-D RoPE.
+   */
+  mropeSection?: readonly [number, number, number];
 }
 
 /** What the cache needs to know about the language model. */
@@ -43,8 +49,11 @@ export interface KvCache {
 export interface DecoderStep {
   /** [n, hiddenSize]: embeddings of the new tokens (image features already spliced in). */
   inputsEmbeds: Float32Array;
-  /** n positions, one per new token. */
-  positionIds: number[];
+  /**
+   * One position per new token, or for a multimodal-RoPE model [temporal, height, width]
+   * rows (positions.ts); one number per token stands for all three components.
+   */
+  positionIds: PositionIds;
   /** The cache the new tokens attend to (length p). */
   past: KvCache;
   /** Ask for the pre-RoPE query vectors of the new tokens (for retrieval scoring). */

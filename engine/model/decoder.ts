@@ -9,6 +9,7 @@ import type { ManagedSession, SessionFactory } from '../runtime/sessions';
 import type { DecoderOutput, DecoderStep, KvCache, LayerKv, TextModelSpec } from './contract';
 import type { ChosenOnnxFile } from './folder';
 import { ioType } from './io-types';
+import { isOneDimensional, positionCount, positionRows, type PositionIds } from './positions';
 import { openQuerySession } from './query-outputs';
 import {
   boolTensor,
@@ -47,7 +48,7 @@ export class DecoderRunner {
 
   private feeds(step: DecoderStep): Record<string, ort.Tensor> {
     const { hiddenSize, numKvHeads, headDim, numLayers } = this.spec;
-    const n = step.positionIds.length;
+    const n = positionCount(step.positionIds);
     if (step.inputsEmbeds.length !== n * hiddenSize)
       throw new Error(
         `decoder step: inputsEmbeds has ${step.inputsEmbeds.length} values, expected ${n} tokens x ${hiddenSize}`,
@@ -64,7 +65,7 @@ export class DecoderRunner {
         hiddenSize,
       ]),
       attention_mask: onesInt64Tensor(p + n),
-      position_ids: int64Tensor(step.positionIds, [1, n]),
+      position_ids: this.positionTensor(step.positionIds, n),
     };
     const kvDims = [1, numKvHeads, p, headDim];
     step.past.layers.forEach((layer, i) => {
@@ -77,6 +78,14 @@ export class DecoderRunner {
     if (this.logitsToKeepInput)
       feeds[this.logitsToKeepInput] = int64Tensor([step.lastLogitsOnly ? 1 : n], []);
     return feeds;
+  }
+
+  /** [1, n] for 1-D RoPE; [3, 1, n] (temporal, height, width) for multimodal RoPE. */
+  private positionTensor(ids: PositionIds, n: number): ort.Tensor {
+    if (this.spec.rope.mropeSection) return int64Tensor(positionRows(ids).flat(), [3, 1, n]);
+    if (!isOneDimensional(ids))
+      throw new Error('decoder step: three-component positions given to a 1-D RoPE decoder');
+    return int64Tensor(positionRows(ids)[0], [1, n]);
   }
 
   private readPresent(outputs: ort.InferenceSession.OnnxValueMapType, length: number): KvCache {
@@ -129,7 +138,7 @@ export class DecoderRunner {
   }
 
   async run(step: DecoderStep): Promise<DecoderOutput> {
-    const n = step.positionIds.length;
+    const n = positionCount(step.positionIds);
     const feeds = this.feeds(step);
     const query = step.withQueries ? await this.queryOutputs() : undefined;
     const started = performance.now();

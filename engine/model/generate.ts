@@ -4,6 +4,7 @@
 // The prompt may continue a cache assembled elsewhere (a stream's sink + retrieved +
 // recent context): this is the one decode loop every local answer runs.
 import type { DecoderOutput, DecoderStep, KvCache } from './contract';
+import { positionRange, positionsAt, type SpanLayout } from './positions';
 import { createRng, selectToken, type SamplingOptions } from './sampling';
 
 export interface StreamedToken {
@@ -40,6 +41,8 @@ export interface GenerationInput {
   past?: KvCache;
   /** Position of the first prompt token; default past.length. */
   startPosition?: number;
+  /** The prompt's positions from startPosition, when images make them other than one per token (M-RoPE). */
+  layout?: SpanLayout;
 }
 
 export type StopReason = 'stop' | 'length' | 'context' | 'aborted';
@@ -71,10 +74,6 @@ export interface GenerationBackend {
   decodeText(ids: readonly number[]): string;
 }
 
-function range(start: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => start + i);
-}
-
 export async function generate(
   backend: GenerationBackend,
   input: GenerationInput,
@@ -88,7 +87,8 @@ export async function generate(
       `generate: prompt embeddings have ${input.embeds.length} values, not a positive multiple of hidden size ${backend.hiddenSize}`,
     );
   let cache = input.past ?? emptyCache();
-  let position = input.startPosition ?? cache.length;
+  const promptStart = input.startPosition ?? cache.length;
+  let position = promptStart;
   const rng = createRng(options.seed ?? 0);
   const stops = new Set(options.stopTokenIds);
   const history = [...(input.ids ?? [])];
@@ -106,18 +106,21 @@ export async function generate(
       stopReason = 'aborted';
       break;
     }
-    if (position + n > backend.maxPositions) {
+    // Only the prompt can hold images; generated tokens are text, one position each.
+    const layout = position === promptStart ? input.layout : undefined;
+    const extent = layout ? layout.extent : n;
+    if (position + extent > backend.maxPositions) {
       stopReason = 'context';
       break;
     }
     const out = await backend.decode({
       inputsEmbeds: embeds,
-      positionIds: range(position, n),
+      positionIds: layout ? positionsAt(layout, position) : positionRange(position, n),
       past: cache,
       lastLogitsOnly: true,
     });
     cache = out.present;
-    position += n;
+    position += extent;
     if (options.signal?.aborted) {
       stopReason = 'aborted';
       break;

@@ -21,6 +21,7 @@ import {
 } from './generate';
 import type { ImageInput } from './image-input';
 import type { LoadOptions, ModelJsonFiles, OpenedModel } from './open';
+import type { SpanLayout } from './positions';
 import { checkRepositioning, repositioningWarning, type RepositioningCheck } from './rope-check';
 import { int64Tensor, readFloats } from './tensors';
 import type { ChatMessage, ModelTokenizer } from './tokenizer';
@@ -41,6 +42,8 @@ export interface PreparedPrompt {
   embeds: Float32Array;
   images: ProcessedImage[];
   imageTokenCount: number;
+  /** Positions of the tokens when images take fewer than one per token (M-RoPE); give it to generate(). */
+  layout?: SpanLayout;
   /** Milliseconds in the vision encoder, for the benchmark. */
   visionMs: number;
 }
@@ -148,7 +151,7 @@ export class VisionLanguageModel {
     return readFloats(out.inputs_embeds as ort.Tensor);
   }
 
-  /** Image features of one processed image: [numTiles * tokensPerTile, hidden]. */
+  /** Image features of one processed image: [image tokens, hidden]. */
   async encodeImage(image: ProcessedImage): Promise<Float32Array> {
     const feeds = this.opened.adapter.visionFeeds({
       image,
@@ -156,10 +159,10 @@ export class VisionLanguageModel {
     });
     const out = await this.session('vision').run(feeds);
     const features = readFloats(out.image_features as ort.Tensor);
-    const expected = image.numTiles * this.family.tokensPerTile * this.spec.hiddenSize;
-    if (features.length !== expected)
+    const tokens = this.opened.adapter.imageTokens(image, this.family);
+    if (features.length !== tokens * this.spec.hiddenSize)
       throw new Error(
-        `${this.files.vision.relative}: image_features has ${features.length} values, expected ${image.numTiles} tiles x ${this.family.tokensPerTile} tokens x ${this.spec.hiddenSize}`,
+        `${this.files.vision.relative}: image_features has ${features.length} values, expected ${tokens} image tokens x ${this.spec.hiddenSize}`,
       );
     return features;
   }
@@ -175,6 +178,19 @@ export class VisionLanguageModel {
       offset += p.length;
     }
     return out;
+  }
+
+  /** The text that marks where an image goes in a prompt (`<image>` for Idefics3). */
+  get imagePlaceholder(): string {
+    return this.opened.adapter.imagePlaceholder;
+  }
+
+  /**
+   * Positions of prompt tokens (with these images) from the prompt's start, when the family's
+   * images take fewer positions than tokens; undefined for one position per token.
+   */
+  promptLayout(ids: readonly number[], images: readonly ProcessedImage[]): SpanLayout | undefined {
+    return this.opened.adapter.promptLayout?.(ids, images, this.family);
   }
 
   /** Replaces each image placeholder in `text` with that image's expanded token text. */
@@ -225,7 +241,8 @@ export class VisionLanguageModel {
     const visionMs = performance.now() - started;
     const embeds = await this.embedPrompt(ids, features);
     const imageTokenCount = ids.filter((id) => id === this.family.imageTokenId).length;
-    return { ids, embeds, images, imageTokenCount, visionMs };
+    const layout = this.promptLayout(ids, images);
+    return { ids, embeds, images, imageTokenCount, ...(layout ? { layout } : {}), visionMs };
   }
 
   /** One decoder step (see contract.ts). */

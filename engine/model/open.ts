@@ -95,10 +95,10 @@ function eosFromGeneration(generation?: Json): number[] {
 }
 
 function checkTokens(spec: FamilySpec, tokenizer: ModelTokenizer, adapter: ModelAdapter) {
-  const id = tokenizer.tokenId(adapter.imagePlaceholder);
+  const id = tokenizer.tokenId(adapter.imageToken);
   if (id !== spec.imageTokenId)
     throw new Error(
-      `config.json: image_token_id is ${spec.imageTokenId} but tokenizer.json maps '${adapter.imagePlaceholder}' to ${id ?? 'nothing'}`,
+      `config.json: image_token_id is ${spec.imageTokenId} but tokenizer.json maps '${adapter.imageToken}' to ${id ?? 'nothing'}`,
     );
 }
 

@@ -47,7 +47,7 @@ export class LocalModelBackend implements ChatBackend {
     let sent = 0;
     let stoppedByString = false;
     const result = await this.model.generate(
-      { embeds: prompt.embeds, ids: prompt.ids },
+      { embeds: prompt.embeds, ids: prompt.ids, layout: prompt.layout },
       {
         maxNewTokens: request.maxTokens,
         temperature: request.temperature,

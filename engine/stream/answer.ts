@@ -2,9 +2,8 @@
 // and sampler over the assembled KV context (the one loop every local answer runs), or by
 // an external generator given the evidence. Times here count from the call; the stream
 // adds the retrieval before it.
-import type { KvCache } from '../model/contract';
 import { generate } from '../model/generate';
-import { emptyCache } from '../cache/block';
+import { emptyCache, type PositionedCache } from '../cache/block';
 import type { Evidence } from '../cache/retrieval';
 import type { StreamModel } from './model-port';
 import type { AskOptions, ExternalGenerator } from './types';
@@ -25,15 +24,15 @@ export function abortError(): Error {
 }
 
 /**
- * The question's embeddings prefilled over `past` (sink + retrieved + recent, positions
- * 0..), then decoded token by token until an end token or maxTokens. Throws AbortError
+ * The question's embeddings prefilled over `context` (sink + retrieved + recent, from
+ * position 0), then decoded token by token until an end token or maxTokens. Throws AbortError
  * when options.signal aborts it.
  */
 export async function answerLocally(
   model: StreamModel,
   maxPositions: number,
   question: Float32Array,
-  past: KvCache,
+  context: PositionedCache,
   maxTokens: number,
   options: AskOptions,
 ): Promise<Answered> {
@@ -53,7 +52,7 @@ export async function answerLocally(
       decode: (step) => model.decode(step),
       decodeText: (ids) => model.decodeText([...ids]),
     },
-    { embeds: question, past },
+    { embeds: question, past: context.cache, startPosition: context.extent },
     {
       ...options.sampling,
       maxNewTokens: maxTokens,

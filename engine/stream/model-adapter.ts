@@ -36,7 +36,7 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
   const suffix = rendered.slice(at + MARKER.length);
   const eos = new Set(tokenizer.special.eos);
   const encode = (text: string) => tokenizer.encode(text, { addSpecialTokens: false });
-  const placeholder = '<image>';
+  const placeholder = model.imagePlaceholder;
   const video = model.videoPrompt;
 
   return {
@@ -64,7 +64,9 @@ export function adaptModel(model: VisionLanguageModel, options: AdapterOptions =
       );
       const text = still ? placeholder : video.frame(frame.timeSec);
       const ids = encode(model.expandPrompt(text, [image]));
-      return model.embedPrompt(ids, await model.encodeImage(image));
+      const embeds = await model.embedPrompt(ids, await model.encodeImage(image));
+      const layout = model.promptLayout(ids, [image]);
+      return layout ? { embeds, layout } : { embeds };
     },
     async embedQuestion(question: string, still = false) {
       return model.embedTokens(encode(`${still ? '\n' : video.outro}${question}${suffix}`));

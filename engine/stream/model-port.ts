@@ -2,6 +2,7 @@
 // is adapted to this (model-adapter.ts); tests and the benchmark can also use the
 // in-process synthetic model. Embeddings are [n, hiddenSize] row-major.
 import type { DecoderOutput, DecoderStep, TextModelSpec } from '../model/contract';
+import type { SpanLayout } from '../model/positions';
 
 /** A decoded video frame, as engine/ingest delivers it (raw RGB, 3 bytes per pixel). */
 export interface VideoFrame {
@@ -10,6 +11,13 @@ export interface VideoFrame {
   width: number;
   height: number;
   rgb: Buffer;
+}
+
+/** A frame's input embeddings, and its tokens' positions when not one per token (M-RoPE). */
+export interface FrameEmbedding {
+  /** [tokens, hiddenSize]. */
+  embeds: Float32Array;
+  layout?: SpanLayout;
 }
 
 export interface StreamModel {
@@ -27,7 +35,7 @@ export interface StreamModel {
   /** The prompt prefix (system prompt, start of the user turn, a video's intro): the attention sink. */
   embedPrefix(still?: boolean): Promise<Float32Array>;
   /** One frame with its text scaffolding ("Frame at 0:12:" + image tokens). `still`: a single image. */
-  embedFrame(frame: VideoFrame, still: boolean): Promise<Float32Array>;
+  embedFrame(frame: VideoFrame, still: boolean): Promise<FrameEmbedding>;
   /** The question (after a video's outro), closing the user turn and opening the assistant's. */
   embedQuestion(question: string, still?: boolean): Promise<Float32Array>;
   embedTokens(ids: number[]): Promise<Float32Array>;

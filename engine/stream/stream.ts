@@ -12,7 +12,9 @@ import {
   layerKvBytes,
   type BlockMeta,
   type KvBlock,
+  type PositionedCache,
 } from '../cache/block';
+import { positionRange, positionsAt } from '../model/positions';
 import { BlockStore } from '../cache/block-store';
 import { KvWindow, type SpacePlan } from '../cache/kv-window';
 import { MemoryBudget } from '../cache/memory-budget';
@@ -88,7 +90,7 @@ export class KvStream {
       );
     const out = await this.model.decode({
       inputsEmbeds: embeds,
-      positionIds: range(0, n),
+      positionIds: positionRange(0, n),
       past: emptyCache(this.spec),
       lastLogitsOnly: true,
     });
@@ -128,7 +130,7 @@ export class KvStream {
     return this.mutex.run(async () => {
       const plan = this.planSpace(kv.length);
       const ids = { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec };
-      const block = blockFromCache(kv, 0, kv.length, ids, this.spec, plan.start);
+      const block = blockFromCache(kv, 0, kv.length, ids, this.spec, plan.position);
       this.commit(plan, block);
       return block;
     });
@@ -229,21 +231,21 @@ export class KvStream {
     this.assertOpen();
     if (signal?.aborted) throw abortError();
     const t0 = performance.now();
-    const embeds = await this.model.embedFrame(frame, this.still);
+    const { embeds, layout } = await this.model.embedFrame(frame, this.still);
     const n = embeds.length / this.spec.hiddenSize;
     const plan = this.planSpace(n);
-    const past = await this.context({ recent: plan.kept });
+    const { cache: past, extent } = await this.context({ recent: plan.kept });
     if (signal?.aborted) throw abortError();
     const out = await this.model.decode({
       inputsEmbeds: embeds,
-      positionIds: range(past.length, n),
+      positionIds: layout ? positionsAt(layout, extent) : positionRange(extent, n),
       past,
       lastLogitsOnly: true,
       withQueries: this.policy.tracksAttention && this.model.supportsQueries,
     });
     if (signal?.aborted) throw abortError();
     const ids = { id: this.nextBlockId, frameIndex: frame.index, timeSec: frame.timeSec };
-    const block = blockFromCache(out.present, past.length, n, ids, this.spec);
+    const block = blockFromCache(out.present, past.length, n, ids, this.spec, extent, layout);
     if (this.model.canReposition === false) this.frameEmbeds.set(block.id, embeds);
     if (out.queries) this.window.recordAttention(out.queries, n, plan.kept);
     this.commit(plan, block);
@@ -281,8 +283,11 @@ export class KvStream {
   }
 
   /** Sink + retrieved + recent at contiguous positions: keys re-rotated, or prefilled again when the model's RoPE does not allow rotation. */
-  private async context(options: { retrieved?: KvBlock[]; recent?: KvBlock[] }): Promise<KvCache> {
-    if (this.model.canReposition !== false) return this.window.assemble(options).cache;
+  private async context(options: {
+    retrieved?: KvBlock[];
+    recent?: KvBlock[];
+  }): Promise<PositionedCache> {
+    if (this.model.canReposition !== false) return this.window.assemble(options);
     return prefillAgain(this.window.order(options).spans, {
       spec: this.spec,
       embedsOf: (id) => this.frameEmbeds.get(id),
@@ -364,8 +369,4 @@ export class KvStream {
       ...(options.generator ? {} : { logits: answered.logits }),
     };
   }
-}
-
-function range(start: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => start + i);
 }

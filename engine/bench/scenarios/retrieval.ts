@@ -79,7 +79,7 @@ async function recallFor(
   for (let trial = 0; trial < trials; trial++) {
     if (ctx.signal.aborted) throw new Error('cancelled');
     const needle = Math.floor(((trial + 0.5) / trials) * (frames - 8));
-    const needleEmbeds = await model.embedFrame(noiseFrame(needle, trial), false);
+    const { embeds: needleEmbeds } = await model.embedFrame(noiseFrame(needle, trial), false);
     const asking: StreamModel = { ...model, embedQuestion: async () => needleEmbeds };
     const stream = await openStream(
       { kind: 'live' },

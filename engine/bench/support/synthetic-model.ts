@@ -4,9 +4,10 @@
 // Its answers mean nothing; its attention, positions and KV shapes follow the model
 // contract exactly.
 import type { DecoderOutput, DecoderStep, KvCache, TextModelSpec } from '../../model/contract';
+import { positionCount, positionRows } from '../../model/positions';
 import { formatTime } from '../../cache/block';
 import { applyRope } from '../../cache/rope';
-import type { StreamModel, VideoFrame } from '../../stream/model-port';
+import type { FrameEmbedding, StreamModel, VideoFrame } from '../../stream/model-port';
 
 export interface SyntheticModelOptions {
   layers?: number;
@@ -99,13 +100,13 @@ export class SyntheticModel implements StreamModel {
     return this.embedText('System: answer questions about the video.\nUser:');
   }
 
-  async embedFrame(frame: VideoFrame, still: boolean): Promise<Float32Array> {
+  async embedFrame(frame: VideoFrame, still: boolean): Promise<FrameEmbedding> {
     const marker = this.embedText(still ? 'Image:' : `Frame at ${formatTime(frame.timeSec)}:`);
     const image = this.embedImage(frame);
     const out = new Float32Array(marker.length + image.length);
     out.set(marker);
     out.set(image, marker.length);
-    return out;
+    return { embeds: out };
   }
 
   async embedQuestion(question: string): Promise<Float32Array> {
@@ -172,13 +173,14 @@ export class SyntheticModel implements StreamModel {
   async decode(step: DecoderStep): Promise<DecoderOutput> {
     const t0 = performance.now();
     const { numHeads: H, numKvHeads: KH, headDim: D, hiddenSize: hidden } = this.spec;
-    const n = step.positionIds.length;
+    const n = positionCount(step.positionIds);
     if (step.inputsEmbeds.length !== n * hidden)
       throw new Error(
         `inputsEmbeds has ${step.inputsEmbeds.length} values, expected ${n} x ${hidden}`,
       );
     const p = step.past.length;
-    const start = step.positionIds[0];
+    // One position per token: this model has 1-D RoPE.
+    const start = positionRows(step.positionIds)[0][0];
     const x = Float32Array.from(step.inputsEmbeds);
     const present: KvCache = { length: p + n, layers: [] };
     const queries: Float32Array[] = [];

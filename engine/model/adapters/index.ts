@@ -1,10 +1,11 @@
 // The model families the runtime knows, selected by config.json's model_type.
-// Adding a family (e.g. Qwen2-VL) = one more adapter folder plus one entry here.
+// Adding a family = one more adapter folder plus one entry here.
 import { idefics3Adapter } from './idefics3/adapter';
+import { qwen2VlAdapter } from './qwen2-vl/adapter';
 import { smolvlmAdapter } from './smolvlm/adapter';
 import type { ModelAdapter } from './types';
 
-export const ADAPTERS: ModelAdapter[] = [idefics3Adapter, smolvlmAdapter];
+export const ADAPTERS: ModelAdapter[] = [idefics3Adapter, smolvlmAdapter, qwen2VlAdapter];
 
 export function supportedModelTypes(): string[] {
   return ADAPTERS.flatMap((a) => a.modelTypes);

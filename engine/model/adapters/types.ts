@@ -5,6 +5,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { TextModelSpec } from '../contract';
 import type { ImageInput } from '../image-input';
+import type { SpanLayout } from '../positions';
 
 /** The ONNX parts of a model folder, by role. */
 export type ModelPart = 'vision' | 'embed' | 'decoder';
@@ -16,14 +17,17 @@ export interface ProcessImageOptions {
 
 /** One image ready for the vision encoder. */
 export interface ProcessedImage {
-  /** [numTiles, 3, tileSize, tileSize], normalised. */
+  /** Tiled families: [numTiles, 3, tileSize, tileSize]; patch families: [patches, patchDim]. Normalised. */
   pixelValues: Float32Array;
+  /** Tiles (1 for a patch family: the whole image is one grid of patches). */
   numTiles: number;
   tileSize: number;
   /** Tile grid; 0 x 0 when the image was not split (one global tile only). */
   rows: number;
   cols: number;
   originalSize: { width: number; height: number };
+  /** Patch families (Qwen2-VL): the patch grid (grid_thw, before the merge) and values per patch. */
+  patches?: { t: number; h: number; w: number; patchDim: number };
 }
 
 export interface ImageProcessor {
@@ -53,10 +57,16 @@ export interface FamilySpec {
   text: TextModelSpec;
   /** The token whose embeddings image features replace. */
   imageTokenId: number;
-  /** Feature vectors the encoder emits per tile (SmolVLM-256M: 64). */
+  /** Feature vectors the encoder emits per tile (SmolVLM-256M: 64; Qwen2-VL: 1 per merged patch). */
   tokensPerTile: number;
-  /** Pixel size of one tile the encoder takes (SmolVLM: 512). */
+  /** Pixel size of one tile the encoder takes (SmolVLM: 512; Qwen2-VL: a merged patch, 28). */
   tileSize: number;
+  /** Multimodal-RoPE families: the tokens that mark vision items in a prompt, and the patch merge. */
+  mrope?: {
+    visionStartTokenId: number;
+    videoTokenId: number;
+    mergeSize: number;
+  };
 }
 
 export interface VisionFeedInput {
@@ -88,10 +98,23 @@ export interface ModelAdapter {
   createImageProcessor(preprocessorConfig: Record<string, unknown>): ImageProcessor;
   /** The prompt text that stands for one image (the `<image>` placeholder expanded). */
   expandImageText(image: ProcessedImage, spec: FamilySpec): string;
+  /** Feature rows (image tokens) the vision encoder gives for one image. */
+  imageTokens(image: ProcessedImage, spec: FamilySpec): number;
+  /**
+   * Positions of a prompt's tokens from its start, for families whose images take fewer
+   * positions than tokens (multimodal RoPE); undefined means one position per token.
+   */
+  promptLayout?(
+    ids: readonly number[],
+    images: readonly ProcessedImage[],
+    spec: FamilySpec,
+  ): SpanLayout;
   /** Feeds for the vision encoder for one processed image. */
   visionFeeds(input: VisionFeedInput): Record<string, ort.Tensor>;
   /** The text that marks where an image goes in a user prompt. */
   imagePlaceholder: string;
+  /** The token image features replace (its id is FamilySpec.imageTokenId). */
+  imageToken: string;
   /** How this family's processor writes video frames (with their times) into a prompt. */
   videoPrompt: VideoPrompt;
 }

@@ -11,6 +11,7 @@ import {
 import { retrieveForContext } from '../../../engine/cache/retrieval/retrieve';
 import { applyRope } from '../../../engine/cache/rope';
 import type { DecoderStep, KvCache } from '../../../engine/model/contract';
+import { positionRows } from '../../../engine/model/positions';
 import { random, syntheticBlock, tinySpec } from './helpers';
 
 const spec = tinySpec;
@@ -33,7 +34,7 @@ function fakeModel(supportsQueries: boolean) {
     supportsQueries,
     async decode(step) {
       calls.push(step);
-      const p = step.positionIds[0];
+      const p = positionRows(step.positionIds)[0][0];
       const own = raw.map((r) => ({
         key: applyRope(r, numKvHeads, questionTokens, headDim, spec.rope, p),
         value: r,

@@ -72,8 +72,9 @@ test('prefilled again, a moved block holds the keys the model computes at its ne
     decode: (step) => interleaved.decode(step),
   });
   const expected = (await decode(blockEmbeds, 3, sink)).present;
-  assert.equal(context.length, 7);
-  assert.deepEqual(context.layers[1].key, expected.layers[1].key);
+  assert.equal(context.cache.length, 7);
+  assert.equal(context.extent, 7);
+  assert.deepEqual(context.cache.layers[1].key, expected.layers[1].key);
   // Rotating the block's keys by the engine's rule would not give them for this model.
   const rotated = rerotateKeys(
     far.layers[0].key,

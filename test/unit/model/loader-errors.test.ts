@@ -243,8 +243,12 @@ test("onnxruntime's source locations and signatures never reach the user", () =>
 
 test('an unknown model_type names the field and the supported values', async () => {
   await expectBroken(
-    await brokenCopy((dir) => editJson(dir, 'config.json', (c) => (c.model_type = 'qwen2_vl'))),
-    [/config\.json: model_type "qwen2_vl" is not supported; supported values: idefics3, smolvlm/],
+    await brokenCopy((dir) =>
+      editJson(dir, 'config.json', (c) => (c.model_type = 'llava_onevision')),
+    ),
+    [
+      /config\.json: model_type "llava_onevision" is not supported; supported values: idefics3, smolvlm, qwen2_vl/,
+    ],
   );
 });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyRope } from '../../../engine/cache/rope';
 import type { DecoderStep, TextModelSpec } from '../../../engine/model/contract';
+import { positionRows } from '../../../engine/model/positions';
 import { checkRepositioning } from '../../../engine/model/rope-check';
 
 const spec: TextModelSpec = {
@@ -49,7 +50,7 @@ function fakeModel(kinds: LayerKind[]) {
     embedTokens: async (ids: readonly number[]) => new Float32Array(ids.length * spec.hiddenSize),
     decode: async (step: DecoderStep) => {
       const n = step.positionIds.length;
-      const start = step.positionIds[0];
+      const start = positionRows(step.positionIds)[0][0];
       call++;
       const layers = kinds.map((kind, layer) => {
         const base = baseKeys(layer, n);

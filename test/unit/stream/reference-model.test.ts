@@ -22,7 +22,7 @@ after(() => model?.dispose());
 
 test('re-rotation: keys computed at p and rotated by delta equal keys computed at p + delta, every layer', async () => {
   const { spec } = port;
-  const embeds = await port.embedFrame(colorFrame16(), false);
+  const { embeds } = await port.embedFrame(colorFrame16(), false);
   const n = embeds.length / spec.hiddenSize;
   const keysAt = async (start: number) => {
     const out = await port.decode({

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { MemoryBudget, openStream, type StreamModel } from '../../../engine/stream';
 import { colorFrame, colorFrames, maxAbsDiff, syntheticModel } from './helpers';
+import { positionCount, positionRows } from '../../../engine/model/positions';
 
 const question = 'What changed on screen?';
 
@@ -185,8 +186,8 @@ test('every frame is prefilled against sink + recent only, and answers see conti
     decode: (step: Parameters<StreamModel['decode']>[0]) => {
       steps.push({
         past: step.past.length,
-        first: step.positionIds[0],
-        n: step.positionIds.length,
+        first: positionRows(step.positionIds)[0][0],
+        n: positionCount(step.positionIds),
       });
       return base.decode(step);
     },

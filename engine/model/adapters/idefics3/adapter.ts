@@ -2,6 +2,7 @@
 // embed_tokens, and a Llama-style merged decoder, as exported by Optimum/transformers.js.
 import type { TextModelSpec } from '../../contract';
 import { floatTensor, boolTensor } from '../../tensors';
+import { formatClock } from '../frame-time';
 import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
 import { Idefics3ImageProcessor, type Idefics3PreprocessorConfig } from './image-processor';
 
@@ -141,24 +142,17 @@ const frameAtTime = {
   outro: '\n',
 };
 
-/** "m:ss", or "h:mm:ss" from an hour on. */
-function formatClock(sec: number): string {
-  const s = Math.max(0, Math.floor(sec));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 export const idefics3Adapter: ModelAdapter = {
   modelTypes: ['idefics3'],
   videoPrompt: frameAtTime,
   imagePlaceholder: IMAGE_TOKEN,
+  imageToken: IMAGE_TOKEN,
   readSpec,
   signatures,
   createImageProcessor: (pre) => new Idefics3ImageProcessor(pre as Idefics3PreprocessorConfig),
   expandImageText: (image: ProcessedImage, spec) =>
     expandImageText(image.rows, image.cols, spec.tokensPerTile),
+  imageTokens: (image, spec) => image.numTiles * spec.tokensPerTile,
   visionFeeds({ image, floatType }) {
     const t = image.tileSize;
     return {

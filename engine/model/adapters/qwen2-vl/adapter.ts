@@ -1,0 +1,181 @@
+// Qwen2-VL (model_type qwen2_vl), in the transformers.js ONNX layout of
+// onnx-community/Qwen2-VL-2B-Instruct: vision_encoder (pixel_values [patches, 1176] plus
+// grid_thw -> image_features, one row per 2x2 merged patch), embed_tokens, and a merged
+// decoder taking position_ids [3, batch, seq] (multimodal RoPE). Positions, the image
+// processor and the prompt pieces are in this folder; see docs/qwen2-vl.md.
+import { mropeSettingsFromConfig } from '../../../cache/mrope';
+import type { TextModelSpec } from '../../contract';
+import { formatClock } from '../frame-time';
+import { floatTensor, int64Tensor } from '../../tensors';
+import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
+import { Qwen2VLImageProcessor, type Qwen2VLPreprocessorConfig } from './image-processor';
+import { maxPosition, ropeIndex, visionTokenCount, type GridThw } from './positions';
+import { expandVisionText, IMAGE_PAD, visionPlaceholder } from './prompt';
+
+type Json = Record<string, unknown>;
+
+const IMAGE_PLACEHOLDER = visionPlaceholder('image');
+
+function number(obj: Json, key: string, where = ''): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`config.json: ${where}${key} is missing or not a number`);
+  return value;
+}
+
+function optional(obj: Json, key: string): number | undefined {
+  const value = obj[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** Text fields sit at the top level in the 2B export and under text_config in newer ones. */
+function textFields(config: Json): Json {
+  const nested = config.text_config;
+  return nested && typeof nested === 'object' ? { ...config, ...(nested as Json) } : config;
+}
+
+function readTextSpec(config: Json): TextModelSpec {
+  const text = textFields(config);
+  const numHeads = number(text, 'num_attention_heads');
+  const hiddenSize = number(text, 'hidden_size');
+  const headDim = hiddenSize / numHeads;
+  const mrope = mropeSettingsFromConfig(config);
+  return {
+    numLayers: number(text, 'num_hidden_layers'),
+    numHeads,
+    numKvHeads: optional(text, 'num_key_value_heads') ?? numHeads,
+    headDim,
+    hiddenSize,
+    vocabSize: number(text, 'vocab_size'),
+    maxPositions: number(text, 'max_position_embeddings'),
+    // rope_scaling holds mrope_section only: no scaling of the frequencies.
+    rope: { theta: mrope.theta, rotaryDim: headDim, mropeSection: mrope.section },
+  };
+}
+
+function readSpec(config: Json): FamilySpec {
+  const text = readTextSpec(config);
+  const vision = (config.vision_config ?? {}) as Json;
+  // The 2B export names it spatial_patch_size and leaves the merge size out (2).
+  const patch = optional(vision, 'patch_size') ?? optional(vision, 'spatial_patch_size') ?? 14;
+  const mergeSize = optional(vision, 'spatial_merge_size') ?? 2;
+  return {
+    modelType: String(config.model_type),
+    text,
+    imageTokenId: number(config, 'image_token_id'),
+    tokensPerTile: 1,
+    tileSize: patch * mergeSize,
+    mrope: {
+      visionStartTokenId: number(config, 'vision_start_token_id'),
+      videoTokenId: number(config, 'video_token_id'),
+      mergeSize,
+    },
+  };
+}
+
+function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', PartSignature> {
+  const { hiddenSize, numLayers, numKvHeads, headDim, vocabSize } = spec.text;
+  const kv = [null, numKvHeads, null, headDim];
+  const layers = Array.from({ length: numLayers }, (_, i) => i);
+  return {
+    vision: {
+      file: 'vision_encoder',
+      inputs: [
+        { name: 'pixel_values', type: 'float', dims: [null, null] },
+        { name: 'grid_thw', type: 'int64', dims: [null, 3] },
+      ],
+      outputs: [{ name: 'image_features', type: 'float', dims: [null, hiddenSize] }],
+    },
+    embed: {
+      file: 'embed_tokens',
+      inputs: [{ name: 'input_ids', type: 'int64', dims: [null, null] }],
+      outputs: [{ name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] }],
+    },
+    decoder: {
+      file: 'decoder_model_merged',
+      inputs: [
+        { name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] },
+        { name: 'attention_mask', type: 'int64', dims: [null, null] },
+        { name: 'position_ids', type: 'int64', dims: [3, null, null] },
+        ...layers.flatMap((i) => [
+          { name: `past_key_values.${i}.key`, type: 'float' as const, dims: kv },
+          { name: `past_key_values.${i}.value`, type: 'float' as const, dims: kv },
+        ]),
+      ],
+      outputs: [
+        { name: 'logits', type: 'float', dims: [null, null, vocabSize] },
+        ...layers.flatMap((i) => [
+          { name: `present.${i}.key`, type: 'float' as const, dims: kv },
+          { name: `present.${i}.value`, type: 'float' as const, dims: kv },
+        ]),
+      ],
+    },
+  };
+}
+
+function gridOf(image: ProcessedImage): GridThw {
+  if (!image.patches)
+    throw new Error('a Qwen2-VL image must come from its own image processor (no patch grid)');
+  const { t, h, w } = image.patches;
+  return { t, h, w };
+}
+
+function mergeOf(spec: FamilySpec): number {
+  return spec.mrope?.mergeSize ?? 2;
+}
+
+/** The processor of this folder behind the engine's ImageProcessor interface. */
+function createImageProcessor(pre: Json) {
+  const processor = new Qwen2VLImageProcessor(pre as Qwen2VLPreprocessorConfig);
+  const unit = processor.patch.patchSize * processor.patch.mergeSize;
+  return {
+    tileSize: unit,
+    async process(input: Parameters<Qwen2VLImageProcessor['process']>[0]): Promise<ProcessedImage> {
+      const v = await processor.process(input);
+      return {
+        pixelValues: v.pixelValues,
+        numTiles: 1,
+        tileSize: unit,
+        rows: 0,
+        cols: 0,
+        originalSize: v.originalSize,
+        patches: { ...v.grid, patchDim: v.patchDim },
+      };
+    },
+  };
+}
+
+/** A video frame is written as an image after its time, as for Idefics3. */
+const frameAtTime = {
+  intro: '',
+  frame: (timeSec: number) => `Frame at ${formatClock(timeSec)}:${IMAGE_PLACEHOLDER}`,
+  outro: '\n',
+};
+
+export const qwen2VlAdapter: ModelAdapter = {
+  modelTypes: ['qwen2_vl'],
+  videoPrompt: frameAtTime,
+  imagePlaceholder: IMAGE_PLACEHOLDER,
+  imageToken: IMAGE_PAD,
+  readSpec,
+  signatures,
+  createImageProcessor,
+  expandImageText: (image, spec) => expandVisionText('image', gridOf(image), mergeOf(spec)),
+  imageTokens: (image, spec) => visionTokenCount(gridOf(image), mergeOf(spec)),
+  promptLayout(ids, images, spec) {
+    const tokens = {
+      imageTokenId: spec.imageTokenId,
+      videoTokenId: spec.mrope!.videoTokenId,
+      visionStartTokenId: spec.mrope!.visionStartTokenId,
+    };
+    const { positions } = ropeIndex(ids, tokens, images.map(gridOf), [], mergeOf(spec));
+    return { offsets: positions.ids, tokens: positions.length, extent: maxPosition(positions) + 1 };
+  },
+  visionFeeds({ image, floatType }) {
+    const { t, h, w, patchDim } = image.patches!;
+    return {
+      pixel_values: floatTensor(floatType, image.pixelValues, [t * h * w, patchDim]),
+      grid_thw: int64Tensor([t, h, w], [1, 3]),
+    };
+  },
+};
