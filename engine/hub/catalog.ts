@@ -1,8 +1,9 @@
 // Models `vlm model pull` and the editor offer by name. Only repositories whose ONNX layout
-// (onnx/vision_encoder*, embed_tokens*, decoder_model_merged* with dtype suffixes) was
-// checked on the Hub's own pages are listed; sizes are the sums of the three files per
-// dtype as those pages show them (MB = 10^6 bytes), for "about how big" messages only:
-// the pull itself takes sizes from the Hub's tree listing.
+// (onnx/vision_encoder*, embed_tokens*, decoder_model_merged* with dtype suffixes, and their
+// external weights `<file>.onnx_data*` where there are any) was checked on the Hub's own
+// pages are listed; sizes are the sums of the three parts per dtype as those pages show
+// them (MB = 10^6 bytes), for "about how big" messages only: the pull itself takes sizes
+// from the Hub's tree listing. A dtype whose files the pages did not all show has no size.
 
 export type CatalogDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
@@ -46,6 +47,25 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     title: 'SmolVLM 256M Instruct (images)',
     trainedOnVideo: false,
     sizes: { fp16: (187 + 56.8 + 271) * MB, q8: (94.2 + 28.4 + 138) * MB },
+  },
+  {
+    // Layout: https://huggingface.co/onnx-community/Qwen2-VL-2B-Instruct (model card: ONNX
+    // weights for transformers.js's Qwen2VLForConditionalGeneration, which loads
+    // vision_encoder, embed_tokens and decoder_model_merged) and .../tree/main (root files;
+    // config.json model_type qwen2_vl, flat, no text_config). The weights live in external
+    // data files next to each graph, which the pull fetches with it:
+    // .../blob/main/onnx/decoder_model_merged.onnx_data (6.17 GB),
+    // .../blob/main/onnx/decoder_model_merged_fp16.onnx_data (3.09 GB),
+    // .../blob/main/onnx/vision_encoder_q4.onnx_data (2.66 GB),
+    // .../blob/f2780c49a3f51a1abbb50828d52ba4f7b030920b/onnx/vision_encoder_bnb4.onnx (1.69 MB,
+    // the graph alone). The onnx/ listing, the embed_tokens files and the other sizes were
+    // not on the stored pages, so no dtype has a total here. Trained on video: Qwen2-VL's
+    // M-RoPE has a temporal component and its chat template a <|video_pad|>. The engine
+    // loads it only once the qwen2_vl adapter is in (docs/qwen2-vl.md).
+    repo: 'onnx-community/Qwen2-VL-2B-Instruct',
+    title: 'Qwen2-VL 2B Instruct (trained on video; far larger than SmolVLM)',
+    trainedOnVideo: true,
+    sizes: {},
   },
 ];
 

@@ -102,3 +102,15 @@ export function selectFiles<T extends RepoFile>(
       `available: ${available.length ? available.join(', ') : 'none this engine loads'}`,
   );
 }
+
+/**
+ * `files` in the order a pull links them into a snapshot: every `.onnx` graph after all the
+ * other files, so that a snapshot holding a graph holds its external weights
+ * (`<graph>_data`, `<graph>_data_1`…, which the Hub lists after it) and the JSON files too.
+ * The cache check (`findCachedModel`) sees only the names present; with this order a pull
+ * broken off anywhere leaves a graph missing, never a graph without its weights.
+ */
+export function graphsLast<T>(files: readonly T[], pathOf: (file: T) => string): T[] {
+  const isGraph = (f: T) => Number(pathOf(f).endsWith('.onnx'));
+  return [...files].sort((a, b) => isGraph(a) - isGraph(b));
+}

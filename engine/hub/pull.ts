@@ -16,7 +16,7 @@ import {
   type CachedModel,
 } from './cache-layout';
 import { downloadBlob } from './download';
-import { selectFiles, type PullDtype } from './dtype-files';
+import { graphsLast, selectFiles, type PullDtype } from './dtype-files';
 import { HubError, hubRequestError } from './errors';
 import { hubFetch, isTransientNetworkError } from './hub-fetch';
 import { parseModelRef } from './model-ref';
@@ -219,24 +219,21 @@ async function fetchMissing(
     fetchFn: typeof fetch;
   },
 ): Promise<number> {
-  const missing: Plan[] = [];
-  for (const plan of plans) {
-    if (existsSync(plan.pointer))
-      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
-    else if (existsSync(plan.blob)) {
-      linkBlob(plan.blob, plan.pointer);
-      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
-    } else missing.push(plan);
-  }
+  // Nothing is linked before the disk check; then graphs last (see graphsLast), blobs that
+  // are already here (another snapshot, or another path with the same content) included.
+  const missing = plans.filter((p) => !existsSync(p.pointer) && !existsSync(p.blob));
   const totalBytes = missing.reduce((sum, p) => sum + p.entry.size, 0);
   const partial = missing.reduce((sum, p) => sum + partialBytes(p.blob), 0);
   checkDisk(o.cacheDir, totalBytes - partial, o.freeBytes ?? freeBytesAt(o.cacheDir));
   let done = 0;
   let downloaded = 0;
-  for (const plan of missing) {
+  for (const plan of graphsLast(plans, (p) => p.entry.path)) {
+    if (existsSync(plan.pointer)) {
+      o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
+      continue;
+    }
     if (existsSync(plan.blob)) {
-      // Another path with the same content brought this blob already.
-      done += plan.entry.size;
+      if (missing.includes(plan)) done += plan.entry.size;
       linkBlob(plan.blob, plan.pointer);
       o.onFile?.({ file: plan.entry.path, size: plan.entry.size, downloaded: false });
       continue;

@@ -3,7 +3,12 @@
 // (24 files: three parts, eight suffixes each) plus its root files.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { onnxParts, selectFiles, availableDtypes } from '../../../engine/hub/dtype-files';
+import {
+  availableDtypes,
+  graphsLast,
+  onnxParts,
+  selectFiles,
+} from '../../../engine/hub/dtype-files';
 
 const SUFFIXES = ['', '_bnb4', '_fp16', '_int8', '_q4', '_q4f16', '_quantized', '_uint8'];
 const PARTS = ['decoder_model_merged', 'embed_tokens', 'vision_encoder'];
@@ -72,5 +77,54 @@ test('external weights (.onnx_data) come with their file; a repo without the JSO
         'org/x@main',
       ),
     /org\/x@main is not a model in the Hugging Face ONNX layout: missing tokenizer\.json/,
+  );
+});
+
+test('an export with external weights for every part (the Qwen2-VL layout) takes each graph with its weights', () => {
+  // onnx-community/Qwen2-VL-2B-Instruct keeps its weights in .onnx_data companions (the stored
+  // pages show decoder_model_merged.onnx_data 6.17 GB, decoder_model_merged_fp16.onnx_data
+  // 3.09 GB, vision_encoder_q4.onnx_data 2.66 GB, vision_encoder_bnb4.onnx 1.69 MB); larger
+  // exports split them further (.onnx_data_1…). The full listing was not on the stored pages:
+  // this is that shape, not a copy of it.
+  const suffixes = ['', '_bnb4', '_fp16', '_q4', '_q4f16', '_quantized'];
+  const qwen = [
+    ...ROOT,
+    ...PARTS.flatMap((p) =>
+      suffixes.flatMap((s) => [`onnx/${p}${s}.onnx`, `onnx/${p}${s}.onnx_data`]),
+    ),
+    'onnx/decoder_model_merged.onnx_data_1',
+  ].map((path) => ({ path, size: 1 }));
+  const paths = qwen.map((f) => f.path);
+  assert.deepEqual(onnxParts(paths), PARTS);
+  assert.deepEqual(availableDtypes(paths), ['fp32', 'fp16', 'q8', 'q4']);
+  const withWeights = (suffix: string) =>
+    PARTS.flatMap((p) => [`onnx/${p}${suffix}.onnx`, `onnx/${p}${suffix}.onnx_data`]);
+  assert.deepEqual(onnxOf(selectFiles(qwen, 'q4', 'r').files), withWeights('_q4').sort());
+  assert.deepEqual(onnxOf(selectFiles(qwen, 'auto', 'r').files), withWeights('_quantized').sort());
+  assert.deepEqual(
+    onnxOf(selectFiles(qwen, 'fp32', 'r').files),
+    [...withWeights(''), 'onnx/decoder_model_merged.onnx_data_1'].sort(),
+  );
+});
+
+test('graphsLast puts every .onnx graph after the weights and JSON files, keeping their order', () => {
+  const listed = [
+    'config.json',
+    'onnx/decoder_model_merged.onnx',
+    'onnx/decoder_model_merged.onnx_data',
+    'onnx/decoder_model_merged.onnx_data_1',
+    'onnx/embed_tokens.onnx',
+    'tokenizer.json',
+  ];
+  assert.deepEqual(
+    graphsLast(listed, (p) => p),
+    [
+      'config.json',
+      'onnx/decoder_model_merged.onnx_data',
+      'onnx/decoder_model_merged.onnx_data_1',
+      'tokenizer.json',
+      'onnx/decoder_model_merged.onnx',
+      'onnx/embed_tokens.onnx',
+    ],
   );
 });

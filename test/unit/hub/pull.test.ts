@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, after, test } from 'node:test';
-import { HubError, pullModel } from '../../../engine/hub';
+import { findCachedModel, HubError, pullModel } from '../../../engine/hub';
 import { validateModelFolder } from '../../../engine/model';
 import { generateReferenceModel } from '../../../engine/model/reference';
 import { tempDir } from '../stream/helpers';
@@ -202,6 +202,64 @@ test('too little free disk space is refused before any download, naming needed a
     return true;
   });
   assert.deepEqual(hub.contentRequests(), []);
+});
+
+test('external weights (.onnx_data, .onnx_data_1) come with their graph, and a graph is linked only after its weights', async (t) => {
+  // Qwen2-VL's export keeps the weights of every large part in `<file>.onnx_data` companions
+  // (onnx-community/Qwen2-VL-2B-Instruct: decoder_model_merged.onnx_data 6.17 GB). Listed by
+  // name, a graph comes before its weights, so a pull broken off between them used to leave
+  // a snapshot whose graphs were all there and which the cache check called complete.
+  const parts = ['decoder_model_merged', 'embed_tokens', 'vision_encoder'];
+  const weights = (path: string) => Buffer.from(`weights of ${path} `.repeat(2000));
+  const files = repoFromFolder(join(modelDir, 'tiny'), ['_quantized']);
+  for (const part of parts) {
+    files.push({ path: `onnx/${part}_quantized.onnx_data`, content: weights(part), lfs: true });
+    files.push({
+      path: `onnx/${part}_quantized.onnx_data_1`,
+      content: weights(`${part}/1`),
+      lfs: true,
+    });
+  }
+  // Root files, then onnx/ by name: each graph before its weights.
+  const inOnnx = (f: { path: string }) => Number(f.path.startsWith('onnx/'));
+  files.sort((a, b) => inOnnx(a) - inOnnx(b) || (a.path < b.path ? -1 : 1));
+  const qwenLike = new FakeHub(REPO, files);
+  await qwenLike.start();
+  t.after(() => qwenLike.stop());
+  const cache = tempDir(t);
+  const q8 = (extra: Partial<Parameters<typeof pullModel>[0]> = {}) =>
+    pullModel({
+      repo: REPO,
+      dtype: 'q8',
+      cacheDir: cache,
+      endpoint: qwenLike.url,
+      env: {},
+      ...extra,
+    });
+
+  qwenLike.faults.corrupt = 'onnx/vision_encoder_quantized.onnx_data_1';
+  await assert.rejects(q8(), (e: HubError) => e.kind === 'integrity');
+  assert.equal(findCachedModel(cache, REPO, 'main', 'q8'), undefined);
+  await assert.rejects(q8({ offline: true }), (e: HubError) => e.kind === 'offline');
+
+  qwenLike.faults = {};
+  const order: string[] = [];
+  const result = await q8({ onFile: (f) => order.push(f.file) });
+  const onnx = result.files.filter((f) => f.startsWith('onnx/')).sort();
+  assert.deepEqual(
+    onnx,
+    parts.flatMap((p) => ['', '_data', '_data_1'].map((d) => `onnx/${p}_quantized.onnx${d}`)),
+  );
+  for (const part of parts) {
+    const graph = order.indexOf(`onnx/${part}_quantized.onnx`);
+    for (const d of ['_data', '_data_1'])
+      assert.ok(order.indexOf(`onnx/${part}_quantized.onnx${d}`) < graph, `${part}${d} first`);
+    assert.deepEqual(
+      readFileSync(join(result.dir, 'onnx', `${part}_quantized.onnx_data_1`)),
+      weights(`${part}/1`),
+    );
+  }
+  assert.equal(findCachedModel(cache, REPO, 'main', 'q8')?.files.length, result.files.length);
 });
 
 async function closedPort(): Promise<number> {
