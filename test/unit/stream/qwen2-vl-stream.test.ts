@@ -1,0 +1,112 @@
+// Streaming with multimodal RoPE on the generated qwen2-vl-tiny reference (real ONNX
+// sessions): each frame's image takes fewer positions than tokens, so blocks are laid out by
+// extent and re-rotated per component. Budgets larger than the stream must give the logits
+// of one prefill of the whole prompt at get_rope_index positions; over a real screen
+// recording, a stream that offloads and retrieves must answer as one that prefills every
+// moved frame again at its new positions (no rotation at all), and as its reopened copy.
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { emptyCache } from '../../../engine/cache/block';
+import { loadModel, type VisionLanguageModel } from '../../../engine/model';
+import {
+  positionRange,
+  positionsAt,
+  type SpanLayout,
+} from '../../../engine/model/positions';
+import { ensureReferenceModel } from '../../../engine/model/reference';
+import { openStream, type StreamModel } from '../../../engine/stream';
+import { adaptModel } from '../../../engine/stream/model-adapter';
+import { colorFrame, colorFrames, maxAbsDiff, tempDir } from './helpers';
+
+const RECORDING = 'test/fixtures/real/lazygit-nuke-working-tree.mp4';
+
+let model: VisionLanguageModel;
+let port: StreamModel;
+
+before(async () => {
+  model = await loadModel(await ensureReferenceModel('qwen2-vl-tiny'));
+  await model.checkRepositioning();
+  port = adaptModel(model);
+});
+after(() => model?.dispose());
+
+type Rows = [number[], number[], number[]];
+
+/** Appends n tokens' positions (laid out by `layout`, or one each) from `start`; returns the next start. */
+function place(rows: Rows, start: number, n: number, layout?: SpanLayout): number {
+  const add = layout ? positionsAt(layout, start) : [0, 1, 2].map(() => positionRange(start, n));
+  add.forEach((row, c) => rows[c].push(...row));
+  return start + (layout ? layout.extent : n);
+}
+
+test('a frame takes fewer positions than tokens', async () => {
+  const { embeds, layout } = await port.embedFrame(colorFrame(0), false);
+  assert.ok(layout, 'a Qwen2-VL frame has a layout');
+  assert.equal(layout.tokens, embeds.length / port.spec.hiddenSize);
+  assert.ok(layout.extent < layout.tokens, `${layout.extent} positions, ${layout.tokens} tokens`);
+});
+
+test('budgets larger than the stream give the logits of one prefill of the whole prompt', async () => {
+  const frames = 5;
+  const stream = await openStream(
+    { kind: 'live', frames: colorFrames(frames) },
+    { model: port, recentBlocks: 32, topK: 32, memoryBudget: 1e9 },
+  );
+  await stream.ready;
+  const question = 'What changed?';
+  const streamed = await stream.ask(question, { withLogits: true, maxTokens: 2 });
+  await stream.close();
+
+  const parts = [{ embeds: await port.embedPrefix(), layout: undefined as SpanLayout | undefined }];
+  for (let i = 0; i < frames; i++) parts.push(await port.embedFrame(colorFrame(i), false));
+  parts.push({ embeds: await port.embedQuestion(question), layout: undefined });
+  const hidden = port.spec.hiddenSize;
+  const rows: Rows = [[], [], []];
+  let next = 0;
+  for (const part of parts) next = place(rows, next, part.embeds.length / hidden, part.layout);
+  const all = new Float32Array(parts.reduce((n, p) => n + p.embeds.length, 0));
+  parts.reduce((at, p) => (all.set(p.embeds, at), at + p.embeds.length), 0);
+  const once = await port.decode({
+    inputsEmbeds: all,
+    positionIds: rows,
+    past: emptyCache(port.spec),
+    lastLogitsOnly: true,
+  });
+  const diff = maxAbsDiff(once.logits, streamed.logits!);
+  assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
+});
+
+test('over a real screen recording, offloaded and retrieved frames answer as frames prefilled again, and as the reopened stream', async (t) => {
+  const cacheDir = tempDir(t, 'vlm-qwen-stream-');
+  const options = { recentBlocks: 2, topK: 2, memoryBudget: 1e9, quantBits: 32 as const };
+  const rotated = await openStream(RECORDING, { ...options, model: port, cacheDir });
+  await rotated.ready;
+  const stats = rotated.stats();
+  assert.ok(stats.retrievable.blocks >= 2, `${stats.retrievable.blocks} frames offloaded`);
+  const question = 'What does the dialog offer?';
+  const a = await rotated.ask(question, { withLogits: true, maxTokens: 3 });
+  assert.equal(a.context.retrieved.length, 2);
+  await rotated.close();
+
+  // Re-positioning off: every moved frame is run through the decoder again where it now sits.
+  const prefilled = await openStream(RECORDING, {
+    ...options,
+    model: { ...port, canReposition: false },
+    cacheDir: null,
+  });
+  await prefilled.ready;
+  const b = await prefilled.ask(question, { withLogits: true, maxTokens: 3 });
+  await prefilled.close();
+  assert.deepEqual(b.context.retrieved, a.context.retrieved);
+  const diff = maxAbsDiff(a.logits!, b.logits!);
+  assert.ok(diff <= 1e-4, `rotated vs prefilled again: max abs diff ${diff}`);
+  assert.equal(a.answer, b.answer);
+
+  const reopened = await openStream(RECORDING, { ...options, model: port, cacheDir });
+  await reopened.ready;
+  assert.ok(reopened.reopened, 'the saved stream was reopened');
+  const c = await reopened.ask(question, { withLogits: true, maxTokens: 3 });
+  await reopened.close();
+  assert.deepEqual(c.context.retrieved, a.context.retrieved);
+  assert.ok(maxAbsDiff(a.logits!, c.logits!) <= 1e-4, 'the reopened stream answers the same');
+});
