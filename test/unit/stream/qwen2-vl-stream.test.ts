@@ -15,6 +15,7 @@ import {
 } from '../../../engine/model/positions';
 import { ensureReferenceModel } from '../../../engine/model/reference';
 import { openStream, type StreamModel } from '../../../engine/stream';
+import type { FrameEmbedding } from '../../../engine/stream/model-port';
 import { adaptModel } from '../../../engine/stream/model-adapter';
 import { colorFrame, colorFrames, maxAbsDiff, tempDir } from './helpers';
 
@@ -57,9 +58,9 @@ test('budgets larger than the stream give the logits of one prefill of the whole
   const streamed = await stream.ask(question, { withLogits: true, maxTokens: 2 });
   await stream.close();
 
-  const parts = [{ embeds: await port.embedPrefix(), layout: undefined as SpanLayout | undefined }];
+  const parts: FrameEmbedding[] = [{ embeds: await port.embedPrefix() }];
   for (let i = 0; i < frames; i++) parts.push(await port.embedFrame(colorFrame(i), false));
-  parts.push({ embeds: await port.embedQuestion(question), layout: undefined });
+  parts.push({ embeds: await port.embedQuestion(question) });
   const hidden = port.spec.hiddenSize;
   const rows: Rows = [[], [], []];
   let next = 0;
