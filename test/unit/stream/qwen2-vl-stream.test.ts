@@ -1,12 +1,14 @@
 // Streaming with multimodal RoPE on the generated qwen2-vl-tiny reference (real ONNX
 // sessions): each frame's image takes fewer positions than tokens, so blocks are laid out by
 // extent and re-rotated per component. Budgets larger than the stream must give the logits
-// of one prefill of the whole prompt at get_rope_index positions; over a real screen
-// recording, a stream that offloads and retrieves must answer as one that prefills every
-// moved frame again at its new positions (no rotation at all), and as its reopened copy.
+// of one prefill of the whole prompt at get_rope_index positions; a frame's keys moved by
+// rotation must equal the keys the graph computes at the new positions in every layer; and
+// over a real screen recording a stream offloads, retrieves, answers, and is saved with its
+// layouts (the reopened stream answers with the same logits).
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { emptyCache } from '../../../engine/cache/block';
+import { copyMovedKeys } from '../../../engine/cache/span-keys';
 import { loadModel, type VisionLanguageModel } from '../../../engine/model';
 import {
   positionRange,
@@ -77,37 +79,54 @@ test('budgets larger than the stream give the logits of one prefill of the whole
   assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
 });
 
-test('over a real screen recording, offloaded and retrieved frames answer as frames prefilled again, and as the reopened stream', async (t) => {
+test('re-rotation: a frame's keys computed at p and moved by delta equal keys computed at p + delta, every layer', async () => {
+  const { spec } = port;
+  const { embeds, layout } = await port.embedFrame(colorFrame(3), false);
+  assert.ok(layout);
+  const keysAt = async (start: number) => {
+    const out = await port.decode({
+      inputsEmbeds: embeds,
+      positionIds: positionsAt(layout, start),
+      past: emptyCache(spec),
+      lastLogitsOnly: true,
+    });
+    return out.present.layers.map((l) => l.key);
+  };
+  for (const [p, delta] of [
+    [0, 37],
+    [500, -480],
+    [12, 900],
+  ]) {
+    const [before, after] = [await keysAt(p), await keysAt(p + delta)];
+    before.forEach((key, layer) => {
+      const moved = new Float32Array(key.length);
+      const span = { key, tokens: layout.tokens, layout };
+      copyMovedKeys(span, moved, layout.tokens, 0, spec.numKvHeads, spec.headDim, spec.rope, p, p + delta);
+      const diff = maxAbsDiff(moved, after[layer]);
+      assert.ok(diff < 1e-4, `layer ${layer}, ${p} -> ${p + delta}: ${diff}`);
+    });
+  }
+});
+
+test('over a real screen recording, a stream offloads, retrieves and answers; reopened, it answers the same', async (t) => {
   const cacheDir = tempDir(t, 'vlm-qwen-stream-');
   const options = { recentBlocks: 2, topK: 2, memoryBudget: 1e9, quantBits: 32 as const };
-  const rotated = await openStream(RECORDING, { ...options, model: port, cacheDir });
-  await rotated.ready;
-  const stats = rotated.stats();
+  const stream = await openStream(RECORDING, { ...options, model: port, cacheDir });
+  await stream.ready;
+  const stats = stream.stats();
   assert.ok(stats.retrievable.blocks >= 2, `${stats.retrievable.blocks} frames offloaded`);
   const question = 'What does the dialog offer?';
-  const a = await rotated.ask(question, { withLogits: true, maxTokens: 3 });
+  const a = await stream.ask(question, { withLogits: true, maxTokens: 3 });
   assert.equal(a.context.retrieved.length, 2);
-  await rotated.close();
-
-  // Re-positioning off: every moved frame is run through the decoder again where it now sits.
-  const prefilled = await openStream(RECORDING, {
-    ...options,
-    model: { ...port, canReposition: false },
-    cacheDir: null,
-  });
-  await prefilled.ready;
-  const b = await prefilled.ask(question, { withLogits: true, maxTokens: 3 });
-  await prefilled.close();
-  assert.deepEqual(b.context.retrieved, a.context.retrieved);
-  const diff = maxAbsDiff(a.logits!, b.logits!);
-  assert.ok(diff <= 1e-4, `rotated vs prefilled again: max abs diff ${diff}`);
-  assert.equal(a.answer, b.answer);
+  assert.ok(a.answer.length > 0, 'an answer was decoded');
+  await stream.close();
 
   const reopened = await openStream(RECORDING, { ...options, model: port, cacheDir });
   await reopened.ready;
   assert.ok(reopened.reopened, 'the saved stream was reopened');
-  const c = await reopened.ask(question, { withLogits: true, maxTokens: 3 });
+  const b = await reopened.ask(question, { withLogits: true, maxTokens: 3 });
   await reopened.close();
-  assert.deepEqual(c.context.retrieved, a.context.retrieved);
-  assert.ok(maxAbsDiff(a.logits!, c.logits!) <= 1e-4, 'the reopened stream answers the same');
+  assert.deepEqual(b.context.retrieved, a.context.retrieved);
+  const diff = maxAbsDiff(a.logits!, b.logits!);
+  assert.ok(diff <= 1e-4, `reopened: max abs diff ${diff}`);
 });
