@@ -10,11 +10,7 @@ import { after, before, test } from 'node:test';
 import { emptyCache } from '../../../engine/cache/block';
 import { copyMovedKeys } from '../../../engine/cache/span-keys';
 import { loadModel, type VisionLanguageModel } from '../../../engine/model';
-import {
-  positionRange,
-  positionsAt,
-  type SpanLayout,
-} from '../../../engine/model/positions';
+import { positionRange, positionsAt, type SpanLayout } from '../../../engine/model/positions';
 import { ensureReferenceModel } from '../../../engine/model/reference';
 import { openStream, type StreamModel } from '../../../engine/stream';
 import type { FrameEmbedding } from '../../../engine/stream/model-port';
@@ -79,7 +75,7 @@ test('budgets larger than the stream give the logits of one prefill of the whole
   assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
 });
 
-test('re-rotation: a frame's keys computed at p and moved by delta equal keys computed at p + delta, every layer', async () => {
+test("re-rotation: a frame's keys computed at p and moved by delta equal keys computed at p + delta, every layer", async () => {
   const { spec } = port;
   const { embeds, layout } = await port.embedFrame(colorFrame(3), false);
   assert.ok(layout);
@@ -101,7 +97,17 @@ test('re-rotation: a frame's keys computed at p and moved by delta equal keys co
     before.forEach((key, layer) => {
       const moved = new Float32Array(key.length);
       const span = { key, tokens: layout.tokens, layout };
-      copyMovedKeys(span, moved, layout.tokens, 0, spec.numKvHeads, spec.headDim, spec.rope, p, p + delta);
+      copyMovedKeys(
+        span,
+        moved,
+        layout.tokens,
+        0,
+        spec.numKvHeads,
+        spec.headDim,
+        spec.rope,
+        p,
+        p + delta,
+      );
       const diff = maxAbsDiff(moved, after[layer]);
       assert.ok(diff < 1e-4, `layer ${layer}, ${p} -> ${p + delta}: ${diff}`);
     });
