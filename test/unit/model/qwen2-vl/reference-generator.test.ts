@@ -30,6 +30,11 @@ import {
   buildQwen2VlTokenizer,
 } from '../../../../engine/model/reference/qwen2-vl/tokenizer';
 import { buildQwen2VlVisionGraph } from '../../../../engine/model/reference/qwen2-vl/vision-graph';
+import {
+  REFERENCE_MODEL_IDS,
+  modelFolder,
+  ModelChoiceError,
+} from '../../../../engine/session/models';
 import { noisyImage, qwen2VlTinyModelDir, smoothImage } from '../tiny-model';
 
 type Json = Record<string, unknown>;
@@ -200,6 +205,17 @@ test('ensureReferenceModel caches qwen2-vl-tiny; SmolVLM-only variants refuse th
   assert.equal(readReferenceManifest(dir)?.preset, 'qwen2-vl-tiny');
   assert.throws(() => writeReferenceVariant(model.dir, 'smolvlm'), /SmolVLM-layout folders/);
   assert.throws(() => writeReferenceVariant(model.dir, 'rope-interleaved'), /SmolVLM-layout/);
+});
+
+test('the session offers only the SmolVLM reference models the engine runs', async () => {
+  assert.deepEqual(REFERENCE_MODEL_IDS, ['reference:tiny', 'reference:smolvlm-256m-shape']);
+  await assert.rejects(
+    modelFolder('reference:qwen2-vl-tiny', root),
+    (error: unknown) =>
+      error instanceof ModelChoiceError &&
+      error.kind === 'unknown-reference' &&
+      /Qwen2-VL layout/.test(error.message),
+  );
 });
 
 /** Records tensor shapes; never asks for values. */
