@@ -10,19 +10,9 @@ import {
   type Qwen2VlPreset,
   type Qwen2VlPresetName,
 } from './qwen2-vl/presets';
+import type { TextShape } from './text-shape';
 
-export interface TextShape {
-  numLayers: number;
-  hiddenSize: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  intermediateSize: number;
-  vocabSize: number;
-  maxPositions: number;
-  ropeTheta: number;
-  rmsNormEps: number;
-}
+export type { TextShape };
 
 export interface VisionShape {
   numLayers: number;

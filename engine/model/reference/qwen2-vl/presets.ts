@@ -15,7 +15,7 @@
 //   defaults: depth 32, embed_dim 1280, num_heads 16, mlp_ratio 4, patch_size 14,
 //   temporal_patch_size 2, spatial_merge_size 2, hidden_size (the merger's output) 1536.
 // - Qwen/Qwen2-VL-2B preprocessor_config.json: min_pixels 3136, max_pixels 12845056.
-import type { TextShape } from '../presets';
+import type { TextShape } from '../text-shape';
 
 export interface Qwen2VlTextShape extends TextShape {
   /** rope_scaling.mrope_section: rotary pairs per component [temporal, height, width]. */
