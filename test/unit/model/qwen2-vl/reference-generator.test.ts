@@ -24,6 +24,7 @@ import {
   qwen2VlPreprocessorConfigJson,
 } from '../../../../engine/model/reference/qwen2-vl/config-files';
 import { buildQwen2VlDecoderGraph } from '../../../../engine/model/reference/qwen2-vl/decoder-graph';
+import { writeQwen2VlModelFiles } from '../../../../engine/model/reference/qwen2-vl/files';
 import { qwen2VlPreset } from '../../../../engine/model/reference/qwen2-vl/presets';
 import {
   QWEN2_VL_SPECIAL_TOKENS,
@@ -216,6 +217,28 @@ test('the session offers only the SmolVLM reference models the engine runs', asy
       error.kind === 'unknown-reference' &&
       /Qwen2-VL layout/.test(error.message),
   );
+});
+
+test('with external data (as qwen2-vl-2b-shape writes it) the graphs open and compute the same', async () => {
+  const dir = join(root, 'external');
+  const preset = { ...qwen2VlPreset('qwen2-vl-tiny'), externalData: true };
+  const files = writeQwen2VlModelFiles(dir, preset, 1234);
+  for (const part of ['vision_encoder', 'embed_tokens', 'decoder_model_merged'])
+    assert.ok(files.includes(`onnx/${part}.onnx_data`), part);
+  const ids = new ort.Tensor('int64', BigInt64Array.from([5n, 6n, 7n]), [1, 3]);
+  const embedOf = async (folder: string) => {
+    const s = await ort.InferenceSession.create(join(folder, 'onnx', 'embed_tokens.onnx'));
+    try {
+      return (await s.run({ input_ids: ids })).inputs_embeds.data as Float32Array;
+    } finally {
+      await s.release();
+    }
+  };
+  assert.deepEqual(await embedOf(dir), await embedOf(model.dir));
+  for (const part of ['vision_encoder', 'decoder_model_merged']) {
+    const s = await ort.InferenceSession.create(join(dir, 'onnx', `${part}.onnx`));
+    await s.release();
+  }
 });
 
 /** Records tensor shapes; never asks for values. */
