@@ -16,7 +16,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel, MODEL_DTYPES, type ModelDtype, type VisionLanguageModel } from '../model';
 import type { RgbImage } from '../model/image-input';
-import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
+import {
+  ensureReferenceModel,
+  isSmolVlmPresetName,
+  SMOLVLM_REFERENCE_PRESETS,
+} from '../model/reference';
 
 interface Figures {
   visionMsPerTile: number;
@@ -258,8 +262,9 @@ async function main() {
   if (!MODEL_DTYPES.includes(dtype))
     throw new Error(`--dtype must be one of ${MODEL_DTYPES.join(', ')}`);
   const preset = values.preset!;
-  if (!isReferencePresetName(preset))
-    throw new Error(`--preset must be one of ${REFERENCE_PRESETS.join(', ')}`);
+  // The engine side runs the SmolVLM family only (Qwen2-VL presets are generated, not run yet).
+  if (!isSmolVlmPresetName(preset))
+    throw new Error(`--preset must be one of ${SMOLVLM_REFERENCE_PRESETS.join(', ')}`);
   const dir = values.model ? resolve(values.model) : await ensureReferenceModel(preset);
   const setup: Setup = {
     tiles: 0,

@@ -27,8 +27,8 @@ const USAGE = `Usage:
   vlm model list [--json]
 ${HUB_USAGE}
 
-generate  Writes the generated reference model (SmolVLM layout, deterministic weights;
-          its answers mean nothing). Without --out it goes to the cache directory
+generate  Writes the generated reference model (SmolVLM layout, or Qwen2-VL's for the
+          qwen2-vl-* presets; deterministic weights, its answers mean nothing). Without --out it goes to the cache directory
           (reused when already there) and the path is printed.
 validate  Opens every part of a model folder in the Hugging Face ONNX layout and checks
           file names, tensor names, types and shapes against config.json. Prints what

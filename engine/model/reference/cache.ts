@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultCacheDir } from '../../config';
 import { generateReferenceModel } from './generator';
 import { DEFAULT_SEED, GENERATOR_VERSION, readReferenceManifest } from './manifest';
-import { referencePreset, type ReferencePresetName } from './presets';
+import { anyReferencePreset, type ReferencePresetName } from './presets';
 
 /** A lock older than this is taken to be left by a crashed process. */
 const STALE_LOCK_MS = 30 * 60 * 1000;
@@ -105,7 +105,7 @@ export async function ensureReferenceModel(
   cacheDir = defaultCacheDir(),
   seed = DEFAULT_SEED,
 ): Promise<string> {
-  referencePreset(preset);
+  anyReferencePreset(preset);
   const dir = referenceModelDir(preset, cacheDir);
   if (isCurrent(dir, preset, seed)) return dir;
   mkdirSync(join(cacheDir, 'models'), { recursive: true });

@@ -20,7 +20,7 @@ import { linearFill } from './weights';
 const FLOAT = TensorDataType.FLOAT;
 const INT64 = TensorDataType.INT64;
 
-interface Rope {
+export interface Rope {
   cos: string;
   sin: string;
 }
@@ -84,7 +84,7 @@ function applyRope(
 }
 
 /** x * cos + rotate_half(x) * sin, for x [batch, heads, seq, head_dim]. */
-function applyHalfRope(
+export function applyHalfRope(
   g: GraphBuilder,
   scope: string,
   x: string,
@@ -106,7 +106,11 @@ function applyHalfRope(
  * Additive attention bias [batch, 1, 1, seq, total]: 0 where a new token (at index
  * past + i) may attend key j (j <= past + i and attention_mask[j] = 1), else float32 min.
  */
-function attentionBias(g: GraphBuilder, inputsEmbeds: string, attentionMask: string): string {
+export function attentionBias(
+  g: GraphBuilder,
+  inputsEmbeds: string,
+  attentionMask: string,
+): string {
   const scope = '/model';
   const one = g.int64([1], []);
   const zero = g.int64([0], []);
@@ -129,6 +133,14 @@ function attentionBias(g: GraphBuilder, inputsEmbeds: string, attentionMask: str
   return g.op(scope, 'Unsqueeze', [bias, g.int64([2])]);
 }
 
+/** Options of the decoder body that differ between families. */
+export interface DecoderOptions {
+  /** RoPE pair layout (SmolVLM reference: 'half'). */
+  layout: RopeLayout;
+  /** q_proj, k_proj and v_proj have biases (Qwen2); o_proj never has one. */
+  qkvBias: boolean;
+}
+
 function attention(
   g: GraphBuilder,
   seed: number,
@@ -137,8 +149,9 @@ function attention(
   x: string,
   rope: Rope,
   bias: string,
-  layout: RopeLayout,
+  options: DecoderOptions,
 ): string {
+  const { layout, qkvBias } = options;
   const { hiddenSize, numHeads, numKvHeads, headDim } = text;
   const groups = numHeads / numKvHeads;
   const scope = `/model/layers.${layer}/self_attn`;
@@ -151,6 +164,7 @@ function attention(
     x,
     hiddenSize,
     numHeads * headDim,
+    { bias: qkvBias },
   );
   const k = linear(
     g,
@@ -160,6 +174,7 @@ function attention(
     x,
     hiddenSize,
     numKvHeads * headDim,
+    { bias: qkvBias },
   );
   const v = linear(
     g,
@@ -169,6 +184,7 @@ function attention(
     x,
     hiddenSize,
     numKvHeads * headDim,
+    { bias: qkvBias },
   );
 
   const heads = (value: string, count: number) =>
@@ -248,14 +264,15 @@ function mlp(g: GraphBuilder, seed: number, text: TextShape, layer: number, x: s
   );
 }
 
-export function buildDecoderGraph(
-  preset: ReferencePreset,
-  seed: number,
-  store: TensorStore,
-  layout: RopeLayout = 'half',
-) {
-  const text = preset.text;
-  const g = new GraphBuilder('main_graph', store);
+/**
+ * The decoder's inputs and outputs; `positionDims` is position_ids' shape
+ * (['batch_size', 'sequence_length'] for 1-D RoPE, [3, 'batch_size', 'sequence_length'] for M-RoPE).
+ */
+export function declareDecoderIo(
+  g: GraphBuilder,
+  text: TextShape,
+  positionDims: (number | string)[],
+): { inputsEmbeds: string; attentionMask: string; positionIds: string } {
   const kvShape = ['batch_size', text.numKvHeads, 'past_sequence_length', text.headDim];
   const presentShape = ['batch_size', text.numKvHeads, 'total_sequence_length', text.headDim];
 
@@ -265,7 +282,7 @@ export function buildDecoderGraph(
     text.hiddenSize,
   ]);
   const attentionMask = g.input('attention_mask', INT64, ['batch_size', 'total_sequence_length']);
-  const positionIds = g.input('position_ids', INT64, ['batch_size', 'sequence_length']);
+  const positionIds = g.input('position_ids', INT64, positionDims);
   for (let i = 0; i < text.numLayers; i++) {
     g.input(`past_key_values.${i}.key`, FLOAT, kvShape);
     g.input(`past_key_values.${i}.value`, FLOAT, kvShape);
@@ -275,8 +292,19 @@ export function buildDecoderGraph(
     g.output(`present.${i}.key`, FLOAT, presentShape);
     g.output(`present.${i}.value`, FLOAT, presentShape);
   }
+  return { inputsEmbeds, attentionMask, positionIds };
+}
 
-  const rope = ropeTables(g, text, positionIds);
+/** The decoder layers, final norm and lm_head (writing "logits") on top of the inputs. */
+export function decoderBody(
+  g: GraphBuilder,
+  seed: number,
+  text: TextShape,
+  inputsEmbeds: string,
+  attentionMask: string,
+  rope: Rope,
+  options: DecoderOptions,
+): void {
   const bias = attentionBias(g, inputsEmbeds, attentionMask);
   let hidden = inputsEmbeds;
   for (let i = 0; i < text.numLayers; i++) {
@@ -291,7 +319,7 @@ export function buildDecoderGraph(
       text.hiddenSize,
       text.rmsNormEps,
     );
-    hidden = g.op(scope, 'Add', [hidden, attention(g, seed, text, i, normed, rope, bias, layout)]);
+    hidden = g.op(scope, 'Add', [hidden, attention(g, seed, text, i, normed, rope, bias, options)]);
     const normed2 = rmsNorm(
       g,
       seed,
@@ -318,5 +346,21 @@ export function buildDecoderGraph(
     linearFill(seed, 'lm_head.weight', text.hiddenSize, 3),
   );
   g.node('/lm_head', 'MatMul', [final, lmHead], { outputs: ['logits'] });
+}
+
+export function buildDecoderGraph(
+  preset: ReferencePreset,
+  seed: number,
+  store: TensorStore,
+  layout: RopeLayout = 'half',
+) {
+  const text = preset.text;
+  const g = new GraphBuilder('main_graph', store);
+  const { inputsEmbeds, attentionMask, positionIds } = declareDecoderIo(g, text, [
+    'batch_size',
+    'sequence_length',
+  ]);
+  const rope = ropeTables(g, text, positionIds);
+  decoderBody(g, seed, text, inputsEmbeds, attentionMask, rope, { layout, qkvBias: false });
   return g.build();
 }

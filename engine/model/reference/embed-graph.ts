@@ -3,10 +3,14 @@
 import { GraphBuilder } from '../onnx/graph-builder';
 import { TensorDataType } from '../onnx/schema';
 import type { TensorStore } from '../onnx/tensor-store';
-import type { ReferencePreset } from './presets';
+import type { TextShape } from './presets';
 import { uniformFill } from './weights';
 
-export function buildEmbedGraph(preset: ReferencePreset, seed: number, store: TensorStore) {
+export function buildEmbedGraph(
+  preset: { text: Pick<TextShape, 'vocabSize' | 'hiddenSize'> },
+  seed: number,
+  store: TensorStore,
+) {
   const { vocabSize, hiddenSize } = preset.text;
   const g = new GraphBuilder('main_graph', store);
   const inputIds = g.input('input_ids', TensorDataType.INT64, ['batch_size', 'sequence_length']);

@@ -1,20 +1,10 @@
-// Writes a reference model folder: the Hugging Face ONNX layout of SmolVLM (config and
-// tokenizer files, onnx/vision_encoder.onnx, onnx/embed_tokens.onnx,
-// onnx/decoder_model_merged.onnx) with deterministic weights. The folder is written under a
-// temporary name next to its destination and renamed into place when complete.
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// Writes a reference model folder: the Hugging Face ONNX layout of SmolVLM or, for the
+// qwen2-vl-* presets, of Qwen2-VL (config and tokenizer files, onnx/vision_encoder.onnx,
+// onnx/embed_tokens.onnx, onnx/decoder_model_merged.onnx) with deterministic weights. The
+// folder is written under a temporary name next to its destination and renamed into place
+// when complete.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { OnnxModel } from '../onnx/model-io';
-import { writeOnnxModel } from '../onnx/model-io';
-import { ExternalTensorStore, InlineTensorStore, type TensorStore } from '../onnx/tensor-store';
 import {
   configJson,
   generationConfigJson,
@@ -25,8 +15,15 @@ import {
 } from './config-files';
 import { buildDecoderGraph } from './decoder-graph';
 import { buildEmbedGraph } from './embed-graph';
+import { writeGraph, writeJson, type GraphBuilderFn } from './graph-files';
 import { DEFAULT_SEED, MANIFEST_FILE, isReferenceModel, makeManifest } from './manifest';
-import { referencePreset, type ReferencePreset, type ReferencePresetName } from './presets';
+import {
+  anyReferencePreset,
+  type AnyReferencePreset,
+  type ReferencePreset,
+  type ReferencePresetName,
+} from './presets';
+import { writeQwen2VlModelFiles } from './qwen2-vl/files';
 import { buildTokenizer } from './tokenizer-builder';
 import { buildVisionGraph } from './vision-graph';
 
@@ -43,46 +40,13 @@ export interface GeneratedModel {
   bytes: number;
 }
 
-export type GraphBuilderFn = (
-  preset: ReferencePreset,
-  seed: number,
-  store: TensorStore,
-) => OnnxModel;
+export { writeGraph, type GraphBuilderFn };
 
-/** Builds one graph and writes it (and its .onnx_data when the preset uses external data). */
-export function writeGraph(
-  dir: string,
-  name: string,
-  build: GraphBuilderFn,
-  preset: ReferencePreset,
-  seed: number,
-  external: boolean,
-): string[] {
-  const file = `${name}.onnx`;
-  const dataFile = `${file}_data`;
-  const store = external
-    ? new ExternalTensorStore(join(dir, 'onnx', dataFile), dataFile)
-    : new InlineTensorStore();
-  let model: OnnxModel;
-  try {
-    model = build(preset, seed, store);
-  } finally {
-    store.finish();
-  }
-  writeOnnxModel(join(dir, 'onnx', file), model);
-  return external ? [`onnx/${file}`, `onnx/${dataFile}`] : [`onnx/${file}`];
-}
-
-function writeJson(dir: string, file: string, value: unknown): string {
-  writeFileSync(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
-  return file;
-}
-
-/** Writes every file of the model into `dir` (which must exist); returns their relative paths. */
-function writeModelFiles(dir: string, preset: ReferencePreset, seed: number): string[] {
+/** Writes every file of a SmolVLM-layout model into `dir` (which must exist). */
+function writeSmolVlmModelFiles(dir: string, preset: ReferencePreset, seed: number): string[] {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const tokenizer = buildTokenizer(preset.text.vocabSize);
-  const files = [
+  return [
     writeJson(dir, 'config.json', configJson(preset, tokenizer)),
     writeJson(dir, 'generation_config.json', generationConfigJson(tokenizer)),
     writeJson(dir, 'preprocessor_config.json', preprocessorConfigJson(preset)),
@@ -101,6 +65,14 @@ function writeModelFiles(dir: string, preset: ReferencePreset, seed: number): st
       preset.externalData,
     ),
   ];
+}
+
+/** Writes every file of the model and its manifest into `dir`; returns their relative paths. */
+function writeModelFiles(dir: string, preset: AnyReferencePreset, seed: number): string[] {
+  const files =
+    preset.family === 'qwen2-vl'
+      ? writeQwen2VlModelFiles(dir, preset, seed)
+      : writeSmolVlmModelFiles(dir, preset, seed);
   writeJson(dir, MANIFEST_FILE, makeManifest(preset.name, seed, files));
   return [...files, MANIFEST_FILE];
 }
@@ -132,7 +104,7 @@ function checkReplaceable(dir: string): void {
 
 /** Generates a reference model into `outDir`: a new or empty folder, or an earlier reference model it replaces. */
 export async function generateReferenceModel(options: GenerateOptions): Promise<GeneratedModel> {
-  const preset = referencePreset(options.preset);
+  const preset = anyReferencePreset(options.preset);
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`seed must be an integer from 0 to 4294967295, got ${seed}`);

@@ -1,19 +1,18 @@
 // The sizes of the generated reference models. `smolvlm-256m-shape` copies the layer counts
 // and widths of HuggingFaceTB/SmolVLM-256M-Instruct; `tiny` keeps the same structure at a
-// size where a test runs dozens of decoder steps in a second.
+// size where a test runs dozens of decoder steps in a second. The Qwen2-VL family's presets
+// (`qwen2-vl-tiny`, `qwen2-vl-2b-shape`) are in qwen2-vl/presets.ts; REFERENCE_PRESETS lists
+// both families, referencePreset() returns SmolVLM presets only.
+import {
+  QWEN2_VL_REFERENCE_PRESETS,
+  isQwen2VlPresetName,
+  qwen2VlPreset,
+  type Qwen2VlPreset,
+  type Qwen2VlPresetName,
+} from './qwen2-vl/presets';
+import type { TextShape } from './text-shape';
 
-export interface TextShape {
-  numLayers: number;
-  hiddenSize: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  intermediateSize: number;
-  vocabSize: number;
-  maxPositions: number;
-  ropeTheta: number;
-  rmsNormEps: number;
-}
+export type { TextShape };
 
 export interface VisionShape {
   numLayers: number;
@@ -26,8 +25,10 @@ export interface VisionShape {
   layerNormEps: number;
 }
 
+/** A SmolVLM (Idefics3) layout preset. */
 export interface ReferencePreset {
-  name: ReferencePresetName;
+  family?: 'smolvlm';
+  name: SmolVlmPresetName;
   text: TextShape;
   vision: VisionShape;
   /** Pixel-shuffle factor of the connector. */
@@ -38,10 +39,19 @@ export interface ReferencePreset {
   externalData: boolean;
 }
 
-export const REFERENCE_PRESETS = ['tiny', 'smolvlm-256m-shape'] as const;
-export type ReferencePresetName = (typeof REFERENCE_PRESETS)[number];
+/** The presets the engine runs (the SmolVLM family). */
+export const SMOLVLM_REFERENCE_PRESETS = ['tiny', 'smolvlm-256m-shape'] as const;
+export type SmolVlmPresetName = (typeof SMOLVLM_REFERENCE_PRESETS)[number];
+/** Every preset the generator writes, of both families. */
+export const REFERENCE_PRESETS = [
+  ...SMOLVLM_REFERENCE_PRESETS,
+  ...QWEN2_VL_REFERENCE_PRESETS,
+] as const;
+export type ReferencePresetName = SmolVlmPresetName | Qwen2VlPresetName;
+/** A preset of either family; `family` tells them apart. */
+export type AnyReferencePreset = ReferencePreset | Qwen2VlPreset;
 
-const PRESETS: Record<ReferencePresetName, ReferencePreset> = {
+const PRESETS: Record<SmolVlmPresetName, ReferencePreset> = {
   tiny: {
     name: 'tiny',
     text: {
@@ -102,13 +112,25 @@ export function isReferencePresetName(name: string): name is ReferencePresetName
   return (REFERENCE_PRESETS as readonly string[]).includes(name);
 }
 
+export function isSmolVlmPresetName(name: string): name is SmolVlmPresetName {
+  return (SMOLVLM_REFERENCE_PRESETS as readonly string[]).includes(name);
+}
+
+/** A SmolVLM-family preset; throws for unknown names and for Qwen2-VL presets (see anyReferencePreset). */
 export function referencePreset(name: string): ReferencePreset {
-  if (!isReferencePresetName(name)) {
+  if (isQwen2VlPresetName(name))
+    throw new Error(`reference preset "${name}" is of the Qwen2-VL family, not SmolVLM`);
+  if (!isSmolVlmPresetName(name)) {
     throw new Error(
       `unknown reference model preset "${name}"; expected one of ${REFERENCE_PRESETS.join(', ')}`,
     );
   }
   return PRESETS[name];
+}
+
+/** A preset of either family. */
+export function anyReferencePreset(name: string): AnyReferencePreset {
+  return isQwen2VlPresetName(name) ? qwen2VlPreset(name) : referencePreset(name);
 }
 
 /** Patches per tile side. */

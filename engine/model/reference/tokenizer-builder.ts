@@ -144,14 +144,17 @@ function addedTokenEntry(id: number, content: string) {
   };
 }
 
-/** Builds tokenizer.json for a vocabulary of exactly `vocabSize` ids. */
-export function buildTokenizer(vocabSize: number): BuiltTokenizer {
-  const leading = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
-  const base = vocabSize - ADDED_TOKENS_AT_END;
-  const mergeCount = base - leading.length - 256;
+/**
+ * A byte-level BPE vocabulary of exactly `size` ids: `leading` tokens first, then the 256
+ * byte tokens, then merges (learned from the corpus, then systematic ones).
+ */
+export function bpeVocabulary(
+  size: number,
+  leading: readonly string[],
+): { vocab: Map<string, number>; merges: [string, string][] } {
+  const mergeCount = size - leading.length - 256;
   if (mergeCount < 0)
-    throw new Error(`vocab_size ${vocabSize} is too small for a byte-level BPE vocabulary`);
-
+    throw new Error(`vocabulary of ${size} ids is too small for a byte-level BPE vocabulary`);
   const bytes = byteToUnicode();
   const vocab = new Map<string, number>();
   leading.forEach((token) => vocab.set(token, vocab.size));
@@ -168,19 +171,22 @@ export function buildTokenizer(vocabSize: number): BuiltTokenizer {
     if (merges.length >= mergeCount) break;
     addMerge(merge);
   }
+  return { vocab, merges };
+}
 
-  const addedTokens = new Map<number, string>();
-  leading.forEach((token, id) => addedTokens.set(id, token));
-  addedTokenNames().forEach((token, i) => addedTokens.set(base + i, token));
-  const id = (token: string) => [...addedTokens].find(([, t]) => t === token)![0];
-
+/** tokenizer.json with a ByteLevel pre-tokenizer, post-processor and decoder around a BPE model. */
+export function byteLevelTokenizerJson(
+  vocab: Map<string, number>,
+  merges: [string, string][],
+  addedTokens: Map<number, string>,
+): Record<string, unknown> {
   const byteLevel = {
     type: 'ByteLevel',
     add_prefix_space: false,
     trim_offsets: true,
     use_regex: true,
   };
-  const json = {
+  return {
     version: '1.0',
     truncation: null,
     padding: null,
@@ -202,8 +208,23 @@ export function buildTokenizer(vocabSize: number): BuiltTokenizer {
       merges,
     },
   };
+}
+
+/** Builds tokenizer.json for a vocabulary of exactly `vocabSize` ids. */
+export function buildTokenizer(vocabSize: number): BuiltTokenizer {
+  const leading = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
+  const base = vocabSize - ADDED_TOKENS_AT_END;
+  if (base - leading.length - 256 < 0)
+    throw new Error(`vocab_size ${vocabSize} is too small for a byte-level BPE vocabulary`);
+  const { vocab, merges } = bpeVocabulary(base, leading);
+
+  const addedTokens = new Map<number, string>();
+  leading.forEach((token, id) => addedTokens.set(id, token));
+  addedTokenNames().forEach((token, i) => addedTokens.set(base + i, token));
+  const id = (token: string) => [...addedTokens].find(([, t]) => t === token)![0];
+
   return {
-    json,
+    json: byteLevelTokenizerJson(vocab, merges, addedTokens),
     addedTokens,
     special: {
       endOfText: 0,

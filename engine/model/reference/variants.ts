@@ -18,6 +18,7 @@ import { buildDecoderGraph } from './decoder-graph';
 import { writeGraph } from './generator';
 import { MANIFEST_FILE, readReferenceManifest } from './manifest';
 import { referencePreset } from './presets';
+import { isQwen2VlPresetName } from './qwen2-vl/presets';
 
 export const REFERENCE_VARIANTS = ['q8', 'q4', 'fp16', 'smolvlm', 'rope-interleaved'] as const;
 export type ReferenceVariant = (typeof REFERENCE_VARIANTS)[number];
@@ -132,6 +133,13 @@ export function writeReferenceVariant(dir: string, variant: ReferenceVariant): s
     throw new Error(
       `unknown reference variant "${variant}"; expected one of ${REFERENCE_VARIANTS.join(', ')}`,
     );
+  const preset = readReferenceManifest(dir)?.preset;
+  if (
+    (variant === 'smolvlm' || variant === 'rope-interleaved') &&
+    preset &&
+    isQwen2VlPresetName(preset)
+  )
+    throw new Error(`the ${variant} variant is for SmolVLM-layout folders; ${dir} is ${preset}`);
   if (variant === 'smolvlm') return writeSmolVlmLayout(dir);
   if (variant === 'rope-interleaved') return writeInterleavedRope(dir);
   return writeGraphVariant(dir, variant);

@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import { ensureReferenceModel } from '../../../engine/model/reference';
 import type { RgbImage } from '../../../engine/model/image-input';
 
+const testCacheDir = () => process.env.VLM_CACHE_DIR ?? join(tmpdir(), 'vlm-stream-test-cache');
+
 export function tinyModelDir(): Promise<string> {
-  return ensureReferenceModel(
-    'tiny',
-    process.env.VLM_CACHE_DIR ?? join(tmpdir(), 'vlm-stream-test-cache'),
-  );
+  return ensureReferenceModel('tiny', testCacheDir());
+}
+
+/** The Qwen2-VL-layout tiny reference model (qwen2-vl-tiny), shared the same way. */
+export function qwen2VlTinyModelDir(): Promise<string> {
+  return ensureReferenceModel('qwen2-vl-tiny', testCacheDir());
 }
 
 /** A smooth synthetic picture (gradients and slow waves), deterministic. */

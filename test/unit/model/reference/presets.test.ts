@@ -51,8 +51,12 @@ function build(builder: typeof buildDecoderGraph): { graph: OnnxModel; parameter
 const shapeOf = (graph: OnnxModel, name: string) =>
   valueInfoShape([...graph.graph.input, ...graph.graph.output].find((v) => v.name === name)!);
 
-test('the presets are tiny and smolvlm-256m-shape', () => {
-  assert.deepEqual([...REFERENCE_PRESETS], ['tiny', 'smolvlm-256m-shape']);
+test('the presets are tiny and smolvlm-256m-shape, then the Qwen2-VL family', () => {
+  assert.deepEqual(
+    [...REFERENCE_PRESETS],
+    ['tiny', 'smolvlm-256m-shape', 'qwen2-vl-tiny', 'qwen2-vl-2b-shape'],
+  );
+  assert.throws(() => referencePreset('qwen2-vl-tiny'), /Qwen2-VL family/);
   assert.throws(
     () => referencePreset('big'),
     /unknown reference model preset "big"; expected one of tiny, smolvlm-256m-shape/,
