@@ -14,20 +14,14 @@ import {
   parseModelRef,
 } from '../hub';
 import { loadModel, type VisionLanguageModel } from '../model';
-import {
-  ensureReferenceModel,
-  isReferencePresetName,
-  isSmolVlmPresetName,
-  SMOLVLM_REFERENCE_PRESETS,
-} from '../model/reference';
+import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
 import type { StreamModel } from '../stream';
 import { adaptModel } from '../stream/model-adapter';
 
 export const REFERENCE_PREFIX = 'reference:';
 /** The model that answers when none is configured. Its answers mean nothing. */
 export const DEFAULT_MODEL_ID = `${REFERENCE_PREFIX}tiny`;
-/** The reference models the engine runs (the generator also writes Qwen2-VL ones, not runnable yet). */
-export const REFERENCE_MODEL_IDS = SMOLVLM_REFERENCE_PRESETS.map((p) => `${REFERENCE_PREFIX}${p}`);
+export const REFERENCE_MODEL_IDS = REFERENCE_PRESETS.map((p) => `${REFERENCE_PREFIX}${p}`);
 
 export interface LoadedModel {
   /** The model's one name: `reference:tiny`, or its folder. */
@@ -90,13 +84,7 @@ export async function modelFolder(id: string, cacheDir: string | undefined): Pro
     return id;
   }
   const preset = id.slice(REFERENCE_PREFIX.length);
-  if (isReferencePresetName(preset) && !isSmolVlmPresetName(preset))
-    throw new ModelChoiceError(
-      'unknown-reference',
-      `reference model '${preset}' has the Qwen2-VL layout, which the engine does not run yet; choose one of ${REFERENCE_MODEL_IDS.join(', ')}`,
-      id,
-    );
-  if (!isSmolVlmPresetName(preset))
+  if (!isReferencePresetName(preset))
     throw new ModelChoiceError(
       'unknown-reference',
       `unknown reference model '${preset}'; choose one of ${REFERENCE_MODEL_IDS.join(', ')}`,

@@ -208,14 +208,18 @@ test('ensureReferenceModel caches qwen2-vl-tiny; SmolVLM-only variants refuse th
   assert.throws(() => writeReferenceVariant(model.dir, 'rope-interleaved'), /SmolVLM-layout/);
 });
 
-test('the session offers only the SmolVLM reference models the engine runs', async () => {
-  assert.deepEqual(REFERENCE_MODEL_IDS, ['reference:tiny', 'reference:smolvlm-256m-shape']);
+test('the session offers every reference model, Qwen2-VL ones included', async () => {
+  assert.deepEqual(REFERENCE_MODEL_IDS, [
+    'reference:tiny',
+    'reference:smolvlm-256m-shape',
+    'reference:qwen2-vl-tiny',
+    'reference:qwen2-vl-2b-shape',
+  ]);
+  const dir = await modelFolder('reference:qwen2-vl-tiny', root);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).model_type, 'qwen2_vl');
   await assert.rejects(
-    modelFolder('reference:qwen2-vl-tiny', root),
-    (error: unknown) =>
-      error instanceof ModelChoiceError &&
-      error.kind === 'unknown-reference' &&
-      /Qwen2-VL layout/.test(error.message),
+    modelFolder('reference:qwen3-vl', root),
+    (error: unknown) => error instanceof ModelChoiceError && error.kind === 'unknown-reference',
   );
 });
 
