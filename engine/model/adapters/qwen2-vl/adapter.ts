@@ -7,7 +7,14 @@ import { mropeSettingsFromConfig } from '../../../cache/mrope';
 import type { TextModelSpec } from '../../contract';
 import { formatClock } from '../frame-time';
 import { floatTensor, int64Tensor } from '../../tensors';
-import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
+import type { ImageInput } from '../../image-input';
+import type {
+  FamilySpec,
+  ModelAdapter,
+  PartSignature,
+  ProcessedImage,
+  ProcessImageOptions,
+} from '../types';
 import { Qwen2VLImageProcessor, type Qwen2VLPreprocessorConfig } from './image-processor';
 import { maxPosition, ropeIndex, visionTokenCount, type GridThw } from './positions';
 import { expandVisionText, IMAGE_PAD, visionPlaceholder } from './prompt';
@@ -124,14 +131,29 @@ function mergeOf(spec: FamilySpec): number {
   return spec.mrope?.mergeSize ?? 2;
 }
 
+/**
+ * Pixels of one video frame at most: qwen-vl-utils' VIDEO_MAX_PIXELS (768 merged patches of
+ * 28 x 28), which Qwen2-VL's video inputs were prepared with. A still image keeps
+ * preprocessor_config.json's max_pixels (12.8 M for the 2B model, ~16k tokens).
+ */
+export const VIDEO_FRAME_MAX_PIXELS = 768 * 28 * 28;
+
 /** The processor of this folder behind the engine's ImageProcessor interface. */
 function createImageProcessor(pre: Json) {
   const processor = new Qwen2VLImageProcessor(pre as Qwen2VLPreprocessorConfig);
+  const frameMax = Math.min(processor.maxPixels, VIDEO_FRAME_MAX_PIXELS);
+  const frames = new Qwen2VLImageProcessor({
+    ...(pre as Qwen2VLPreprocessorConfig),
+    min_pixels: Math.min(processor.minPixels, frameMax),
+    max_pixels: frameMax,
+  });
   const unit = processor.patch.patchSize * processor.patch.mergeSize;
   return {
     tileSize: unit,
-    async process(input: Parameters<Qwen2VLImageProcessor['process']>[0]): Promise<ProcessedImage> {
-      const v = await processor.process(input);
+    /** doImageSplitting false marks a video frame (the engine's tiled families take one tile then). */
+    async process(input: ImageInput, options: ProcessImageOptions = {}): Promise<ProcessedImage> {
+      const video = options.doImageSplitting === false;
+      const v = await (video ? frames : processor).process(input);
       return {
         pixelValues: v.pixelValues,
         numTiles: 1,
