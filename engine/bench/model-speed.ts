@@ -1,12 +1,15 @@
 // Model runtime speed, side by side with transformers.js on the same folder and prompt:
 // vision encoder ms per tile, prefill tokens/s, decode tokens/s, and their ratios.
 //
-//   node --import tsx engine/bench/model-speed.ts --preset tiny|smolvlm-256m-shape \
+//   node --import tsx engine/bench/model-speed.ts --preset NAME (a reference preset) \
 //     [--model DIR] [--out file.json] [--runs N] [--tokens N] [--split] [--threads N]
-//     [--dtype fp32|fp16|q8|q4] [--context N]
+//     [--dtype fp32|fp16|q8|q4] [--context N] [--image WxH]
 //
 // --dtype picks the same onnx/*<suffix>.onnx files on both sides; --context repeats the
-// text prompt until it holds at least N tokens, so decoding runs over a longer cache.
+// text prompt until it holds at least N tokens, so decoding runs over a longer cache;
+// --image sets the picture's size (default 960x540). Qwen2-VL folders run too: give them a
+// size that is already a multiple of 28 within both processors' limits, so both sides
+// encode the same pixels (1008x560 is a 1280x720 frame at the video cap).
 //
 // Both sides run on onnxruntime-node's CPU provider, so the ratios measure what each
 // runtime adds around the same kernels (feeds, copies, cache handling, graph options).
@@ -16,11 +19,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel, MODEL_DTYPES, type ModelDtype, type VisionLanguageModel } from '../model';
 import type { RgbImage } from '../model/image-input';
-import {
-  ensureReferenceModel,
-  isSmolVlmPresetName,
-  SMOLVLM_REFERENCE_PRESETS,
-} from '../model/reference';
+import { ensureReferenceModel, isReferencePresetName, REFERENCE_PRESETS } from '../model/reference';
+import { adaptModel } from '../stream/model-adapter';
 
 interface Figures {
   visionMsPerTile: number;
@@ -39,6 +39,8 @@ interface Setup {
   dtype: ModelDtype;
   /** The decoder file both sides ran (the dtype's). */
   decoderFile: string;
+  /** One video frame of the picture in a stream: its tokens, the positions they take, and its float32 KV bytes. */
+  frame: { tokens: number; positions: number; kvBytes: number };
 }
 
 const PROMPT =
@@ -126,6 +128,7 @@ async function engineSide(
   const prompt = await model.preparePrompt({ messages, images: [image], doImageSplitting: split });
   setup.tiles = prompt.images[0].numTiles;
   setup.promptTokens = prompt.ids.length;
+  setup.frame = await frameCost(model, image);
   const textIds = model.tokenizer.encode(model.tokenizer.applyChatTemplate(textMessages));
   setup.prefillTokens = textIds.length;
   return {
@@ -142,6 +145,22 @@ async function engineSide(
   };
 }
 
+/** What one frame of `image` costs a stream: tokens, positions and float32 KV bytes. */
+async function frameCost(model: VisionLanguageModel, image: RgbImage): Promise<Setup['frame']> {
+  const frame = { index: 0, timeSec: 0, ...image, rgb: Buffer.from(image.data) };
+  const { embeds, layout } = await adaptModel(model).embedFrame(frame, false);
+  const { hiddenSize, numLayers, numKvHeads, headDim } = model.spec;
+  const tokens = embeds.length / hiddenSize;
+  const kvBytes = tokens * numLayers * 2 * numKvHeads * headDim * 4;
+  return { tokens, positions: layout?.extent ?? tokens, kvBytes };
+}
+
+/** The vision encoder's feeds as the family's processor gives them. */
+function visionInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const { pixel_values, pixel_attention_mask, image_grid_thw } = inputs;
+  return image_grid_thw ? { pixel_values, image_grid_thw } : { pixel_values, pixel_attention_mask };
+}
+
 /** transformers.js through its public API: encode_image, and generate with a timing streamer. */
 async function transformersJsSide(
   dir: string,
@@ -154,7 +173,7 @@ async function transformersJsSide(
   tjs.env.allowLocalModels = true;
   tjs.env.localModelPath = `${dirname(dir)}/`;
   const processor = await tjs.AutoProcessor.from_pretrained(basename(dir));
-  const model = await tjs.AutoModelForVision2Seq.from_pretrained(basename(dir), {
+  const model = await tjs.AutoModelForImageTextToText.from_pretrained(basename(dir), {
     dtype: setup.dtype,
     device: 'cpu',
   });
@@ -178,12 +197,7 @@ async function transformersJsSide(
   ).encode_image.bind(model);
   return {
     async runOnce() {
-      const [, visionMs] = await timed(() =>
-        encode({
-          pixel_values: imageInputs.pixel_values,
-          pixel_attention_mask: imageInputs.pixel_attention_mask,
-        }),
-      );
+      const [, visionMs] = await timed(() => encode(visionInputs(imageInputs)));
       // put() is called once with the prompt, before the first forward pass, then once per token.
       const stamps: number[] = [];
       const streamer = { put: () => stamps.push(performance.now()), end: () => undefined };
@@ -256,27 +270,30 @@ async function main() {
       threads: { type: 'string' },
       dtype: { type: 'string', default: 'fp32' },
       context: { type: 'string' },
+      image: { type: 'string', default: '960x540' },
     },
   });
   const dtype = values.dtype as ModelDtype;
   if (!MODEL_DTYPES.includes(dtype))
     throw new Error(`--dtype must be one of ${MODEL_DTYPES.join(', ')}`);
   const preset = values.preset!;
-  // The engine side runs the SmolVLM family only (Qwen2-VL presets are generated, not run yet).
-  if (!isSmolVlmPresetName(preset))
-    throw new Error(`--preset must be one of ${SMOLVLM_REFERENCE_PRESETS.join(', ')}`);
+  if (!isReferencePresetName(preset))
+    throw new Error(`--preset must be one of ${REFERENCE_PRESETS.join(', ')}`);
+  const size = /^(\d+)x(\d+)$/.exec(values.image!);
+  if (!size) throw new Error(`--image must be WIDTHxHEIGHT, got ${values.image}`);
   const dir = values.model ? resolve(values.model) : await ensureReferenceModel(preset);
   const setup: Setup = {
     tiles: 0,
     promptTokens: 0,
     prefillTokens: 0,
-    newTokens: Number(values.tokens ?? (preset === 'tiny' ? 32 : 16)),
+    newTokens: Number(values.tokens ?? (preset.endsWith('tiny') ? 32 : 16)),
     runs: Number(values.runs),
     dtype,
     decoderFile: '',
+    frame: { tokens: 0, positions: 0, kvBytes: 0 },
   };
   const threads = values.threads ? Number(values.threads) : undefined;
-  const image = benchImage(960, 540);
+  const image = benchImage(Number(size[1]), Number(size[2]));
   const split = values.split ?? false;
   const context = values.context ? Number(values.context) : undefined;
   const ours = await engineSide(dir, image, split, setup, { threads, dtype, context });

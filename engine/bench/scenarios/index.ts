@@ -4,6 +4,7 @@ import { controlsScenario } from './controls';
 import { decodingScenario } from './decoding';
 import { askRtfScenario } from './ask-rtf';
 import { dtypeScenario } from './dtype';
+import { familiesScenario } from './families';
 import { ingestScenario } from './ingest';
 import { latencyScenario } from './latency';
 import { memoryScenario } from './memory';
@@ -20,6 +21,7 @@ export const SCENARIOS: Scenario[] = [
   ingestScenario,
   decodingScenario,
   dtypeScenario,
+  familiesScenario,
   askRtfScenario,
   overheadScenario,
   retrievalScenario,
