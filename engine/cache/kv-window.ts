@@ -88,6 +88,11 @@ export class KvWindow {
     return (this.sinkBlock?.tokenCount ?? 0) + tokenCount(this.blocks);
   }
 
+  /** Positions the sink and the recent blocks take (fewer than tokens where images use M-RoPE). */
+  get positions(): number {
+    return spansExtent([...(this.sinkBlock ? [this.sinkBlock] : []), ...this.blocks]);
+  }
+
   /** Puts back a saved window (a reopened stream). */
   restore(sink: KvBlock, recent: KvBlock[]): void {
     this.sinkBlock = sink;

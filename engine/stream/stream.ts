@@ -207,7 +207,7 @@ export class KvStream {
         limitBytes: this.memoryBudget.limitBytes,
         usedBytes: this.memoryBudget.usedBytes(),
       },
-      positions: { window: this.window.tokens, max: this.budgets.maxContextTokens },
+      positions: { window: this.window.positions, max: this.budgets.maxContextTokens },
       encodeMs: this.encodeMs,
     };
   }

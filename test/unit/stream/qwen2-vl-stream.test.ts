@@ -54,6 +54,12 @@ test('budgets larger than the stream give the logits of one prefill of the whole
   await stream.ready;
   const question = 'What changed?';
   const streamed = await stream.ask(question, { withLogits: true, maxTokens: 2 });
+  const stats = stream.stats();
+  const tokens = stats.sink.tokens + stats.recent.tokens;
+  assert.ok(
+    stats.positions.window < tokens,
+    `${stats.positions.window} positions, ${tokens} tokens`,
+  );
   await stream.close();
 
   const parts: FrameEmbedding[] = [{ embeds: await port.embedPrefix() }];
