@@ -322,7 +322,7 @@ export class KvStream {
         question,
         questionEmbeds: qEmbeds,
         model: this.model,
-        sinkContext: () => this.window.assemble({ recent: [] }).cache,
+        sinkContext: () => this.window.assemble({ recent: [] }),
         stored: topK > 0 ? this.store.metas() : [],
         inContext: this.window.recent,
         load: (id) => this.store.get(id),

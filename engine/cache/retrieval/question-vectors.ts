@@ -2,8 +2,9 @@
 // question over the sink. What is computed follows the scorer's declared needs; when the
 // model cannot give them (no query outputs), its fallback's needs are met instead, from the
 // same pass. A scorer that needs nothing costs no model call.
-import type { DecoderOutput, DecoderStep, KvCache, TextModelSpec } from '../../model/contract';
-import { meanOverTokens, sliceCache } from '../block';
+import type { DecoderOutput, DecoderStep, TextModelSpec } from '../../model/contract';
+import { positionRange } from '../../model/positions';
+import { meanOverTokens, sliceCache, type PositionedCache } from '../block';
 import { unrotateKeys } from '../rope';
 import type { BlockScorer, QuestionVectors } from './types';
 
@@ -35,23 +36,23 @@ export function usableScorer(
 /**
  * The question's mean pre-RoPE queries (per attention head) or keys (per KV head), per
  * layer, as the scorer (or the fallback the model can feed) needs them. `context` gives
- * the cache the question runs over (the sink, at positions 0..); it is only built when a
- * pass runs.
+ * the cache the question runs over (the sink, from position 0) and the positions it takes;
+ * it is only built when a pass runs.
  */
 export async function questionVectors(
   scorer: BlockScorer,
   model: QuestionPass,
-  context: () => KvCache,
+  context: () => PositionedCache,
   question: Float32Array,
 ): Promise<QuestionVectors> {
   if (!scorer.needs.queries && !scorer.needs.keys) return {};
-  const past = context();
+  const { cache: past, extent } = context();
   const { spec } = model;
   const { numHeads, numKvHeads, headDim } = spec;
   const n = question.length / spec.hiddenSize;
   const out = await model.decode({
     inputsEmbeds: question,
-    positionIds: Array.from({ length: n }, (_, i) => past.length + i),
+    positionIds: positionRange(extent, n),
     past,
     lastLogitsOnly: true,
     withQueries: model.supportsQueries && fallbacks(scorer).some((s) => s.needs.queries),
@@ -65,7 +66,7 @@ export async function questionVectors(
   if (usable.needs.keys)
     vectors.keys = sliceCache(out.present, past.length, n, spec).map((layer) =>
       meanOverTokens(
-        unrotateKeys(layer.key, numKvHeads, n, headDim, spec.rope, past.length),
+        unrotateKeys(layer.key, numKvHeads, n, headDim, spec.rope, extent),
         numKvHeads,
         n,
         headDim,

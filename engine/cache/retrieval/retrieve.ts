@@ -3,8 +3,7 @@
 // best first, at most topK, while they fit in the positions left. Blocks already in the
 // context (the recent window) are candidates too, so they show up as evidence, but they
 // are never brought back twice.
-import type { KvCache } from '../../model/contract';
-import type { BlockMeta, KvBlock } from '../block';
+import type { BlockMeta, KvBlock, PositionedCache } from '../block';
 import { inTimeOrder } from '../kv-window';
 import { questionVectors, type QuestionPass } from './question-vectors';
 import { rankBlocks, scorerByName, type RetrievalOptions } from './index';
@@ -16,7 +15,7 @@ export interface RetrievalRequest {
   questionEmbeds: Float32Array;
   model: QuestionPass;
   /** The cache question vectors run over (the sink); built only when a scorer needs it. */
-  sinkContext: () => KvCache;
+  sinkContext: () => PositionedCache;
   /** Offloaded blocks that may come back, in time order. */
   stored: BlockMeta[];
   /** Blocks already in the context (the recent window), in time order. */

@@ -10,7 +10,7 @@ import {
 } from '../../../engine/cache/retrieval';
 import { retrieveForContext } from '../../../engine/cache/retrieval/retrieve';
 import { applyRope } from '../../../engine/cache/rope';
-import type { DecoderStep, KvCache } from '../../../engine/model/contract';
+import type { DecoderStep } from '../../../engine/model/contract';
 import { positionRows } from '../../../engine/model/positions';
 import { random, syntheticBlock, tinySpec } from './helpers';
 
@@ -58,7 +58,10 @@ function fakeModel(supportsQueries: boolean) {
 }
 
 const sink = syntheticBlock(-1, 5);
-const sinkContext = (): KvCache => assembleCache([{ ...sink, keyPosition: 0 }], spec);
+const sinkContext = () => {
+  const cache = assembleCache([{ ...sink, keyPosition: 0 }], spec);
+  return { cache, extent: cache.length };
+};
 
 test('every scorer declares the question vectors it reads', () => {
   const needs = Object.fromEntries(SCORER_NAMES.map((n) => [n, scorerByName(n).needs]));

@@ -3,6 +3,9 @@
 // greedy tokens. Also the load-time re-positioning check, which moves keys along each
 // M-RoPE component.
 import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadModel, type VisionLanguageModel } from '../../../../engine/model';
 import type { ProcessedImage } from '../../../../engine/model/adapters/types';
@@ -41,6 +44,26 @@ test('the tiny reference loads as qwen2_vl with multimodal RoPE, and its keys ca
   const check = await model.checkRepositioning();
   assert.ok(check.ok, check.reason);
   assert.ok(check.relativeError! < 1e-3, `relative error ${check.relativeError}`);
+});
+
+test("a config.json whose mrope_section is not the graph's fails the check, naming the component", async (t) => {
+  const copy = mkdtempSync(join(tmpdir(), 'vlm-qwen-section-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(dir, copy, { recursive: true });
+  const configPath = join(copy, 'config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  const [t0, h0, w0] = config.rope_scaling.mrope_section;
+  config.rope_scaling.mrope_section = [w0, h0, t0];
+  writeFileSync(configPath, JSON.stringify(config));
+  const wrong = await loadModel(copy);
+  try {
+    const check = await wrong.checkRepositioning();
+    assert.equal(check.ok, false);
+    assert.match(check.reason!, /along the (temporal|height|width) component/);
+    assert.ok(wrong.warnings.some((w) => /re-positioning is off/.test(w)));
+  } finally {
+    await wrong.dispose();
+  }
 });
 
 test('the prompt ids and image grid equal transformers.js', async () => {
