@@ -27,11 +27,18 @@ function surfaceAround(
   b: Box,
   pad = Math.max(2, Math.round(b.h * 0.2)),
 ): Region | 'tight' | undefined {
-  const surface = surroundingRegion(map, grow(b, pad));
+  return sizedSurface(surroundingRegion(map, grow(b, pad)), b, map.width);
+}
+
+function sizedSurface(
+  surface: Region | undefined,
+  b: Box,
+  width: number,
+): Region | 'tight' | undefined {
   if (!surface) return undefined;
   const s = surface.box;
   if (s.h > MAX_HEIGHT_IN_LABELS * b.h) return undefined;
-  if (s.w > MAX_WIDTH_SHARE * map.width) return undefined;
+  if (s.w > MAX_WIDTH_SHARE * width) return undefined;
   // A real surface fills most of its box; a thin frame or a gap between glyphs does not.
   if (surface.area < 0.35 * s.w * s.h) return undefined;
   // A control pads its label; a surface that merely hugs the text is the text's own
@@ -93,12 +100,19 @@ function labelInk(map: RegionMap, b: Box): Box | undefined {
  * that box is taller than the glyphs in it and the surface seems not to pad it, around the
  * glyphs' rows.
  */
-export function controlSurface(map: RegionMap, element: TextElement): Region | undefined {
+export function controlSurface(
+  map: RegionMap,
+  element: TextElement,
+  image?: RgbImage,
+): Region | undefined {
   const b = element.box;
   let surface = surfaceAround(map, b);
   // OCR's box can be nearly as tall as the field (a text cursor read with the text): the
   // padded box then lies on the field's frame. A tighter pad finds the inside.
   if (surface === undefined) surface = surfaceAround(map, b, 2);
+  // A fill close to the page's colour can leak into it through a rounded corner's blended
+  // pixels: the label's own backdrop colour, taken strictly, may still be bounded.
+  if (surface === undefined && image) surface = sizedSurface(strictSurface(image, b), b, map.width);
   if (surface !== 'tight') return surface;
   const ink = labelInk(map, b);
   const around =
@@ -106,6 +120,97 @@ export function controlSurface(map: RegionMap, element: TextElement): Region | u
   if (around && around !== 'tight') return around;
   // A lone glyph (an icon OCR read as `0`) is not a value the surface is sized to.
   return element.text.trim().length > 1 ? wideSurface(map, b) : undefined;
+}
+
+/** Per-channel difference from the backdrop's colour a strict surface allows. */
+const STRICT_STEP = 3;
+
+/**
+ * The 4-connected pixels of exactly the label's backdrop colour (within STRICT_STEP per
+ * channel, not step by step) around OCR's box, flooded from the padded box's outline within
+ * a band a few label heights tall; undefined when it reaches the band's top or bottom or
+ * most of the screen's width (the page, not a control).
+ */
+function strictSurface(image: RgbImage, b: Box): Region | undefined {
+  const { width, height, rgb } = image;
+  const pad = Math.max(2, Math.round(b.h * 0.2));
+  const g = clip(image, grow(b, pad));
+  if (!g) return undefined;
+  const counts = new Map<number, number>();
+  const outline: number[] = [];
+  const add = (x: number, y: number) => outline.push(y * width + x);
+  for (let x = g.x; x < g.x + g.w; x++) {
+    add(x, g.y);
+    add(x, g.y + g.h - 1);
+  }
+  for (let y = g.y + 1; y < g.y + g.h - 1; y++) {
+    add(g.x, y);
+    add(g.x + g.w - 1, y);
+  }
+  for (const i of outline) {
+    const key = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let mode = 0;
+  for (const [key, n] of counts) if (n > (counts.get(mode) ?? 0)) mode = key;
+  const colour: Rgb = [mode >> 16, (mode >> 8) & 255, mode & 255];
+  const near = (i: number) =>
+    Math.abs(rgb[3 * i] - colour[0]) <= STRICT_STEP &&
+    Math.abs(rgb[3 * i + 1] - colour[1]) <= STRICT_STEP &&
+    Math.abs(rgb[3 * i + 2] - colour[2]) <= STRICT_STEP;
+  const top = Math.max(0, Math.floor(b.y - 2 * b.h));
+  const bottom = Math.min(height - 1, Math.ceil(b.y + 3 * b.h));
+  const seen = seenBuffer(image);
+  const touched: number[] = [];
+  const stack: number[] = [];
+  const mark = (i: number) => {
+    seen[i] = 1;
+    touched.push(i);
+    stack.push(i);
+  };
+  for (const i of outline) if (near(i) && !seen[i]) mark(i);
+  let x0 = width;
+  let x1 = -1;
+  let y0 = height;
+  let y1 = -1;
+  let first = Infinity;
+  let area = 0;
+  let bounded = stack.length >= 0.5 * outline.length;
+  // Depth first: on an open page the fill runs off the band after a few label heights.
+  while (bounded && stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    area++;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+    first = Math.min(first, i);
+    bounded = y > top && y < bottom && x1 - x0 <= MAX_WIDTH_SHARE * width;
+    if (!bounded) break;
+    if (x > 0 && !seen[i - 1] && near(i - 1)) mark(i - 1);
+    if (x < width - 1 && !seen[i + 1] && near(i + 1)) mark(i + 1);
+    if (!seen[i - width] && near(i - width)) mark(i - width);
+    if (!seen[i + width] && near(i + width)) mark(i + width);
+  }
+  for (const i of touched) seen[i] = 0;
+  if (!bounded) return undefined;
+  const box = { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+  // Its own id, the same for every label on it, apart from the flat regions' ids.
+  return { id: -1 - first, box, area, rgb: colour };
+}
+
+const seenBuffers = new WeakMap<RgbImage, Uint8Array>();
+
+/** One zeroed mark per pixel, kept with the image; each flood clears what it marked. */
+function seenBuffer(image: RgbImage): Uint8Array {
+  let seen = seenBuffers.get(image);
+  if (!seen) {
+    seen = new Uint8Array(image.width * image.height);
+    seenBuffers.set(image, seen);
+  }
+  return seen;
 }
 
 /**
@@ -340,7 +445,7 @@ function surfaceRole(
 export function surfaceControls(image: RgbImage, map: RegionMap, layout: Layout): Control[] {
   const bySurface = new Map<number, { surface: Region; texts: number[] }>();
   layout.elements.forEach((element, index) => {
-    const surface = controlSurface(map, element);
+    const surface = controlSurface(map, element, image);
     if (!surface) return;
     const entry = bySurface.get(surface.id) ?? { surface, texts: [] };
     entry.texts.push(index);
