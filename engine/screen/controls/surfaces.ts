@@ -119,7 +119,7 @@ export function controlSurface(
     ink && ink.h < b.h ? surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h }) : undefined;
   if (around && around !== 'tight') return around;
   // A lone glyph (an icon OCR read as `0`) is not a value the surface is sized to.
-  return element.text.trim().length > 1 ? wideSurface(map, b) : undefined;
+  return element.text.trim().length > 1 ? wideSurface(map, b, image) : undefined;
 }
 
 /** Per-channel difference from the backdrop's colour a strict surface allows. */
@@ -133,24 +133,23 @@ const STRICT_STEP = 3;
  */
 function strictSurface(image: RgbImage, b: Box): Region | undefined {
   const { width, height, rgb } = image;
-  const pad = Math.max(2, Math.round(b.h * 0.2));
-  const g = clip(image, grow(b, pad));
+  const g = clip(image, {
+    x: Math.round(b.x),
+    y: Math.round(b.y),
+    w: Math.round(b.w),
+    h: Math.round(b.h),
+  });
   if (!g) return undefined;
+  // The backdrop is the commonest colour inside OCR's box (the text is thin on it).
   const counts = new Map<number, number>();
-  const outline: number[] = [];
-  const add = (x: number, y: number) => outline.push(y * width + x);
-  for (let x = g.x; x < g.x + g.w; x++) {
-    add(x, g.y);
-    add(x, g.y + g.h - 1);
-  }
-  for (let y = g.y + 1; y < g.y + g.h - 1; y++) {
-    add(g.x, y);
-    add(g.x + g.w - 1, y);
-  }
-  for (const i of outline) {
-    const key = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  const inBox: number[] = [];
+  for (let y = g.y; y < g.y + g.h; y++)
+    for (let x = g.x; x < g.x + g.w; x++) {
+      const i = y * width + x;
+      inBox.push(i);
+      const key = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
   let mode = 0;
   for (const [key, n] of counts) if (n > (counts.get(mode) ?? 0)) mode = key;
   const colour: Rgb = [mode >> 16, (mode >> 8) & 255, mode & 255];
@@ -168,14 +167,14 @@ function strictSurface(image: RgbImage, b: Box): Region | undefined {
     touched.push(i);
     stack.push(i);
   };
-  for (const i of outline) if (near(i) && !seen[i]) mark(i);
+  for (const i of inBox) if (near(i) && !seen[i]) mark(i);
   let x0 = width;
   let x1 = -1;
   let y0 = height;
   let y1 = -1;
   let first = Infinity;
   let area = 0;
-  let bounded = stack.length >= 0.5 * outline.length;
+  let bounded = stack.length >= 0.3 * inBox.length;
   // Depth first: on an open page the fill runs off the band after a few label heights.
   while (bounded && stack.length > 0) {
     const i = stack.pop()!;
@@ -219,9 +218,15 @@ function seenBuffer(image: RgbImage): Uint8Array {
  * the text on its sides: a field or dropdown wider than its value, not the text's own
  * backdrop.
  */
-function wideSurface(map: RegionMap, b: Box): Region | undefined {
-  for (const pad of [Math.max(2, Math.round(b.h * 0.2)), 2]) {
-    const r = surroundingRegion(map, grow(b, pad));
+function wideSurface(map: RegionMap, b: Box, image?: RgbImage): Region | undefined {
+  const pad = Math.max(2, Math.round(b.h * 0.2));
+  const candidates = [
+    () => surroundingRegion(map, grow(b, pad)),
+    () => surroundingRegion(map, grow(b, 2)),
+    () => (image ? strictSurface(image, b) : undefined),
+  ];
+  for (const candidate of candidates) {
+    const r = candidate();
     if (!r) continue;
     const s = r.box;
     if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.w > MAX_WIDTH_SHARE * map.width) continue;
