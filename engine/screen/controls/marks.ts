@@ -175,6 +175,12 @@ function markRole(image: RgbImage, m: Box, label: Box, bg: Rgb): ControlRole | u
   // A radio button: a full ring, background in its corners, an empty band inside the ring
   // (with or without the dot in the middle). A globe icon has meridians across that band.
   if (rim > 0.8 && corners === 0 && inner < 0.2) return 'radio';
+  // A filled square with rounded corners (a checked macOS checkbox) covers nearly all of
+  // its box, check mark included; a filled circle leaves its corners, a fifth, blank.
+  let covered = 0;
+  for (let y = m.y; y < m.y + m.h; y++)
+    for (let x = m.x; x < m.x + m.w; x++) if (distance(image, x, y, bg) > INK / 3) covered++;
+  if (corners === 0 && rim > 0.8 && inner > 0.9 && covered >= 0.9 * m.w * m.h) return 'checkbox';
   // A filled (selected) radio: the ring is the fill colour and the band is background.
   if (corners === 0 && rim > 0.8 && inner > 0.9) return 'radio';
   return undefined;
