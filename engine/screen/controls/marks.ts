@@ -160,11 +160,12 @@ function markRole(image: RgbImage, m: Box, label: Box, bg: Rgb): ControlRole | u
   const cx = m.x + (m.w - 1) / 2;
   const cy = m.y + (m.h - 1) / 2;
   const r = Math.min(m.w, m.h) / 2;
-  // A thin anti-aliased ring is ink at one of a few radii near the edge, not always the same.
+  // A thin anti-aliased ring is ink at one of a few radii near the edge, not always the same,
+  // and a light one (a grey ring on white) is only half as far from the background as ink.
   const rims = [0.5, 1, 1.5, 2].map((d) => circle(cx, cy, r - d));
-  const rim =
-    rims[0].filter((_, k) => rims.some((ring) => inkShare(image, bg, [ring[k]]) > 0)).length /
-    rims[0].length;
+  const faint = ([x, y]: [number, number]) =>
+    distance(image, Math.round(x), Math.round(y), bg) > INK / 2;
+  const rim = rims[0].filter((_, k) => rims.some((ring) => faint(ring[k]))).length / rims[0].length;
   const inner = inkShare(image, bg, circle(cx, cy, r * 0.62));
   const corners = inkShare(image, bg, [
     [m.x, m.y],
