@@ -7,9 +7,15 @@ import { iou } from '../screen/controls/pixels';
 import type { UiElement } from '../screen/types';
 import type { Box } from '../ocr/types';
 
+export const SPLITS = ['tune', 'held-out', 'fresh'] as const;
+export type Split = (typeof SPLITS)[number];
+
 export interface LabelledControl {
   file: string;
-  split: 'tune' | 'held-out';
+  /** tune: used while building the detector; held-out: never looked at while tuning; fresh:
+   * a new held-out group labelled before the detector was run on it, scored once and then
+   * moved to tune. */
+  split: Split;
   role: string;
   box: Box;
   label: string;
@@ -47,9 +53,11 @@ export function readLabelledControls(path = CONTROLS_TSV): LabelledControl[] {
     const [x, y, w, h] = ['x', 'y', 'w', 'h'].map((k) => Number(cell(k)));
     if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0)
       throw new Error(`${path}: row ${n + 2} has no valid box (x, y, w, h)`);
-    const split = cell('split');
-    if (split !== 'tune' && split !== 'held-out')
-      throw new Error(`${path}: row ${n + 2}: split must be 'tune' or 'held-out', got '${split}'`);
+    const split = cell('split') as Split;
+    if (!SPLITS.includes(split))
+      throw new Error(
+        `${path}: row ${n + 2}: split must be one of ${SPLITS.join(', ')}, got '${split}'`,
+      );
     return {
       file: cell('file'),
       split,

@@ -60,6 +60,7 @@ async function accuracy(ctx: BenchContext) {
   return {
     tune: of('tune'),
     heldOut: of('held-out'),
+    fresh: of('fresh'),
     allControls: {
       count: every.count,
       boxHits: round(every.boxHits),

@@ -54,14 +54,19 @@ export function inkBox(image: RgbImage, box: Box, background: Rgb): Box | undefi
 }
 
 /** Share of the given points (rounded to pixels, those outside the image count as blank) that are ink. */
-export function inkShare(image: RgbImage, background: Rgb, points: [number, number][]): number {
+export function inkShare(
+  image: RgbImage,
+  background: Rgb,
+  points: [number, number][],
+  ink = INK,
+): number {
   if (points.length === 0) return 0;
   let n = 0;
   for (const [x, y] of points) {
     const xi = Math.round(x);
     const yi = Math.round(y);
     if (xi < 0 || yi < 0 || xi >= image.width || yi >= image.height) continue;
-    if (distance(image, xi, yi, background) > INK) n++;
+    if (distance(image, xi, yi, background) > ink) n++;
   }
   return n / points.length;
 }

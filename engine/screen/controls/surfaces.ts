@@ -6,8 +6,8 @@
 import type { Layout } from '../../ocr/layout';
 import type { Box, RgbImage, TextElement } from '../../ocr/types';
 import type { Control, ControlRole } from '../types';
-import { clip, contains, grow, inkBox, type Rgb } from './pixels';
-import { surroundingRegion, type Region, type RegionMap } from './regions';
+import { clip, contains, distance, grow, INK, inkBox, union, type Rgb } from './pixels';
+import { regionAt, surroundingRegion, type Region, type RegionMap } from './regions';
 
 /** A surface this many label heights tall or more is a panel, not a control. */
 const MAX_HEIGHT_IN_LABELS = 4.5;
@@ -22,13 +22,23 @@ const CHEVRON_SUFFIX = /\s*[˅⌄﹀▼▾⌵]$/u;
  * The flat surface around a label box, when it is control-sized; 'tight' when it would be
  * but does not pad the box (or the box runs over its edge).
  */
-function surfaceAround(map: RegionMap, b: Box): Region | 'tight' | undefined {
-  const pad = Math.max(2, Math.round(b.h * 0.2));
-  const surface = surroundingRegion(map, grow(b, pad));
+function surfaceAround(
+  map: RegionMap,
+  b: Box,
+  pad = Math.max(2, Math.round(b.h * 0.2)),
+): Region | 'tight' | undefined {
+  return sizedSurface(surroundingRegion(map, grow(b, pad)), b, map.width);
+}
+
+function sizedSurface(
+  surface: Region | undefined,
+  b: Box,
+  width: number,
+): Region | 'tight' | undefined {
   if (!surface) return undefined;
   const s = surface.box;
   if (s.h > MAX_HEIGHT_IN_LABELS * b.h) return undefined;
-  if (s.w > MAX_WIDTH_SHARE * map.width) return undefined;
+  if (s.w > MAX_WIDTH_SHARE * width) return undefined;
   // A real surface fills most of its box; a thin frame or a gap between glyphs does not.
   if (surface.area < 0.35 * s.w * s.h) return undefined;
   // A control pads its label; a surface that merely hugs the text is the text's own
@@ -90,14 +100,140 @@ function labelInk(map: RegionMap, b: Box): Box | undefined {
  * that box is taller than the glyphs in it and the surface seems not to pad it, around the
  * glyphs' rows.
  */
-export function controlSurface(map: RegionMap, element: TextElement): Region | undefined {
+export function controlSurface(
+  map: RegionMap,
+  element: TextElement,
+  image?: RgbImage,
+): Region | undefined {
   const b = element.box;
-  const surface = surfaceAround(map, b);
+  let surface = surfaceAround(map, b);
+  // OCR's box can be nearly as tall as the field (a text cursor read with the text): the
+  // padded box then lies on the field's frame. A tighter pad finds the inside.
+  if (surface === undefined) surface = surfaceAround(map, b, 2);
+  // A fill close to the page's colour can leak into it through a rounded corner's blended
+  // pixels: the label's own backdrop colour, taken strictly, may still be bounded.
+  if (surface === undefined && image) surface = sizedSurface(strictSurface(image, b), b, map.width);
   if (surface !== 'tight') return surface;
   const ink = labelInk(map, b);
-  if (!ink || ink.h >= b.h) return undefined;
-  const around = surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h });
-  return around === 'tight' ? undefined : around;
+  const around =
+    ink && ink.h < b.h ? surfaceAround(map, { x: b.x, y: ink.y, w: b.w, h: ink.h }) : undefined;
+  if (around && around !== 'tight') return around;
+  // A lone glyph (an icon OCR read as `0`) is not a value the surface is sized to.
+  return element.text.trim().length > 1 ? wideSurface(map, b, image) : undefined;
+}
+
+/** Per-channel difference from the backdrop's colour a strict surface allows. */
+const STRICT_STEP = 3;
+
+/**
+ * The 4-connected pixels of exactly the label's backdrop colour (within STRICT_STEP per
+ * channel, not step by step) around OCR's box, flooded from the padded box's outline within
+ * a band a few label heights tall; undefined when it reaches the band's top or bottom or
+ * most of the screen's width (the page, not a control).
+ */
+function strictSurface(image: RgbImage, b: Box): Region | undefined {
+  const { width, height, rgb } = image;
+  const g = clip(image, {
+    x: Math.round(b.x),
+    y: Math.round(b.y),
+    w: Math.round(b.w),
+    h: Math.round(b.h),
+  });
+  if (!g) return undefined;
+  // The backdrop is the commonest colour inside OCR's box (the text is thin on it).
+  const counts = new Map<number, number>();
+  const inBox: number[] = [];
+  for (let y = g.y; y < g.y + g.h; y++)
+    for (let x = g.x; x < g.x + g.w; x++) {
+      const i = y * width + x;
+      inBox.push(i);
+      const key = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  let mode = 0;
+  for (const [key, n] of counts) if (n > (counts.get(mode) ?? 0)) mode = key;
+  const colour: Rgb = [mode >> 16, (mode >> 8) & 255, mode & 255];
+  const near = (i: number) =>
+    Math.abs(rgb[3 * i] - colour[0]) <= STRICT_STEP &&
+    Math.abs(rgb[3 * i + 1] - colour[1]) <= STRICT_STEP &&
+    Math.abs(rgb[3 * i + 2] - colour[2]) <= STRICT_STEP;
+  const top = Math.max(0, Math.floor(b.y - 2 * b.h));
+  const bottom = Math.min(height - 1, Math.ceil(b.y + 3 * b.h));
+  const seen = seenBuffer(image);
+  const touched: number[] = [];
+  const stack: number[] = [];
+  const mark = (i: number) => {
+    seen[i] = 1;
+    touched.push(i);
+    stack.push(i);
+  };
+  for (const i of inBox) if (near(i) && !seen[i]) mark(i);
+  let x0 = width;
+  let x1 = -1;
+  let y0 = height;
+  let y1 = -1;
+  let first = Infinity;
+  let area = 0;
+  let bounded = stack.length >= 0.3 * inBox.length;
+  // Depth first: on an open page the fill runs off the band after a few label heights.
+  while (bounded && stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    area++;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+    first = Math.min(first, i);
+    bounded = y > top && y < bottom && x1 - x0 <= MAX_WIDTH_SHARE * width;
+    if (!bounded) break;
+    if (x > 0 && !seen[i - 1] && near(i - 1)) mark(i - 1);
+    if (x < width - 1 && !seen[i + 1] && near(i + 1)) mark(i + 1);
+    if (!seen[i - width] && near(i - width)) mark(i - width);
+    if (!seen[i + width] && near(i + width)) mark(i + width);
+  }
+  for (const i of touched) seen[i] = 0;
+  if (!bounded) return undefined;
+  const box = { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+  // Its own id, the same for every label on it, apart from the flat regions' ids.
+  return { id: -1 - first, box, area, rgb: colour };
+}
+
+const seenBuffers = new WeakMap<RgbImage, Uint8Array>();
+
+/** One zeroed mark per pixel, kept with the image; each flood clears what it marked. */
+function seenBuffer(image: RgbImage): Uint8Array {
+  let seen = seenBuffers.get(image);
+  if (!seen) {
+    seen = new Uint8Array(image.width * image.height);
+    seenBuffers.set(image, seen);
+  }
+  return seen;
+}
+
+/**
+ * A surface that does not pad OCR's box by much in height (a box as tall as the field's
+ * inside, when it takes in a text cursor or a font's full line height) but runs well past
+ * the text on its sides: a field or dropdown wider than its value, not the text's own
+ * backdrop.
+ */
+function wideSurface(map: RegionMap, b: Box, image?: RgbImage): Region | undefined {
+  const pad = Math.max(2, Math.round(b.h * 0.2));
+  const candidates = [
+    () => surroundingRegion(map, grow(b, pad)),
+    () => surroundingRegion(map, grow(b, 2)),
+    () => (image ? strictSurface(image, b) : undefined),
+  ];
+  for (const candidate of candidates) {
+    const r = candidate();
+    if (!r) continue;
+    const s = r.box;
+    if (s.h > MAX_HEIGHT_IN_LABELS * b.h || s.w > MAX_WIDTH_SHARE * map.width) continue;
+    if (r.area < 0.35 * s.w * s.h || !contains(s, b, 1)) continue;
+    if (s.h >= 1.1 * b.h && s.w >= b.w + 2 * b.h) return r;
+  }
+  return undefined;
 }
 
 function textBox(elements: TextElement[]): Box {
@@ -119,7 +255,7 @@ function labelSized(surface: Box, members: TextElement[]): boolean {
   return !(surface.h > 3 * t.h && surface.w > 3 * t.w);
 }
 
-type Marker = 'chevron' | 'spinner' | 'glyph' | undefined;
+type Marker = 'chevron' | 'popup' | 'spinner' | 'glyph' | undefined;
 
 /**
  * Points down: its ink spans much wider in its top third than in its bottom third (a `▼`
@@ -134,6 +270,14 @@ function pointsDown(image: RgbImage, ink: Box, background: Rgb): boolean {
   const top = span(ink.y, ink.y + third);
   const bottom = span(ink.y + ink.h - third, ink.y + ink.h);
   return top >= 1.5 * bottom;
+}
+
+/** The share of a box's pixels that are ink on the background. */
+function inkFill(image: RgbImage, box: Box, background: Rgb): number {
+  let n = 0;
+  for (let y = box.y; y < box.y + box.h; y++)
+    for (let x = box.x; x < box.x + box.w; x++) if (distance(image, x, y, background) > INK) n++;
+  return n / (box.w * box.h);
 }
 
 /**
@@ -156,9 +300,97 @@ function rightMarker(image: RgbImage, surface: Region, text: Box): Marker {
   const background = surface.rgb as Rgb;
   const ink = inkBox(image, area, background);
   if (!ink || ink.w > 2 * h || ink.h > 1.6 * h || ink.w < 4) return undefined;
+  // A solid square at the very end (a macOS pop-up button's accent box with its arrows).
+  if (s.x + s.w - (ink.x + ink.w) <= 0.5 * h && inkFill(image, ink, background) >= 0.7)
+    return 'popup';
   if (s.x + s.w - (ink.x + ink.w) > 3 * h) return undefined; // text further on, not a marker
   if (ink.w < ink.h * 0.9) return 'spinner';
   return pointsDown(image, ink, background) ? 'chevron' : 'glyph';
+}
+
+/**
+ * The last label is one glyph at the surface's right end, apart from the text, whose ink
+ * points down: a chevron OCR read as some other sign (`√`, `<`).
+ */
+function chevronGlyph(image: RgbImage, surface: Region, members: TextElement[]): boolean {
+  const last = members[members.length - 1];
+  if (last.text.trim().length !== 1 || /[\p{L}\p{N}]/u.test(last.text)) return false;
+  const s = surface.box;
+  const b = last.box;
+  const rest = textBox(members.slice(0, -1));
+  if (s.x + s.w - (b.x + b.w) > 2 * rest.h || b.x - (rest.x + rest.w) < 0.5 * rest.h) return false;
+  const area = clip(image, b);
+  const background = surface.rgb as Rgb;
+  const ink = area && inkBox(image, area, background);
+  return !!ink && ink.w >= 4 && ink.w >= ink.h && pointsDown(image, ink, background);
+}
+
+/**
+ * A square button joined to the surface's right end, past a divider of a few pixels, as
+ * tall as the surface: a combo box's or spin box's arrow part. Its ink says which: pointing
+ * down (a dropdown's chevron) or taller than wide (spin arrows).
+ */
+function arrowPart(
+  image: RgbImage,
+  map: RegionMap,
+  surface: Region,
+): { box: Box; marker: 'chevron' | 'spinner' } | undefined {
+  const s = surface.box;
+  const y = s.y + Math.max(2, Math.round(s.h * 0.15));
+  for (let x = s.x + s.w; x <= s.x + s.w + 3 && x < map.width; x++) {
+    const r = regionAt(map, x, y);
+    if (!r || r.id === surface.id) continue;
+    const b = r.box;
+    if (Math.abs(b.y - s.y) > 2 || Math.abs(b.h - s.h) > 2) continue;
+    if (b.x > s.x + s.w + 3 || b.w < 0.5 * s.h || b.w > 1.5 * s.h) continue;
+    if (r.area < 0.35 * b.w * b.h) continue;
+    const inset = Math.max(2, Math.round(b.h * 0.2));
+    const area = clip(image, grow(b, -inset));
+    const background = r.rgb as Rgb;
+    const ink = area && inkBox(image, area, background);
+    if (!ink || ink.w < 4) return undefined;
+    if (ink.w < ink.h * 0.9) return { box: b, marker: 'spinner' };
+    return pointsDown(image, ink, background) ? { box: b, marker: 'chevron' } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The surface is drawn with a frame: just outside it, on most of its sides' length, a line
+ * that is neither its inside nor what lies a few pixels further out (a field's border; a
+ * highlighted list row is a fill on the list with nothing around it).
+ */
+function framed(image: RgbImage, surface: Region): boolean {
+  const s = surface.box;
+  const inside = surface.rgb as Rgb;
+  const at = (x: number, y: number): Rgb => {
+    const i = (y * image.width + x) * 3;
+    return [image.rgb[i], image.rgb[i + 1], image.rgb[i + 2]];
+  };
+  let n = 0;
+  let hits = 0;
+  const probe = (x: number, y: number, dx: number, dy: number) => {
+    const fx = x + dx;
+    const fy = y + dy;
+    const ox = x + 5 * dx;
+    const oy = y + 5 * dy;
+    if (ox < 0 || oy < 0 || ox >= image.width || oy >= image.height) return;
+    n++;
+    const frame = at(fx, fy);
+    if (distance(image, fx, fy, inside) > INK / 2 && distance(image, ox, oy, frame) > INK / 2)
+      hits++;
+  };
+  for (let i = 1; i < 8; i++) {
+    const x = Math.round(s.x + (s.w * i) / 8);
+    probe(x, s.y, 0, -1);
+    probe(x, s.y + s.h - 1, 0, 1);
+  }
+  for (let i = 1; i < 4; i++) {
+    const y = Math.round(s.y + (s.h * i) / 4);
+    probe(s.x, y, -1, 0);
+    probe(s.x + s.w - 1, y, 1, 0);
+  }
+  return n >= 10 && hits >= 0.75 * n;
 }
 
 /**
@@ -199,7 +431,7 @@ function surfaceRole(
   // A dropdown shows its value as words; icons read as glyphs ('□') on a bar with a
   // chevron at its end are the bar's tools, and the bar is a field.
   const words = texts.some((e) => /[\p{L}\p{N}]/u.test(e.text));
-  if (marker === 'chevron' && words) return 'dropdown';
+  if ((marker === 'chevron' || marker === 'popup') && words) return 'dropdown';
   // A clear or help glyph at its end, read by OCR apart from the text, marks a field.
   if (marker === 'glyph' && apart) return 'field';
   const left = t.x - s.x;
@@ -209,7 +441,8 @@ function surfaceRole(
   // highlighted row of a list); a tree under a URL bar's method button does not.
   if (centred && marker === undefined)
     return inRowStack(layout, texts[0], s) ? 'menu item' : 'button';
-  if (inRowStack(layout, texts[0])) return 'menu item';
+  // A framed surface in a column of left-aligned rows is a form's field, not a list's row.
+  if (inRowStack(layout, texts[0]) && !framed(image, surface)) return 'menu item';
   return 'field';
 }
 
@@ -217,7 +450,7 @@ function surfaceRole(
 export function surfaceControls(image: RgbImage, map: RegionMap, layout: Layout): Control[] {
   const bySurface = new Map<number, { surface: Region; texts: number[] }>();
   layout.elements.forEach((element, index) => {
-    const surface = controlSurface(map, element);
+    const surface = controlSurface(map, element, image);
     if (!surface) return;
     const entry = bySurface.get(surface.id) ?? { surface, texts: [] };
     entry.texts.push(index);
@@ -229,15 +462,25 @@ export function surfaceControls(image: RgbImage, map: RegionMap, layout: Layout)
     if (!labelSized(surface.box, members)) continue;
     // A chevron read as a letter is the dropdown's marker, not its text.
     const last = members[members.length - 1];
-    const chevronText = members.length > 1 && CHEVRON_TEXT.test(last.text.trim());
+    const chevronText =
+      members.length > 1 &&
+      (CHEVRON_TEXT.test(last.text.trim()) || chevronGlyph(image, surface, members));
     if (chevronText) members = members.slice(0, -1);
     const chevronSuffix = !chevronText && CHEVRON_SUFFIX.test(last.text.trim());
-    const role =
+    let role: ControlRole =
       chevronText || chevronSuffix ? 'dropdown' : surfaceRole(image, layout, surface, members);
+    let box = surface.box;
+    const arrows = role === 'dropdown' ? undefined : arrowPart(image, map, surface);
+    if (arrows) {
+      box = union(box, arrows.box);
+      const words = members.some((e) => /[\p{L}\p{N}]/u.test(e.text));
+      if (arrows.marker === 'chevron' && words) role = 'dropdown';
+      else if (role !== 'button') role = 'field';
+    }
     const confidence = Math.min(...members.map((e) => e.confidence)) * 0.9;
     controls.push({
       role,
-      box: grow(surface.box, 1),
+      box: grow(box, 1),
       texts: texts.filter((i) => !chevronText || layout.elements[i] !== last),
       confidence,
       ...(chevronSuffix && {

@@ -13,6 +13,7 @@ import {
   scoreControl,
   TARGET_ROLES,
   type ControlScore,
+  type Split,
 } from '../../../engine/bench/control-boxes';
 import { analyzeScreenshot } from '../../../engine/ocr/analyze';
 import { OcrEngine } from '../../../engine/ocr/engine';
@@ -22,15 +23,21 @@ import type { ScreenAnalysis } from '../../../engine/ocr/types';
 const TARGET = 0.85;
 // Held-out buttons and fields. Earlier held-out sets (posting in a browser, KeePassXC's
 // passkey import, GitHub's passkeys; then mkdocs, posting's command palette and two VS Code
-// views) were scored and their misses looked at, so they joined the tuning set. The
-// held-out set is now 24 buttons, fields and dropdowns on four screenshots never used for
-// controls (test/fixtures/screens-controls): three Windows Terminal Settings UI mock-ups
-// (MIT; they replaced three GPL-licensed KeePassXC screenshots, which scored 23/34 boxes and
-// 21/34 roles) and Posting's Scripts tab, labelled before the test was run on them. Scored
-// once with the current code: 21/24 boxes, 21/24 roles (all three misses on Posting). Two
-// of the mock-ups are variants of tuning screenshots, so this is an easy set.
-// The floors sit just under the measured figures, so one more miss fails the test.
-const HELD_OUT_FLOOR = { boxHits: 0.87, roleHits: 0.87 };
+// views; then the fourth round's six screenshots from FlatLaf, Fyne, MonitorControl, Relm4
+// and MarkText, scored as 'fresh' at 24/34 boxes and 16/34 roles) were scored and their
+// misses looked at, so they joined the tuning set. The held-out set is 24 buttons, fields
+// and dropdowns on four screenshots never used for controls (test/fixtures/screens-controls):
+// three Windows Terminal Settings UI mock-ups (MIT; they replaced three GPL-licensed
+// KeePassXC screenshots, which scored 23/34 boxes and 21/34 roles) and Posting's Scripts
+// tab, labelled before the test was run on them. Scored once when they came: 21/24 boxes,
+// 21/24 roles (all three misses on Posting's top bar); 24/24 and 24/24 since the fourth
+// round's rules (a surface wider than its text, found for FlatLaf's combos, also finds
+// Posting's method and URL bar). Two of the mock-ups are variants of tuning screenshots, so
+// this is an easy set. The floors sit just under the measured figures, so one more miss
+// fails the test.
+const HELD_OUT_FLOOR = { boxHits: 0.97, roleHits: 0.97 };
+// Tuning buttons and fields (75): 72 boxes, 69 roles after the fourth round.
+const TUNING_FLOOR = { boxHits: 0.95, roleHits: 0.91 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
@@ -51,7 +58,7 @@ before(async () => {
 });
 after(() => engine?.release());
 
-function scores(split: 'tune' | 'held-out'): ControlScore[] {
+function scores(split: Split): ControlScore[] {
   return labelled
     .filter((c) => c.split === split && analyses.has(c.file))
     .map((c) => scoreControl(c, analyses.get(c.file)!.ui));
@@ -72,8 +79,14 @@ function report(split: string, all: ControlScore[]) {
 test('tuning screenshots: control boxes and roles of buttons and fields meet the targets', () => {
   const figures = report('tune', scores('tune'));
   assert.ok(figures.count >= 10, `only ${figures.count} labelled buttons and fields present`);
-  assert.ok(figures.boxHits >= TARGET, `box hits ${figures.boxHits}`);
-  assert.ok(figures.roleHits >= TARGET, `role hits ${figures.roleHits}`);
+  assert.ok(
+    figures.boxHits >= Math.max(TARGET, TUNING_FLOOR.boxHits),
+    `box hits ${figures.boxHits}`,
+  );
+  assert.ok(
+    figures.roleHits >= Math.max(TARGET, TUNING_FLOOR.roleHits),
+    `role hits ${figures.roleHits}`,
+  );
 });
 
 test('held-out screenshots: figures printed, and no worse than the floors', (t) => {
@@ -82,6 +95,14 @@ test('held-out screenshots: figures printed, and no worse than the floors', (t) 
   const figures = report('held-out', all);
   assert.ok(figures.boxHits >= HELD_OUT_FLOOR.boxHits, `box hits ${figures.boxHits}`);
   assert.ok(figures.roleHits >= HELD_OUT_FLOOR.roleHits, `role hits ${figures.roleHits}`);
+});
+
+test('fresh screenshots (a new held-out group, labelled before any run): figures printed', (t) => {
+  // No floor: this is the honest figure for screens the rules have never seen, whatever it
+  // is. Once scored, the group moves to the tuning set.
+  const all = scores('fresh');
+  if (all.length === 0) return t.skip('no fresh screenshot labelled');
+  report('fresh', all);
 });
 
 test('"Save button" answers with the button box, and its centre is the click point', () => {
