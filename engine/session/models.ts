@@ -21,7 +21,14 @@ import { adaptModel } from '../stream/model-adapter';
 export const REFERENCE_PREFIX = 'reference:';
 /** The model that answers when none is configured. Its answers mean nothing. */
 export const DEFAULT_MODEL_ID = `${REFERENCE_PREFIX}tiny`;
-export const REFERENCE_MODEL_IDS = REFERENCE_PRESETS.map((p) => `${REFERENCE_PREFIX}${p}`);
+/**
+ * The reference models model lists offer. `qwen2-vl-2b-shape` (9.2 GB of generated weights,
+ * for benchmarks) is accepted by name but not offered: picking it from a list would start
+ * writing gigabytes of meaningless weights.
+ */
+export const REFERENCE_MODEL_IDS = REFERENCE_PRESETS.filter((p) => p !== 'qwen2-vl-2b-shape').map(
+  (p) => `${REFERENCE_PREFIX}${p}`,
+);
 
 export interface LoadedModel {
   /** The model's one name: `reference:tiny`, or its folder. */
