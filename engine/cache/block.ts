@@ -179,10 +179,4 @@ export function representativeBytes(meta: BlockMeta): number {
 }
 
 /** "m:ss" or "h:mm:ss", the form used in frame markers and evidence. */
-export function formatTime(sec: number): string {
-  const s = Math.max(0, Math.floor(sec));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+export { formatTime } from '../util/time-format';

@@ -8,7 +8,7 @@
 // characters on a static 1080p screen move the global mean by almost nothing, while
 // they move their own blocks by tens of levels. Compression noise averages out within
 // a block and stays well under the threshold.
-import { formatTime } from './time-format';
+import { formatTime } from '../util/time-format';
 import type { DecodedFrame } from './types';
 
 /** The gate's defaults: the one place its units and values are set. */

@@ -20,7 +20,7 @@ export { loadImage, loadImageBase64, type LoadedImage, type LoadImageOptions } f
 export { IngestError, type IngestErrorCode } from './errors';
 export { DEFAULT_MAX_DURATION_SEC, DEFAULT_MAX_PIXELS } from './limits';
 export type { ReconnectOptions } from './live-source';
-export { formatTime } from './time-format';
+export { formatTime } from '../util/time-format';
 export { parseSourceSpec } from './source-spec';
 export { resolveFfmpeg, FfmpegNotFoundError } from './ffmpeg-path';
 export * from './types';

@@ -2,7 +2,7 @@
 // the text of every track, typed event and UI event, and its intent ("appear", "typed",
 // "error", "cut", "the menu") favours the kind of moment it asks about. Each hit is the
 // moment the thing started, with the reason it was chosen.
-import { formatTime } from '../ingest/time-format';
+import { formatTime } from '../util/time-format';
 import { levenshtein } from '../ocr/query';
 import { searchScore } from '../ocr/text-index';
 import { screenLines } from './lines';

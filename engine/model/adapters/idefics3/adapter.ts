@@ -2,7 +2,8 @@
 // embed_tokens, and a Llama-style merged decoder, as exported by Optimum/transformers.js.
 import type { TextModelSpec } from '../../contract';
 import { floatTensor, boolTensor } from '../../tensors';
-import { formatClock } from '../frame-time';
+import { formatTime } from '../../../util/time-format';
+import { textSignatures } from '../text-signatures';
 import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
 import { Idefics3ImageProcessor, type Idefics3PreprocessorConfig } from './image-processor';
 
@@ -83,9 +84,7 @@ function readSpec(config: Json): FamilySpec {
 }
 
 function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', PartSignature> {
-  const { hiddenSize, numLayers, numKvHeads, headDim, vocabSize } = spec.text;
-  const kv = [null, numKvHeads, null, headDim];
-  const layers = Array.from({ length: numLayers }, (_, i) => i);
+  const { hiddenSize } = spec.text;
   return {
     vision: {
       file: 'vision_encoder',
@@ -95,30 +94,7 @@ function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', Pa
       ],
       outputs: [{ name: 'image_features', type: 'float', dims: [null, null, hiddenSize] }],
     },
-    embed: {
-      file: 'embed_tokens',
-      inputs: [{ name: 'input_ids', type: 'int64', dims: [null, null] }],
-      outputs: [{ name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] }],
-    },
-    decoder: {
-      file: 'decoder_model_merged',
-      inputs: [
-        { name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] },
-        { name: 'attention_mask', type: 'int64', dims: [null, null] },
-        { name: 'position_ids', type: 'int64', dims: [null, null] },
-        ...layers.flatMap((i) => [
-          { name: `past_key_values.${i}.key`, type: 'float' as const, dims: kv },
-          { name: `past_key_values.${i}.value`, type: 'float' as const, dims: kv },
-        ]),
-      ],
-      outputs: [
-        { name: 'logits', type: 'float', dims: [null, null, vocabSize] },
-        ...layers.flatMap((i) => [
-          { name: `present.${i}.key`, type: 'float' as const, dims: kv },
-          { name: `present.${i}.value`, type: 'float' as const, dims: kv },
-        ]),
-      ],
-    },
+    ...textSignatures(spec, [null, null]),
   };
 }
 
@@ -138,7 +114,7 @@ export function expandImageText(rows: number, cols: number, tokensPerTile: numbe
 /** Idefics3 has no video template; each frame is marked with its time ("Frame at 0:12:"). */
 const frameAtTime = {
   intro: '',
-  frame: (timeSec: number) => `Frame at ${formatClock(timeSec)}:${IMAGE_TOKEN}`,
+  frame: (timeSec: number) => `Frame at ${formatTime(timeSec)}:${IMAGE_TOKEN}`,
   outro: '\n',
 };
 

@@ -5,8 +5,9 @@
 // processor and the prompt pieces are in this folder; see docs/qwen2-vl.md.
 import { mropeSettingsFromConfig } from '../../../cache/mrope';
 import type { TextModelSpec } from '../../contract';
-import { formatClock } from '../frame-time';
+import { formatTime } from '../../../util/time-format';
 import { floatTensor, int64Tensor } from '../../tensors';
+import { textSignatures } from '../text-signatures';
 import type { ImageInput } from '../../image-input';
 import type {
   FamilySpec,
@@ -81,9 +82,7 @@ function readSpec(config: Json): FamilySpec {
 }
 
 function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', PartSignature> {
-  const { hiddenSize, numLayers, numKvHeads, headDim, vocabSize } = spec.text;
-  const kv = [null, numKvHeads, null, headDim];
-  const layers = Array.from({ length: numLayers }, (_, i) => i);
+  const { hiddenSize } = spec.text;
   return {
     vision: {
       file: 'vision_encoder',
@@ -93,30 +92,7 @@ function signatures(spec: FamilySpec): Record<'vision' | 'embed' | 'decoder', Pa
       ],
       outputs: [{ name: 'image_features', type: 'float', dims: [null, hiddenSize] }],
     },
-    embed: {
-      file: 'embed_tokens',
-      inputs: [{ name: 'input_ids', type: 'int64', dims: [null, null] }],
-      outputs: [{ name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] }],
-    },
-    decoder: {
-      file: 'decoder_model_merged',
-      inputs: [
-        { name: 'inputs_embeds', type: 'float', dims: [null, null, hiddenSize] },
-        { name: 'attention_mask', type: 'int64', dims: [null, null] },
-        { name: 'position_ids', type: 'int64', dims: [3, null, null] },
-        ...layers.flatMap((i) => [
-          { name: `past_key_values.${i}.key`, type: 'float' as const, dims: kv },
-          { name: `past_key_values.${i}.value`, type: 'float' as const, dims: kv },
-        ]),
-      ],
-      outputs: [
-        { name: 'logits', type: 'float', dims: [null, null, vocabSize] },
-        ...layers.flatMap((i) => [
-          { name: `present.${i}.key`, type: 'float' as const, dims: kv },
-          { name: `present.${i}.value`, type: 'float' as const, dims: kv },
-        ]),
-      ],
-    },
+    ...textSignatures(spec, [3, null, null]),
   };
 }
 
@@ -170,7 +146,7 @@ function createImageProcessor(pre: Json) {
 /** A video frame is written as an image after its time, as for Idefics3. */
 const frameAtTime = {
   intro: '',
-  frame: (timeSec: number) => `Frame at ${formatClock(timeSec)}:${IMAGE_PLACEHOLDER}`,
+  frame: (timeSec: number) => `Frame at ${formatTime(timeSec)}:${IMAGE_PLACEHOLDER}`,
   outro: '\n',
 };
 
