@@ -3,7 +3,7 @@
 // fields at the top level as Qwen2-VL-2B's does (newer exports nest them in text_config).
 import { QWEN2_VL_DEFAULTS } from '../../adapters/qwen2-vl/image-processor';
 import type { Qwen2VlPreset } from './presets';
-import type { Qwen2VlTokenizer } from './tokenizer';
+import { QWEN2_VL_SPECIAL_TOKENS, type Qwen2VlTokenizer } from './tokenizer';
 
 /** Qwen2-VL-Instruct's chat template (chat_template.json, also in tokenizer_config.json). */
 export const QWEN2_VL_CHAT_TEMPLATE =
@@ -128,21 +128,8 @@ function tokenEntry(content: string) {
   return { content, lstrip: false, normalized: false, rstrip: false, single_word: false };
 }
 
-const ADDITIONAL_SPECIAL = [
-  '<|im_start|>',
-  '<|im_end|>',
-  '<|object_ref_start|>',
-  '<|object_ref_end|>',
-  '<|box_start|>',
-  '<|box_end|>',
-  '<|quad_start|>',
-  '<|quad_end|>',
-  '<|vision_start|>',
-  '<|vision_end|>',
-  '<|vision_pad|>',
-  '<|image_pad|>',
-  '<|video_pad|>',
-];
+/** Every added token but <|endoftext|> is an additional special token, as in Qwen2-VL's files. */
+const ADDITIONAL_SPECIAL = QWEN2_VL_SPECIAL_TOKENS.slice(1);
 
 export function qwen2VlSpecialTokensMapJson() {
   return {
