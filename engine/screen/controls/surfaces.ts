@@ -6,8 +6,9 @@
 import type { Layout } from '../../ocr/layout';
 import type { Box, RgbImage, TextElement } from '../../ocr/types';
 import type { Control, ControlRole } from '../types';
-import { clip, contains, distance, grow, INK, inkBox, union, type Rgb } from './pixels';
-import { regionAt, surroundingRegion, type Region, type RegionMap } from './regions';
+import { clip, contains, grow, union, type Rgb } from './pixels';
+import { arrowPart, chevronGlyph, framed, rightMarker, textBox } from './end-marks';
+import { surroundingRegion, type Region, type RegionMap } from './regions';
 
 /** A surface this many label heights tall or more is a panel, not a control. */
 const MAX_HEIGHT_IN_LABELS = 4.5;
@@ -236,14 +237,6 @@ function wideSurface(map: RegionMap, b: Box, image?: RgbImage): Region | undefin
   return undefined;
 }
 
-function textBox(elements: TextElement[]): Box {
-  const x = Math.min(...elements.map((e) => e.box.x));
-  const y = Math.min(...elements.map((e) => e.box.y));
-  const x1 = Math.max(...elements.map((e) => e.box.x + e.box.w));
-  const y1 = Math.max(...elements.map((e) => e.box.y + e.box.h));
-  return { x, y, w: x1 - x, h: y1 - y };
-}
-
 /**
  * A control's surface is sized to its label: text stacked on several lines, or a surface
  * much taller and wider than its text, is a panel or group box with text in it.
@@ -253,144 +246,6 @@ function labelSized(surface: Box, members: TextElement[]): boolean {
   const lineHeight = Math.max(...members.map((e) => e.box.h));
   if (t.h > 1.6 * lineHeight) return false;
   return !(surface.h > 3 * t.h && surface.w > 3 * t.w);
-}
-
-type Marker = 'chevron' | 'popup' | 'spinner' | 'glyph' | undefined;
-
-/**
- * Points down: its ink spans much wider in its top third than in its bottom third (a `▼`
- * or `⌄`); an `×` or a magnifier spans as wide at the bottom as at the top.
- */
-function pointsDown(image: RgbImage, ink: Box, background: Rgb): boolean {
-  const third = Math.max(1, Math.floor(ink.h / 3));
-  const span = (y0: number, y1: number) => {
-    const box = inkBox(image, { x: ink.x, y: y0, w: ink.w, h: y1 - y0 }, background);
-    return box ? box.w : 0;
-  };
-  const top = span(ink.y, ink.y + third);
-  const bottom = span(ink.y + ink.h - third, ink.y + ink.h);
-  return top >= 1.5 * bottom;
-}
-
-/** The share of a box's pixels that are ink on the background. */
-function inkFill(image: RgbImage, box: Box, background: Rgb): number {
-  let n = 0;
-  for (let y = box.y; y < box.y + box.h; y++)
-    for (let x = box.x; x < box.x + box.w; x++) if (distance(image, x, y, background) > INK) n++;
-  return n / (box.w * box.h);
-}
-
-/**
- * What sits between the text and the right end of the surface: a chevron, spin arrows,
- * another glyph (a clear or help icon), nothing. Rounded corners are left out: the search
- * keeps to the middle rows and stops short of the surface's end.
- */
-function rightMarker(image: RgbImage, surface: Region, text: Box): Marker {
-  const s = surface.box;
-  const h = text.h;
-  const from = text.x + text.w + Math.round(h * 0.4);
-  const inset = Math.max(2, Math.round(s.h * 0.2));
-  const area = clip(image, {
-    x: from,
-    y: s.y + inset,
-    w: s.x + s.w - inset - from,
-    h: s.h - 2 * inset,
-  });
-  if (!area) return undefined;
-  const background = surface.rgb as Rgb;
-  const ink = inkBox(image, area, background);
-  if (!ink || ink.w > 2 * h || ink.h > 1.6 * h || ink.w < 4) return undefined;
-  // A solid square at the very end (a macOS pop-up button's accent box with its arrows).
-  if (s.x + s.w - (ink.x + ink.w) <= 0.5 * h && inkFill(image, ink, background) >= 0.7)
-    return 'popup';
-  if (s.x + s.w - (ink.x + ink.w) > 3 * h) return undefined; // text further on, not a marker
-  if (ink.w < ink.h * 0.9) return 'spinner';
-  return pointsDown(image, ink, background) ? 'chevron' : 'glyph';
-}
-
-/**
- * The last label is one glyph at the surface's right end, apart from the text, whose ink
- * points down: a chevron OCR read as some other sign (`√`, `<`).
- */
-function chevronGlyph(image: RgbImage, surface: Region, members: TextElement[]): boolean {
-  const last = members[members.length - 1];
-  if (last.text.trim().length !== 1 || /[\p{L}\p{N}]/u.test(last.text)) return false;
-  const s = surface.box;
-  const b = last.box;
-  const rest = textBox(members.slice(0, -1));
-  if (s.x + s.w - (b.x + b.w) > 2 * rest.h || b.x - (rest.x + rest.w) < 0.5 * rest.h) return false;
-  const area = clip(image, b);
-  const background = surface.rgb as Rgb;
-  const ink = area && inkBox(image, area, background);
-  return !!ink && ink.w >= 4 && ink.w >= ink.h && pointsDown(image, ink, background);
-}
-
-/**
- * A square button joined to the surface's right end, past a divider of a few pixels, as
- * tall as the surface: a combo box's or spin box's arrow part. Its ink says which: pointing
- * down (a dropdown's chevron) or taller than wide (spin arrows).
- */
-function arrowPart(
-  image: RgbImage,
-  map: RegionMap,
-  surface: Region,
-): { box: Box; marker: 'chevron' | 'spinner' } | undefined {
-  const s = surface.box;
-  const y = s.y + Math.max(2, Math.round(s.h * 0.15));
-  for (let x = s.x + s.w; x <= s.x + s.w + 3 && x < map.width; x++) {
-    const r = regionAt(map, x, y);
-    if (!r || r.id === surface.id) continue;
-    const b = r.box;
-    if (Math.abs(b.y - s.y) > 2 || Math.abs(b.h - s.h) > 2) continue;
-    if (b.x > s.x + s.w + 3 || b.w < 0.5 * s.h || b.w > 1.5 * s.h) continue;
-    if (r.area < 0.35 * b.w * b.h) continue;
-    const inset = Math.max(2, Math.round(b.h * 0.2));
-    const area = clip(image, grow(b, -inset));
-    const background = r.rgb as Rgb;
-    const ink = area && inkBox(image, area, background);
-    if (!ink || ink.w < 4) return undefined;
-    if (ink.w < ink.h * 0.9) return { box: b, marker: 'spinner' };
-    return pointsDown(image, ink, background) ? { box: b, marker: 'chevron' } : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The surface is drawn with a frame: just outside it, on most of its sides' length, a line
- * that is neither its inside nor what lies a few pixels further out (a field's border; a
- * highlighted list row is a fill on the list with nothing around it).
- */
-function framed(image: RgbImage, surface: Region): boolean {
-  const s = surface.box;
-  const inside = surface.rgb as Rgb;
-  const at = (x: number, y: number): Rgb => {
-    const i = (y * image.width + x) * 3;
-    return [image.rgb[i], image.rgb[i + 1], image.rgb[i + 2]];
-  };
-  let n = 0;
-  let hits = 0;
-  const probe = (x: number, y: number, dx: number, dy: number) => {
-    const fx = x + dx;
-    const fy = y + dy;
-    const ox = x + 5 * dx;
-    const oy = y + 5 * dy;
-    if (ox < 0 || oy < 0 || ox >= image.width || oy >= image.height) return;
-    n++;
-    const frame = at(fx, fy);
-    if (distance(image, fx, fy, inside) > INK / 2 && distance(image, ox, oy, frame) > INK / 2)
-      hits++;
-  };
-  for (let i = 1; i < 8; i++) {
-    const x = Math.round(s.x + (s.w * i) / 8);
-    probe(x, s.y, 0, -1);
-    probe(x, s.y + s.h - 1, 0, 1);
-  }
-  for (let i = 1; i < 4; i++) {
-    const y = Math.round(s.y + (s.h * i) / 4);
-    probe(s.x, y, -1, 0);
-    probe(s.x + s.w - 1, y, 1, 0);
-  }
-  return n >= 10 && hits >= 0.75 * n;
 }
 
 /**
