@@ -142,3 +142,16 @@ test('over a real screen recording, a stream offloads, retrieves and answers; re
   const diff = maxAbsDiff(a.logits!, b.logits!);
   assert.ok(diff <= 1e-4, `reopened: max abs diff ${diff}`);
 });
+
+test('the queries scorer reads pre-RoPE queries from the Qwen2-VL decoder (q_proj with its bias)', async () => {
+  const stream = await openStream(
+    { kind: 'live', frames: colorFrames(8) },
+    { model: port, scorer: 'queries', recentBlocks: 2, topK: 2, memoryBudget: 1e9 },
+  );
+  await stream.ready;
+  const r = await stream.ask('What happened at 0:03?', { maxTokens: 2 });
+  await stream.close();
+  assert.ok(port.supportsQueries, 'the query graph opened');
+  assert.equal(r.context.retrieved.length, 2);
+  assert.ok('queries' in r.evidence[0].scores, 'scored with the question queries');
+});
