@@ -72,10 +72,16 @@ async function chooseBackend(
   }
   const session = new EngineSession();
   try {
-    const loaded = await session.model(values.model ?? session.selectedModel);
+    // --model is the model of every request: plain chats and the session's video and image
+    // questions alike.
+    const loaded = values.model
+      ? await session.selectModel(values.model)
+      : await session.model(session.selectedModel);
     if (loaded.reference)
       io.err(
-        'Note: no model is configured (--model or VLM_MODEL_DIR), so the built-in reference model answers; its answers mean nothing.',
+        values.model
+          ? `Note: ${loaded.id} is a generated reference model; its answers mean nothing.`
+          : 'Note: no model is configured (--model or VLM_MODEL_DIR), so the built-in reference model answers; its answers mean nothing.',
       );
     const modelId = values['model-id'] ?? (loaded.reference ? loaded.id : basename(loaded.dir));
     const chat = new LocalModelBackend(loaded.model, modelId);

@@ -1,6 +1,7 @@
 // `vlm serve --http`, run in-process: it serves the reference model until its signal aborts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serveHttp } from '../../../engine/cli/commands/serve-http';
 import { ExitCode, UsageError, type CommandIo } from '../../../engine/cli/command';
 import { tinyModelDir } from '../model/tiny-model';
@@ -72,4 +73,40 @@ test('vlm serve --http refuses bad flags and a public address without a token', 
   } finally {
     if (saved !== undefined) process.env.VLM_SERVE_TOKEN = saved;
   }
+});
+
+test('vlm serve --http --model answers questions about an image with that model, evidence included', async () => {
+  const { io, err, announced, stop } = testIo();
+  const exit = serveHttp(['--http', '--port', '0', '--model', 'reference:qwen2-vl-tiny'], io);
+  try {
+    const line = await Promise.race([announced, exit.then((code) => `exited ${code}`)]);
+    const url = /on (http:\/\/\S+\/v1)/.exec(line)?.[1];
+    assert.ok(url, `no URL announced: ${line}`);
+    const image = readFileSync('test/fixtures/real/tabby-ssh-session.png').toString('base64');
+    const response = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'reference:qwen2-vl-tiny',
+        max_tokens: 3,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${image}` } },
+              { type: 'text', text: 'What is on the screen?' },
+            ],
+          },
+        ],
+      }),
+    });
+    const json = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(json));
+    assert.equal(json.vlm.model, 'reference:qwen2-vl-tiny', 'the evidence came from --model too');
+    assert.ok(json.vlm.evidence.length > 0);
+    assert.ok(err.some((e) => /reference:qwen2-vl-tiny is a generated reference model/.test(e)));
+  } finally {
+    stop();
+  }
+  assert.equal(await exit, ExitCode.interrupted);
 });
