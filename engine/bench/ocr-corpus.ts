@@ -2,8 +2,9 @@
 // the set the screen-text pipeline may be tuned on and a held-out set that only measures:
 //  - tuning: test/fixtures/screens, the screenshots of test/fixtures/real, and
 //    test/fixtures/screens-tuning, with the shared fixture listed in its SHARED.tsv;
-//  - held-out: test/fixtures/screens-held-out, and the shared fixtures listed in its
-//    SHARED.tsv.
+//  - held-out: test/fixtures/screens-held-out, the screenshots listed in its CONTROLS.tsv
+//    (images in test/fixtures/screens-controls, added for the controls detector), and the
+//    shared fixtures listed in its SHARED.tsv.
 // Shared fixtures are not committed here: their verified strings are in a SHARED.tsv and
 // their images are read from ../shared/fixtures/real when that folder exists. A held-out
 // screenshot whose reading was looked at to change the pipeline moves to the tuning set
@@ -33,6 +34,8 @@ const SOURCES: { manifest: string; images: string | null; set: ScreenSet }[] = [
   // null: the shared fixtures folder beside the checkout
   { manifest: 'screens-tuning/SHARED.tsv', images: null, set: 'tuning' },
   { manifest: 'screens-held-out/MANIFEST.tsv', images: 'screens-held-out', set: 'held-out' },
+  // screenshots added for the controls detector, never used to tune the OCR
+  { manifest: 'screens-held-out/CONTROLS.tsv', images: 'screens-controls', set: 'held-out' },
   // null: the shared fixtures folder beside the checkout
   { manifest: 'screens-held-out/SHARED.tsv', images: null, set: 'held-out' },
 ];
