@@ -52,30 +52,9 @@ export function positionsAt(layout: SpanLayout, start: number): [number[], numbe
   return [row(0), row(1), row(2)];
 }
 
-/** n text tokens: offsets 0..n-1 in every component. */
-export function textLayout(n: number): SpanLayout {
-  const offsets = new Int32Array(3 * n);
-  for (let j = 0; j < n; j++) offsets[j] = offsets[n + j] = offsets[2 * n + j] = j;
-  return { offsets, tokens: n, extent: n };
-}
-
 /** Positions a span takes: its layout's extent, or one per token without one. */
 export function extentOf(span: { tokenCount: number; layout?: SpanLayout }): number {
   return span.layout?.extent ?? span.tokenCount;
-}
-
-/** A layout from absolute rows: offsets from their smallest value, extent up to the largest + 1. */
-export function layoutFromRows(rows: readonly (readonly number[])[]): SpanLayout {
-  const n = rows[0].length;
-  const start = Math.min(...rows.map((r) => Math.min(...r)));
-  const offsets = new Int32Array(3 * n);
-  let max = -1;
-  for (let c = 0; c < 3; c++)
-    for (let j = 0; j < n; j++) {
-      offsets[c * n + j] = rows[c][j] - start;
-      max = Math.max(max, rows[c][j] - start);
-    }
-  return { offsets, tokens: n, extent: n === 0 ? 0 : max + 1 };
 }
 
 /** A layout as JSON (saved blocks and streams). */
