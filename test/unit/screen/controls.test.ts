@@ -36,8 +36,10 @@ const TARGET = 0.85;
 // this is an easy set. The floors sit just under the measured figures, so one more miss
 // fails the test.
 const HELD_OUT_FLOOR = { boxHits: 0.97, roleHits: 0.97 };
-// Tuning buttons and fields (75): 72 boxes, 69 roles after the fourth round.
-const TUNING_FLOOR = { boxHits: 0.95, roleHits: 0.91 };
+// Tuning buttons and fields after the fourth round, one miss below what the committed set
+// reads (66: 63 boxes, 60 roles; a clean clone has only these). With the shared KeePassXC
+// and GitHub screenshots, which are not committed, there are 75: 72 boxes, 69 roles.
+const TUNING_FLOOR = { boxHits: 0.95, roleHits: 0.9 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
