@@ -2,7 +2,7 @@
 // embed_tokens, and a Llama-style merged decoder, as exported by Optimum/transformers.js.
 import type { TextModelSpec } from '../../contract';
 import { floatTensor, boolTensor } from '../../tensors';
-import { formatTime } from '../../../util/time-format';
+import { frameAtTime } from '../frame-at-time';
 import { textSignatures } from '../text-signatures';
 import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
 import { Idefics3ImageProcessor, type Idefics3PreprocessorConfig } from './image-processor';
@@ -111,16 +111,9 @@ export function expandImageText(rows: number, cols: number, tokensPerTile: numbe
   return `${text}\n${global}`;
 }
 
-/** Idefics3 has no video template; each frame is marked with its time ("Frame at 0:12:"). */
-const frameAtTime = {
-  intro: '',
-  frame: (timeSec: number) => `Frame at ${formatTime(timeSec)}:${IMAGE_TOKEN}`,
-  outro: '\n',
-};
-
 export const idefics3Adapter: ModelAdapter = {
   modelTypes: ['idefics3'],
-  videoPrompt: frameAtTime,
+  videoPrompt: frameAtTime(IMAGE_TOKEN),
   imagePlaceholder: IMAGE_TOKEN,
   imageToken: IMAGE_TOKEN,
   readSpec,

@@ -5,7 +5,7 @@
 // processor and the prompt pieces are in this folder; see docs/qwen2-vl.md.
 import { mropeSettingsFromConfig } from '../../../cache/mrope';
 import type { TextModelSpec } from '../../contract';
-import { formatTime } from '../../../util/time-format';
+import { frameAtTime } from '../frame-at-time';
 import { floatTensor, int64Tensor } from '../../tensors';
 import { textSignatures } from '../text-signatures';
 import type { ImageInput } from '../../image-input';
@@ -143,16 +143,9 @@ function createImageProcessor(pre: Json) {
   };
 }
 
-/** A video frame is written as an image after its time, as for Idefics3. */
-const frameAtTime = {
-  intro: '',
-  frame: (timeSec: number) => `Frame at ${formatTime(timeSec)}:${IMAGE_PLACEHOLDER}`,
-  outro: '\n',
-};
-
 export const qwen2VlAdapter: ModelAdapter = {
   modelTypes: ['qwen2_vl'],
-  videoPrompt: frameAtTime,
+  videoPrompt: frameAtTime(IMAGE_PLACEHOLDER),
   imagePlaceholder: IMAGE_PLACEHOLDER,
   imageToken: IMAGE_PAD,
   readSpec,
