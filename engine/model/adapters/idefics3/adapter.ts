@@ -2,6 +2,7 @@
 // embed_tokens, and a Llama-style merged decoder, as exported by Optimum/transformers.js.
 import type { TextModelSpec } from '../../contract';
 import { floatTensor, boolTensor } from '../../tensors';
+import { numberField, optionalNumber, type Json } from '../config-fields';
 import { frameAtTime } from '../frame-at-time';
 import { textSignatures } from '../text-signatures';
 import type { FamilySpec, ModelAdapter, PartSignature, ProcessedImage } from '../types';
@@ -10,20 +11,6 @@ import { Idefics3ImageProcessor, type Idefics3PreprocessorConfig } from './image
 const FAKE_TOKEN = '<fake_token_around_image>';
 const IMAGE_TOKEN = '<image>';
 const GLOBAL_TOKEN = '<global-img>';
-
-type Json = Record<string, unknown>;
-
-function field(obj: Json, key: string, where: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new Error(`config.json: ${where}${key} is missing or not a number`);
-  return value;
-}
-
-function optionalNumber(obj: Json, key: string): number | undefined {
-  const value = obj[key];
-  return typeof value === 'number' ? value : undefined;
-}
 
 function object(obj: Json, key: string): Json {
   const value = obj[key];
@@ -35,18 +22,18 @@ function object(obj: Json, key: string): Json {
 export function readTextSpec(config: Json): TextModelSpec {
   const text = object(config, 'text_config');
   const at = 'text_config.';
-  const numHeads = field(text, 'num_attention_heads', at);
-  const hiddenSize = field(text, 'hidden_size', at);
+  const numHeads = numberField(text, 'num_attention_heads', at);
+  const hiddenSize = numberField(text, 'hidden_size', at);
   const headDim = optionalNumber(text, 'head_dim') ?? hiddenSize / numHeads;
   const scaling = text.rope_scaling as { rope_type?: string; type?: string; factor?: number };
   return {
-    numLayers: field(text, 'num_hidden_layers', at),
+    numLayers: numberField(text, 'num_hidden_layers', at),
     numHeads,
     numKvHeads: optionalNumber(text, 'num_key_value_heads') ?? numHeads,
     headDim,
     hiddenSize,
-    vocabSize: optionalNumber(text, 'vocab_size') ?? field(config, 'vocab_size', ''),
-    maxPositions: field(text, 'max_position_embeddings', at),
+    vocabSize: optionalNumber(text, 'vocab_size') ?? numberField(config, 'vocab_size', ''),
+    maxPositions: numberField(text, 'max_position_embeddings', at),
     rope: {
       theta: optionalNumber(text, 'rope_theta') ?? 10000,
       rotaryDim: Math.round(headDim * (optionalNumber(text, 'partial_rotary_factor') ?? 1)),
@@ -65,8 +52,8 @@ export function readTextSpec(config: Json): TextModelSpec {
 function readSpec(config: Json): FamilySpec {
   const text = readTextSpec(config);
   const vision = object(config, 'vision_config');
-  const imageSize = field(vision, 'image_size', 'vision_config.');
-  const patchSize = field(vision, 'patch_size', 'vision_config.');
+  const imageSize = numberField(vision, 'image_size', 'vision_config.');
+  const patchSize = numberField(vision, 'patch_size', 'vision_config.');
   const scale = optionalNumber(config, 'scale_factor') ?? 2;
   const patchesPerSide = imageSize / patchSize;
   if (!Number.isInteger(patchesPerSide) || patchesPerSide % scale !== 0)
@@ -77,7 +64,7 @@ function readSpec(config: Json): FamilySpec {
     modelType: String(config.model_type),
     text,
     imageTokenId:
-      optionalNumber(config, 'image_token_id') ?? field(config, 'image_token_index', ''),
+      optionalNumber(config, 'image_token_id') ?? numberField(config, 'image_token_index', ''),
     tokensPerTile: (patchesPerSide / scale) ** 2,
     tileSize: imageSize,
   };

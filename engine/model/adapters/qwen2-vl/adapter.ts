@@ -7,6 +7,7 @@ import { mropeSettingsFromConfig } from '../../../cache/mrope';
 import type { TextModelSpec } from '../../contract';
 import { frameAtTime } from '../frame-at-time';
 import { floatTensor, int64Tensor } from '../../tensors';
+import { numberField, optionalNumber, type Json } from '../config-fields';
 import { textSignatures } from '../text-signatures';
 import type { ImageInput } from '../../image-input';
 import type {
@@ -20,21 +21,7 @@ import { Qwen2VLImageProcessor, type Qwen2VLPreprocessorConfig } from './image-p
 import { maxPosition, ropeIndex, visionTokenCount, type GridThw } from './positions';
 import { expandVisionText, IMAGE_PAD, visionPlaceholder } from './prompt';
 
-type Json = Record<string, unknown>;
-
 const IMAGE_PLACEHOLDER = visionPlaceholder('image');
-
-function number(obj: Json, key: string, where = ''): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new Error(`config.json: ${where}${key} is missing or not a number`);
-  return value;
-}
-
-function optional(obj: Json, key: string): number | undefined {
-  const value = obj[key];
-  return typeof value === 'number' ? value : undefined;
-}
 
 /** Text fields sit at the top level in the 2B export and under text_config in newer ones. */
 function textFields(config: Json): Json {
@@ -44,18 +31,18 @@ function textFields(config: Json): Json {
 
 function readTextSpec(config: Json): TextModelSpec {
   const text = textFields(config);
-  const numHeads = number(text, 'num_attention_heads');
-  const hiddenSize = number(text, 'hidden_size');
+  const numHeads = numberField(text, 'num_attention_heads');
+  const hiddenSize = numberField(text, 'hidden_size');
   const headDim = hiddenSize / numHeads;
   const mrope = mropeSettingsFromConfig(config);
   return {
-    numLayers: number(text, 'num_hidden_layers'),
+    numLayers: numberField(text, 'num_hidden_layers'),
     numHeads,
-    numKvHeads: optional(text, 'num_key_value_heads') ?? numHeads,
+    numKvHeads: optionalNumber(text, 'num_key_value_heads') ?? numHeads,
     headDim,
     hiddenSize,
-    vocabSize: number(text, 'vocab_size'),
-    maxPositions: number(text, 'max_position_embeddings'),
+    vocabSize: numberField(text, 'vocab_size'),
+    maxPositions: numberField(text, 'max_position_embeddings'),
     // rope_scaling holds mrope_section only: no scaling of the frequencies.
     rope: { theta: mrope.theta, rotaryDim: headDim, mropeSection: mrope.section },
   };
@@ -65,17 +52,18 @@ function readSpec(config: Json): FamilySpec {
   const text = readTextSpec(config);
   const vision = (config.vision_config ?? {}) as Json;
   // The 2B export names it spatial_patch_size and leaves the merge size out (2).
-  const patch = optional(vision, 'patch_size') ?? optional(vision, 'spatial_patch_size') ?? 14;
-  const mergeSize = optional(vision, 'spatial_merge_size') ?? 2;
+  const patch =
+    optionalNumber(vision, 'patch_size') ?? optionalNumber(vision, 'spatial_patch_size') ?? 14;
+  const mergeSize = optionalNumber(vision, 'spatial_merge_size') ?? 2;
   return {
     modelType: String(config.model_type),
     text,
-    imageTokenId: number(config, 'image_token_id'),
+    imageTokenId: numberField(config, 'image_token_id'),
     tokensPerTile: 1,
     tileSize: patch * mergeSize,
     mrope: {
-      visionStartTokenId: number(config, 'vision_start_token_id'),
-      videoTokenId: number(config, 'video_token_id'),
+      visionStartTokenId: numberField(config, 'vision_start_token_id'),
+      videoTokenId: numberField(config, 'video_token_id'),
       mergeSize,
     },
   };
