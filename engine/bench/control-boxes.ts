@@ -2,10 +2,11 @@
 // for each labelled control, the analysed element whose box overlaps it most, its IoU and
 // whether its role is the labelled one. Shared by the `vlm bench` scenario and the tests.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { iou } from '../screen/controls/pixels';
 import type { UiElement } from '../screen/types';
 import type { Box } from '../ocr/types';
+import { fixturePath, sharedFixturesDir } from './support/fixtures';
 
 export const SPLITS = ['tune', 'held-out', 'fresh'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -29,20 +30,19 @@ export interface ControlScore {
   box?: Box;
 }
 
-const ROOT = resolve(__dirname, '../..');
-export const CONTROLS_TSV = join(ROOT, 'test/fixtures/screens/controls.tsv');
-const FIXTURE_DIRS = [
-  join(ROOT, 'test/fixtures/screens'),
+export const controlsTsv = () => fixturePath('screens', 'controls.tsv');
+const fixtureDirs = () => [
+  fixturePath('screens'),
   // Screenshots used only to score controls (not in the OCR corpus).
-  join(ROOT, 'test/fixtures/screens-controls'),
-  join(ROOT, 'test/fixtures/screens-held-out'),
-  join(ROOT, 'test/fixtures/screens-tuning'),
-  process.env.VLM_SHARED_FIXTURES ?? resolve(ROOT, '../shared/fixtures/real'),
+  fixturePath('screens-controls'),
+  fixturePath('screens-held-out'),
+  fixturePath('screens-tuning'),
+  sharedFixturesDir(),
 ];
 /** Buttons and the controls you type or pick into: the ones the targets are set on. */
 export const TARGET_ROLES = new Set(['button', 'field', 'dropdown']);
 
-export function readLabelledControls(path = CONTROLS_TSV): LabelledControl[] {
+export function readLabelledControls(path = controlsTsv()): LabelledControl[] {
   const rows = readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() && !l.startsWith('#'));
@@ -71,7 +71,9 @@ export function readLabelledControls(path = CONTROLS_TSV): LabelledControl[] {
 /** Where a labelled screenshot is: this repository's fixtures (screens, then the OCR corpus's
  * held-out and tuning folders), then the shared ones. */
 export function findScreenshot(file: string): string | undefined {
-  return FIXTURE_DIRS.map((dir) => join(dir, file)).find((p) => existsSync(p));
+  return fixtureDirs()
+    .map((dir) => join(dir, file))
+    .find((p) => existsSync(p));
 }
 
 export function scoreControl(control: LabelledControl, elements: UiElement[]): ControlScore {

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readManifest, verifiedStrings } from './ocr-recall';
-import { repoRoot } from './support/child';
+import { fixturePath, sharedFixturesDir } from './support/fixtures';
 
 export type ScreenSet = 'tuning' | 'held-out';
 
@@ -43,8 +43,8 @@ const SOURCES: { manifest: string; images: string | null; set: ScreenSet }[] = [
 /** The screenshots whose image is present; `missing` names the ones that are not. */
 export function realScreenshots(): { screenshots: CorpusScreenshot[]; missing: string[] } {
   // The checkout's root, also from the bundled CLI in dist/.
-  const fixtures = join(repoRoot(), 'test/fixtures');
-  const shared = resolve(repoRoot(), '../shared/fixtures/real');
+  const fixtures = fixturePath();
+  const shared = sharedFixturesDir();
   const screenshots: CorpusScreenshot[] = [];
   const missing: string[] = [];
   for (const source of SOURCES) {

@@ -22,10 +22,8 @@ import { blockText } from '../ocr/layout';
 import { buildTextIndex } from '../ocr/text-index';
 import type { RgbImage } from '../ocr/types';
 import { readManifest, recallOf, rowTexts, verifiedStrings } from './ocr-recall';
+import { fixturePath, sharedFixturesDir } from './support/fixtures';
 
-const ROOT = resolve(__dirname, '../..');
-const SHARED_FIXTURES = resolve(ROOT, '../shared/fixtures/real');
-const REPO_FIXTURES = join(ROOT, 'test/fixtures/screens');
 const SIZES = [
   { name: '1280x720', width: 1280, height: 720 },
   { name: '1920x1080', width: 1920, height: 1080 },
@@ -47,7 +45,8 @@ const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** di
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function fixturesDir(): string {
-  return existsSync(join(SHARED_FIXTURES, 'MANIFEST.tsv')) ? SHARED_FIXTURES : REPO_FIXTURES;
+  const shared = sharedFixturesDir();
+  return existsSync(join(shared, 'MANIFEST.tsv')) ? shared : fixturePath('screens');
 }
 
 /** Fits a screenshot into width x height without distorting its text, padding with its corner colour. */

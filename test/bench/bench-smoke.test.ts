@@ -3,7 +3,15 @@
 // report's structure and that every ratio is a finite number, never the speed itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,3 +159,45 @@ describe('vlm bench command line', () => {
     await assert.rejects(benchCommand.run(['--fast'], io), UsageError);
   });
 });
+
+// The bundled CLI (what `npm run bench` runs) keeps every module in dist/, so a fixture path
+// built from a module's own folder pointed outside the checkout and these scenarios failed
+// there while passing from the sources.
+describe('vlm bench from the bundled CLI', () => {
+  const bundled = join(ROOT, 'dist', 'cli.js');
+  const stale = !existsSync(bundled)
+    ? 'dist/cli.js is missing (npm run bundle)'
+    : statSync(bundled).mtimeMs < newestSource(join(ROOT, 'engine'))
+      ? 'dist/cli.js is older than engine/ (npm run bundle)'
+      : false;
+
+  it('finds the screenshots, labels and recordings', { skip: stale, timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlm-bench-bundled-'));
+    try {
+      const only = 'ocr-peer,controls,screen-session';
+      const out = join(dir, 'report.json');
+      const run = spawnSync(
+        process.execPath,
+        [bundled, 'bench', '--smoke', '--only', only, '--out', out],
+        { encoding: 'utf8', cwd: dir },
+      );
+      const output = `${run.stdout}\n${run.stderr}`;
+      assert.doesNotMatch(output, /FAILED/, output);
+      assert.equal(run.status, 0, output);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+      assert.deepEqual(Object.keys(report.scenarios), only.split(','));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}

@@ -4,10 +4,10 @@
 // (test/fixtures/real), so no extra images are stored. The held-out pairs were never
 // looked at while tuning the session code; they only report.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { decodeFrames } from '../../ingest';
 import type { RgbImage } from '../../ocr/types';
 import { TILE } from '../../screen/session/tiles';
+import { fixturePath } from './fixtures';
 
 export interface ScreenPair {
   id: string;
@@ -77,10 +77,8 @@ export const SCREEN_PAIRS: ScreenPair[] = [
   },
 ];
 
-const ROOT = resolve(__dirname, '../../..');
-
 export function recordingPath(file: string): string {
-  const path = join(ROOT, 'test/fixtures/real', file);
+  const path = fixturePath('real', file);
   if (!existsSync(path)) throw new Error(`${file}: recording missing from test/fixtures/real`);
   return path;
 }

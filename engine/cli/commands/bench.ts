@@ -7,12 +7,14 @@ import { SCENARIOS } from '../../bench/scenarios';
 import { ensureReferenceModel } from '../../model/reference';
 import { ExitCode, UsageError, type Command } from '../command';
 
-const USAGE = `Usage: vlm bench [--quick] [--out FILE] [--plots DIR] [--only ID,ID] [--model DIR]
+const USAGE = `Usage: vlm bench [--quick | --smoke] [--out FILE] [--plots DIR] [--only ID,ID] [--model DIR]
 
 Runs the benchmark suite; every headline figure is a ratio against a baseline measured
 in the same run. Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}.
 
   --quick        tiny reference model, short configuration (minutes on 2 cores)
+  --smoke        seconds-long configuration of each scenario, as the test suite runs
+                 it: checks that the set-up works; its figures mean nothing
   --out FILE     JSON report (default bench-results/report.json)
   --plots DIR    SVG plots (default: the report's folder)
   --only IDS     comma-separated scenario ids
@@ -33,6 +35,7 @@ export const benchCommand: Command = {
         strict: true,
         options: {
           quick: { type: 'boolean' },
+          smoke: { type: 'boolean' },
           out: { type: 'string' },
           plots: { type: 'string' },
           only: { type: 'string' },
@@ -42,7 +45,8 @@ export const benchCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const quick = values.quick === true;
+    const smoke = values.smoke === true;
+    const quick = smoke || values.quick === true;
     const scenarios = pickScenarios(values.only as string | undefined);
     const outFile = resolve(String(values.out ?? 'bench-results/report.json'));
     const plotsDir = resolve(String(values.plots ?? dirname(outFile)));
@@ -54,6 +58,7 @@ export const benchCommand: Command = {
     const report = await runBench({
       scenarios,
       quick,
+      smoke,
       modelDir,
       modelLabel: values.model ? modelDir : `reference ${preset}`,
       outFile,
