@@ -37,13 +37,23 @@ async function isFullyTransparent(input: string | Buffer, maxPixels: number): Pr
   }
 }
 
+/**
+ * True when every pixel is the white alpha is flattened onto. Only such an image can have
+ * been fully transparent, so the alpha channel, which takes a second decode, is looked at
+ * for these alone; any other image stops at its first coloured pixel.
+ */
+function allWhite(rgb: Buffer): boolean {
+  for (let i = 0; i < rgb.length; i++) if (rgb[i] !== 255) return false;
+  return true;
+}
+
 export async function loadRgbImage(
   input: string | Buffer,
   options: LoadScreenshotOptions = {},
 ): Promise<RgbImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const image = await loadImage(input, { maxPixels, signal: options.signal });
-  if (await isFullyTransparent(input, maxPixels))
+  if (allWhite(image.data) && (await isFullyTransparent(input, maxPixels)))
     throw new ImageInputError(
       describe(input),
       'image is fully transparent (every pixel has alpha 0): there is no text to read',

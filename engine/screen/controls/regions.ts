@@ -24,21 +24,13 @@ export interface RegionMap {
 /** Largest per-channel step between neighbours that still counts as the same surface. */
 export const FLAT_STEP = 6;
 
+/** The root of `i`'s set, halving the path on the way. A parent is never above its child. */
 function find(parent: Int32Array, i: number): number {
-  let root = i;
-  while (parent[root] !== root) root = parent[root];
-  while (parent[i] !== root) {
-    const next = parent[i];
-    parent[i] = root;
-    i = next;
+  while (parent[i] !== i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
   }
-  return root;
-}
-
-function union(parent: Int32Array, a: number, b: number): void {
-  const ra = find(parent, a);
-  const rb = find(parent, b);
-  if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  return i;
 }
 
 function near(rgb: Uint8Array, a: number, b: number, step: number): boolean {
@@ -51,56 +43,80 @@ function near(rgb: Uint8Array, a: number, b: number, step: number): boolean {
   );
 }
 
+/**
+ * Joins each pixel to its left and upper neighbours when they are near in colour, in one
+ * raster pass. Each set's root is its first pixel in raster order, so every pixel's parent
+ * comes before it.
+ */
 function joinNeighbours(image: RgbImage, step: number): Int32Array {
   const { width, height, rgb } = image;
   const parent = new Int32Array(width * height);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const i = row + x;
-      if (x + 1 < width && near(rgb, i, i + 1, step)) union(parent, i, i + 1);
-      if (y + 1 < height && near(rgb, i, i + width, step)) union(parent, i, i + width);
+      let root = i;
+      if (x > 0 && near(rgb, i - 1, i, step)) root = find(parent, i - 1);
+      if (y > 0 && near(rgb, i - width, i, step)) {
+        const above = find(parent, i - width);
+        if (root === i) root = above;
+        else if (above !== root) {
+          const low = Math.min(above, root);
+          parent[Math.max(above, root)] = low;
+          root = low;
+        }
+      }
+      parent[i] = root;
     }
   }
   return parent;
 }
 
-/** Labels every pixel with its flat region and measures each region. */
+/**
+ * Labels every pixel with its flat region and measures each region. Regions are numbered in
+ * the raster order of their first pixel.
+ */
 export function flatRegions(image: RgbImage, step = FLAT_STEP): RegionMap {
   const { width, height, rgb } = image;
-  const parent = joinNeighbours(image, step);
-  const labels = new Int32Array(width * height);
-  const idOfRoot = new Map<number, number>();
-  const acc: { x0: number; y0: number; x1: number; y1: number; n: number; c: number[] }[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    const root = find(parent, i);
-    let id = idOfRoot.get(root);
-    if (id === undefined) {
-      id = acc.length;
-      idOfRoot.set(root, id);
-      acc.push({ x0: width, y0: height, x1: -1, y1: -1, n: 0, c: [0, 0, 0] });
+  const labels = joinNeighbours(image, step);
+  // A parent comes before its child, so one raster pass turns parents into region ids.
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) labels[i] = labels[i] === i ? count++ : labels[labels[i]];
+  return { width, height, labels, regions: measure(image, labels, count) };
+}
+/** Each region's box, area and mean colour. */
+function measure(image: RgbImage, labels: Int32Array, count: number): Region[] {
+  const { width, height, rgb } = image;
+  const x0 = new Int32Array(count).fill(width);
+  const y0 = new Int32Array(count).fill(height);
+  const x1 = new Int32Array(count).fill(-1);
+  const y1 = new Int32Array(count).fill(-1);
+  const area = new Float64Array(count);
+  const sums = new Float64Array(count * 3);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const id = labels[i];
+      if (x < x0[id]) x0[id] = x;
+      if (x > x1[id]) x1[id] = x;
+      if (y < y0[id]) y0[id] = y;
+      y1[id] = y;
+      area[id]++;
+      sums[id * 3] += rgb[i * 3];
+      sums[id * 3 + 1] += rgb[i * 3 + 1];
+      sums[id * 3 + 2] += rgb[i * 3 + 2];
     }
-    labels[i] = id;
-    const a = acc[id];
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x < a.x0) a.x0 = x;
-    if (x > a.x1) a.x1 = x;
-    if (y < a.y0) a.y0 = y;
-    if (y > a.y1) a.y1 = y;
-    a.n++;
-    a.c[0] += rgb[i * 3];
-    a.c[1] += rgb[i * 3 + 1];
-    a.c[2] += rgb[i * 3 + 2];
   }
-  const regions = acc.map((a, id) => ({
-    id,
-    box: { x: a.x0, y: a.y0, w: a.x1 - a.x0 + 1, h: a.y1 - a.y0 + 1 },
-    area: a.n,
-    rgb: a.c.map((c) => c / a.n) as [number, number, number],
-  }));
-  return { width, height, labels, regions };
+  const regions: Region[] = new Array(count);
+  for (let id = 0; id < count; id++) {
+    const n = area[id];
+    regions[id] = {
+      id,
+      box: { x: x0[id], y: y0[id], w: x1[id] - x0[id] + 1, h: y1[id] - y0[id] + 1 },
+      area: n,
+      rgb: [sums[id * 3] / n, sums[id * 3 + 1] / n, sums[id * 3 + 2] / n],
+    };
+  }
+  return regions;
 }
 
 /** The region at a pixel, or undefined outside the image. */
