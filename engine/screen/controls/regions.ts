@@ -77,7 +77,7 @@ function joinNeighbours(image: RgbImage, step: number): Int32Array {
  * the raster order of their first pixel.
  */
 export function flatRegions(image: RgbImage, step = FLAT_STEP): RegionMap {
-  const { width, height, rgb } = image;
+  const { width, height } = image;
   const labels = joinNeighbours(image, step);
   // A parent comes before its child, so one raster pass turns parents into region ids.
   let count = 0;
