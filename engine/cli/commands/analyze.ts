@@ -82,7 +82,7 @@ async function analyzeSaved(name: string, image: string, options: AnalyzeOptions
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'Read the text on a screenshot with boxes; --query finds an element ("the Save button")',
-  usage: `Usage: vlm analyze <image> [--query "where is the Save button"] [--session NAME] [--json]
+  usage: `Usage: vlm analyze <image> ["where is the Save button"] [--session NAME] [--json]
                     [--marks out.png] [--threads N]
 
 Reads the text on a screenshot (PNG, JPEG, WebP, GIF, TIFF, BMP) with the PaddleOCR
@@ -91,6 +91,9 @@ radio buttons, toggles, tabs, menu rows, icon buttons). Prints each control with
 in image pixels and each text element grouped into lines and blocks in reading order.
 With --query, also the best-matching elements, best first, with the control's box and
 role (button, field, dropdown, checkbox, radio, toggle, tab, menu item, link, icon, text).
+
+The query may follow the image, as a question follows the video in \`vlm ask\`, or be
+given with --query.
 
 Options:
   --query TEXT   find the elements a question or label refers to
@@ -118,7 +121,7 @@ Options:
       },
       'analyze',
     );
-    if (positionals.length !== 1) throw new UsageError('expected exactly one image path');
+    const query = queryOf(positionals, values.query);
     // Checked before the OCR models load: a FIFO would otherwise block the image decoder.
     await checkFileArgument(positionals[0]);
     if (values.marks !== undefined && values.marks.trim() === '')
@@ -135,7 +138,7 @@ Options:
     }
     const engine = await OcrEngine.create({ threads });
     try {
-      const options = { query: values.query, signal: io.signal, engine };
+      const options = { query, signal: io.signal, engine };
       const analysis =
         name === undefined
           ? await analyzeScreenshot(positionals[0], options)
@@ -158,3 +161,15 @@ Options:
     }
   },
 };
+
+/** The query: the argument after the image, or --query; never both. */
+function queryOf(positionals: string[], option: string | undefined): string | undefined {
+  if (positionals.length === 0) throw new UsageError('expected the path of a screenshot');
+  if (positionals.length > 2)
+    throw new UsageError(
+      `expected a screenshot and at most one query, got ${positionals.length} arguments (quote a query that has spaces)`,
+    );
+  if (positionals.length === 2 && option !== undefined)
+    throw new UsageError('give the query after the image or with --query, not both');
+  return positionals[1] ?? option;
+}
