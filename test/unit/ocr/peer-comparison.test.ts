@@ -2,7 +2,7 @@
 // default settings) on every real screenshot the project has, string by string. The rule:
 // no screenshot reads fewer verified strings than the peer, and overall recall is at least
 // the peer's plus 2 points. Both sets are held to it, but only the tuning set may be used to
-// choose settings (engine/bench/ocr-corpus.ts says which file is in which set). Reads 32
+// choose settings (engine/bench/ocr-corpus.ts says which file is in which set). Reads 38
 // screenshots twice: several minutes on 2 shared cores.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -64,13 +64,15 @@ test(`overall recall of verified strings is at least the peer's + ${MARGIN * 100
   );
 });
 
-// Not met yet: the held-out monitorcontrol-prefs-general.png, one of the six screenshots
-// first read in the round of 2026-12-04, reads two strings fewer than the peer
-// (docs/screen-text.md). Kept as a todo naming it, rather than a threshold loosened after
-// the held-out figures were seen; a fix would first move it to the tuning set.
+// Not met yet on four held-out screenshots (docs/screen-text.md): monitorcontrol-prefs-general
+// (24 < 26, first read on 2026-12-04), and three of the six first read on 2026-12-05:
+// qt-qdarkstyle-inputs-fields-dark (33 < 39: 1x text shrunk by the detector's 960-pixel
+// limit), winui3-gallery-home-light (35 < 36) and flutter-fluent-ui-showcase-light (22 < 23).
+// Kept as a todo naming them, rather than a threshold loosened after the held-out figures
+// were seen; a fix would first move a screenshot to the tuning set.
 test(
   'no screenshot reads fewer verified strings than the peer',
-  { todo: 'held-out monitorcontrol-prefs-general.png is two strings behind' },
+  { todo: 'four held-out screenshots are behind: monitorcontrol, qt-qdarkstyle, winui3, flutter' },
   (t) => {
     if (skip) return t.skip(skip);
     const behind = rows.filter((r) => r.ours.read < r.peer.read);
