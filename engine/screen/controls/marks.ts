@@ -11,6 +11,21 @@ import { surroundingRegion, type RegionMap } from './regions';
 
 const MARK_GLYPH = /^[√✓✔✗☐☑☒□■▢◻◼○◯●◉⊙oO0<>[\]|]$/;
 
+/**
+ * How far above and below the label (in label heights, the label being OCR's box around
+ * its ink) a mark is sought, and how tall it may be. Marks about as tall as the text come
+ * first; padded toolkits (CustomTkinter, Sun Valley) draw 20-24 px marks beside 10 px ink,
+ * sought only when no mark of the first kind is found, so a line of text just above or
+ * below cannot join a mark that was found before.
+ */
+interface Reach {
+  above: number;
+  below: number;
+  maxHeight: number;
+}
+const NEAR: Reach = { above: 0.35, below: 1.35, maxHeight: 2 };
+const TALL: Reach = { above: 0.7, below: 1.7, maxHeight: 2.6 };
+
 function inkCount(
   image: RgbImage,
   x0: number,
@@ -60,11 +75,12 @@ export function markIn(
   bg: Rgb,
   from: 'right' | 'left',
   ink = INK,
+  reach: Reach = NEAR,
 ): Box | undefined {
   // Columns are read only beside the label (so text on the lines above and below does not
   // join the mark), leaving out rows inked across the whole area: a rule or a bar, not a mark.
-  const top = Math.max(area.y, Math.round(label.y - 0.35 * label.h));
-  const bottom = Math.min(area.y + area.h - 1, Math.round(label.y + 1.35 * label.h));
+  const top = Math.max(area.y, Math.round(label.y - reach.above * label.h));
+  const bottom = Math.min(area.y + area.h - 1, Math.round(label.y + reach.below * label.h));
   const rows: number[] = [];
   for (let y = top; y <= bottom; y++)
     if (inkCount(image, area.x, area.x + area.w - 1, y, y, bg, ink) < 0.9 * area.w) rows.push(y);
@@ -98,17 +114,23 @@ function gapAfter(image: RgbImage, mark: Box, label: Box, bg: Rgb, ink: number):
  * label (as a glyph, or as nothing but a wider box). A mark at the start must stand apart
  * from the first letter by more than letter spacing and be nearly as tall as the box.
  */
-function markCandidates(image: RgbImage, element: TextElement, bg: Rgb, ink: number): Box[] {
+function markCandidates(
+  image: RgbImage,
+  element: TextElement,
+  bg: Rgb,
+  ink: number,
+  reach: Reach,
+): Box[] {
   const b = element.box;
   const h = b.h;
-  const y = Math.round(b.y - 0.6 * h);
-  const rows = Math.round(2.2 * h);
+  const y = Math.round(b.y - (reach.above + 0.25) * h);
+  const rows = Math.round((reach.above + reach.below + 0.5) * h);
   const found: Box[] = [];
   const before = clip(image, { x: b.x - Math.round(3 * h), y, w: Math.round(3 * h) - 1, h: rows });
-  const left = before && markIn(image, before, b, bg, 'right', ink);
+  const left = before && markIn(image, before, b, bg, 'right', ink, reach);
   if (left && b.x - (left.x + left.w) <= 1.6 * h) found.push(left);
   const start = clip(image, { x: b.x - Math.round(0.4 * h), y, w: Math.round(2 * h), h: rows });
-  const first = start && markIn(image, start, b, bg, 'left', ink);
+  const first = start && markIn(image, start, b, bg, 'left', ink, reach);
   if (!first) return found;
   const glyph = MARK_GLYPH.test(element.text.trim().split(/\s+/)[0]);
   if (glyph || (gapAfter(image, first, b, bg, ink) >= 0.3 * h && first.h >= 0.75 * h))
@@ -180,11 +202,12 @@ function markRole(
   label: Box,
   bg: Rgb,
   ink: number,
+  reach: Reach,
 ): ControlRole | undefined {
   const h = label.h;
   if (!isolated(image, m, bg, ink)) return undefined;
   const aspect = m.w / m.h;
-  if (m.h < 0.55 * h || m.h > 2 * h) return undefined;
+  if (m.h < 0.55 * h || m.h > reach.maxHeight * h) return undefined;
   if (aspect >= 1.6 && aspect <= 2.8)
     return m.h <= 1.6 * h && isPill(image, m, bg, ink) ? 'toggle' : undefined;
   if (aspect < 0.75 || aspect > 1.35 || m.w < 8) return undefined;
@@ -277,11 +300,12 @@ export function markControls(
     const bg = background.rgb;
     // Ink first; then, when no mark is found, half as far from the background: a light mark
     // (macOS draws an unchecked checkbox as a white square with a faint grey edge).
-    const marks = (ink: number) =>
-      markCandidates(image, element, bg, ink)
-        .map((box) => ({ box, role: markRole(image, box, element.box, bg, ink) }))
+    const marks = (ink: number, reach: Reach) =>
+      markCandidates(image, element, bg, ink, reach)
+        .map((box) => ({ box, role: markRole(image, box, element.box, bg, ink, reach) }))
         .find((m) => m.role !== undefined);
-    const found = marks(INK) ?? marks(INK / 2);
+    const found =
+      marks(INK, NEAR) ?? marks(INK / 2, NEAR) ?? marks(INK, TALL) ?? marks(INK / 2, TALL);
     if (!found?.role) continue;
     const { box: mark, role } = found;
     const texts = labelRun(layout, element).filter((i) => !taken.has(i));

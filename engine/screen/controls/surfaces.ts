@@ -239,13 +239,15 @@ function wideSurface(map: RegionMap, b: Box, image?: RgbImage): Region | undefin
 
 /**
  * A control's surface is sized to its label: text stacked on several lines, or a surface
- * much taller and wider than its text, is a panel or group box with text in it.
+ * much taller and wider than its text, is a panel or group box with text in it. OCR's box
+ * is the label's ink, so a padded button (34-35 px around 10 px of ink in GTK 4's Adwaita
+ * and the Sun Valley ttk theme) is 3.5 times as tall as its label: up to 4 is a control.
  */
 function labelSized(surface: Box, members: TextElement[]): boolean {
   const t = textBox(members);
   const lineHeight = Math.max(...members.map((e) => e.box.h));
   if (t.h > 1.6 * lineHeight) return false;
-  return !(surface.h > 3 * t.h && surface.w > 3 * t.w);
+  return !(surface.h > 4 * t.h && surface.w > 3 * t.w);
 }
 
 /**

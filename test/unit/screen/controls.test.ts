@@ -36,10 +36,11 @@ const TARGET = 0.85;
 // this is an easy set. The floors sit just under the measured figures, so one more miss
 // fails the test.
 const HELD_OUT_FLOOR = { boxHits: 0.97, roleHits: 0.97 };
-// Tuning buttons and fields after the fourth round, one miss below what the committed set
-// reads (66: 63 boxes, 60 roles; a clean clone has only these). With the shared KeePassXC
-// and GitHub screenshots, which are not committed, there are 75: 72 boxes, 69 roles.
-const TUNING_FLOOR = { boxHits: 0.95, roleHits: 0.9 };
+// Tuning buttons and fields after the fifth round's two rules (padded buttons, tall marks),
+// one miss below what the committed set reads (66: 65 boxes, 62 roles; a clean clone has
+// only these). With the shared KeePassXC and GitHub screenshots, which are not committed,
+// there are 75: 74 boxes, 71 roles.
+const TUNING_FLOOR = { boxHits: 0.96, roleHits: 0.92 };
 
 const SAVE_FILE = 'windows-terminal-keybinding-edit-dialog.png';
 const labelled = readLabelledControls();
@@ -102,7 +103,8 @@ test('held-out screenshots: figures printed, and no worse than the floors', (t) 
 test('fresh screenshots (a new held-out group, labelled before any run): figures printed', (t) => {
   // No floor: this is the honest figure for screens the rules have never seen, whatever it
   // is. Once tuned on, the group moves to the tuning set. The fifth round (Qt, WinUI 3, Tk,
-  // Flutter, a web form, CustomTkinter) scored 21/60 boxes and 17/60 roles when it came.
+  // Flutter, a web form, CustomTkinter) scored 21/60 boxes and 17/60 roles when it came;
+  // 27/60 and 23/60 after two rules made on it (docs/screen-controls.md).
   const all = scores('fresh');
   if (all.length === 0) return t.skip('no fresh screenshot labelled');
   report('fresh', all);
