@@ -3,15 +3,7 @@
 // report's structure and that every ratio is a finite number, never the speed itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +13,7 @@ import { SCENARIOS } from '../../engine/bench/scenarios';
 import { benchCommand } from '../../engine/cli/commands/bench';
 import { UsageError } from '../../engine/cli/command';
 import { ensureReferenceModel } from '../../engine/model/reference';
+import { bundleIsFresh } from '../../bin/bundle-fresh';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -167,7 +160,7 @@ describe('vlm bench from the bundled CLI', () => {
   const bundled = join(ROOT, 'dist', 'cli.js');
   const stale = !existsSync(bundled)
     ? 'dist/cli.js is missing (npm run bundle)'
-    : statSync(bundled).mtimeMs < newestSource(join(ROOT, 'engine'))
+    : !bundleIsFresh(ROOT)
       ? 'dist/cli.js is older than engine/ (npm run bundle)'
       : false;
 
@@ -191,13 +184,3 @@ describe('vlm bench from the bundled CLI', () => {
     }
   });
 });
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}

@@ -72,6 +72,7 @@ before(() => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'bin/bundle-fresh.js',
       'bin/vlm.js',
       'dist/cli.js',
       'dist/server.js',
