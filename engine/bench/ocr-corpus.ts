@@ -1,7 +1,8 @@
 // Every real screenshot the project has, with the strings a person read off it, split into
 // the set the screen-text pipeline may be tuned on and a held-out set that only measures:
 //  - tuning: test/fixtures/screens, the screenshots of test/fixtures/real, and
-//    test/fixtures/screens-tuning, with the shared fixture listed in its SHARED.tsv;
+//    test/fixtures/screens-tuning, with the shared fixture listed in its SHARED.tsv and the
+//    controls screenshots listed in its CONTROLS.tsv;
 //  - held-out: test/fixtures/screens-held-out, the screenshots listed in its CONTROLS.tsv
 //    (images in test/fixtures/screens-controls, added for the controls detector), and the
 //    shared fixtures listed in its SHARED.tsv.
@@ -33,6 +34,8 @@ const SOURCES: { manifest: string; images: string | null; set: ScreenSet }[] = [
   { manifest: 'screens-tuning/MANIFEST.tsv', images: 'screens-tuning', set: 'tuning' },
   // null: the shared fixtures folder beside the checkout
   { manifest: 'screens-tuning/SHARED.tsv', images: null, set: 'tuning' },
+  // controls screenshots whose readings were looked at to change the pipeline
+  { manifest: 'screens-tuning/CONTROLS.tsv', images: 'screens-controls', set: 'tuning' },
   { manifest: 'screens-held-out/MANIFEST.tsv', images: 'screens-held-out', set: 'held-out' },
   // screenshots added for the controls detector, never used to tune the OCR
   { manifest: 'screens-held-out/CONTROLS.tsv', images: 'screens-controls', set: 'held-out' },

@@ -1,6 +1,8 @@
 // Text detection: the PP-OCRv4 DB detector finds where text is. The screenshot is resized
 // so its longer side is at most `maxSide` (multiples of 32, as the network needs), the
 // probability map is post-processed into boxes, and boxes are mapped back to image pixels.
+// When that resize shrank small text too far, the screenshot is detected again at full size
+// (SmallTextRule).
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
 import { dbPostprocess, DEFAULT_DB_OPTIONS, type DbOptions } from './db-postprocess';
@@ -9,10 +11,31 @@ import type { Box, RgbImage } from './types';
 export interface DetectionOptions {
   /** Longer side of the detector input, in pixels. Smaller is faster; too small loses small text. */
   maxSide: number;
+  smallText: SmallTextRule | false;
   db: DbOptions;
 }
 
-export const DEFAULT_DETECTION_OPTIONS: DetectionOptions = { maxSide: 960, db: DEFAULT_DB_OPTIONS };
+/**
+ * A screenshot taken at 1x (text boxes under `imageHeight` pixels tall in the image itself)
+ * that the `maxSide` resize shrank to boxes under `scaledHeight` is detected again with its
+ * longer side up to `maxSide`. Halving 1x text closes the gaps between neighbouring words
+ * and controls: a Qt toolbar at 1920x1080 came back as one box per row (`nu Delayec Mel nu
+ * Checkable`), and 11-pixel WinUI captions were cut so that `m` read as `r n`. HiDPI text is
+ * twice as tall in the image, so it keeps the fast pass: detecting 2x terminals at full
+ * size split and misread lines the fast pass reads (tabby, posting, Windows Terminal).
+ * Heights are medians over the first pass's boxes, which include the detector's margin.
+ */
+export interface SmallTextRule {
+  imageHeight: number;
+  scaledHeight: number;
+  maxSide: number;
+}
+
+export const DEFAULT_DETECTION_OPTIONS: DetectionOptions = {
+  maxSide: 960,
+  smallText: { imageHeight: 32, scaledHeight: 18, maxSide: 2560 },
+  db: DEFAULT_DB_OPTIONS,
+};
 
 // PaddleOCR normalizes the BGR image (as OpenCV loads it) with ImageNet statistics in this order.
 const MEAN = [0.485, 0.456, 0.406];
@@ -23,8 +46,12 @@ export interface DetectedBox {
   score: number;
 }
 
+function scaleFor(width: number, height: number, maxSide: number): number {
+  return Math.min(1, maxSide / Math.max(width, height));
+}
+
 function inputSize(width: number, height: number, maxSide: number) {
-  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const scale = scaleFor(width, height, maxSide);
   const round32 = (v: number) => Math.max(32, Math.round((v * scale) / 32) * 32);
   return { width: round32(width), height: round32(height) };
 }
@@ -56,7 +83,34 @@ export async function detectText(
   image: RgbImage,
   options: DetectionOptions = DEFAULT_DETECTION_OPTIONS,
 ): Promise<DetectedBox[]> {
-  const size = inputSize(image.width, image.height, options.maxSide);
+  const first = await detectAt(session, image, options.maxSide, options.db);
+  const again =
+    options.smallText && smallTextSide(image, first, options.maxSide, options.smallText);
+  return again ? detectAt(session, image, again, options.db) : first;
+}
+
+/** The longer side to detect at again, or undefined when the first pass kept text tall enough. */
+export function smallTextSide(
+  image: { width: number; height: number },
+  first: DetectedBox[],
+  maxSide: number,
+  rule: SmallTextRule,
+): number | undefined {
+  const scale = scaleFor(image.width, image.height, maxSide);
+  const side = Math.min(rule.maxSide, Math.max(image.width, image.height));
+  if (!first.length || scaleFor(image.width, image.height, side) <= scale) return undefined;
+  const heights = first.map((d) => d.box.h).sort((a, b) => a - b);
+  const median = heights[Math.floor(heights.length / 2)];
+  return median < rule.imageHeight && median * scale < rule.scaledHeight ? side : undefined;
+}
+
+async function detectAt(
+  session: ort.InferenceSession,
+  image: RgbImage,
+  maxSide: number,
+  db: DbOptions,
+): Promise<DetectedBox[]> {
+  const size = inputSize(image.width, image.height, maxSide);
   const resized = await sharp(image.rgb, {
     raw: { width: image.width, height: image.height, channels: 3 },
   })
@@ -67,7 +121,7 @@ export async function detectText(
   const output = await session.run({ [session.inputNames[0]]: input });
   const map = output[session.outputNames[0]];
   const [, , mapHeight, mapWidth] = map.dims;
-  const regions = dbPostprocess(map.data as Float32Array, mapWidth, mapHeight, options.db);
+  const regions = dbPostprocess(map.data as Float32Array, mapWidth, mapHeight, db);
   input.dispose?.();
   map.dispose?.();
   const sx = image.width / mapWidth;
