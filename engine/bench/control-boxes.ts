@@ -8,14 +8,14 @@ import type { UiElement } from '../screen/types';
 import type { Box } from '../ocr/types';
 import { fixturePath, sharedFixturesDir } from './support/fixtures';
 
-export const SPLITS = ['tune', 'held-out', 'fresh'] as const;
+export const SPLITS = ['tune', 'held-out', 'fresh', 'fresh6'] as const;
 export type Split = (typeof SPLITS)[number];
 
 export interface LabelledControl {
   file: string;
-  /** tune: used while building the detector; held-out: never looked at while tuning; fresh:
-   * a new held-out group labelled before the detector was run on it, scored once and then
-   * moved to tune. */
+  /** tune: used while building the detector; held-out: never looked at while tuning; fresh,
+   * fresh6: new held-out groups (the fifth and sixth rounds) labelled before the detector
+   * was run on them, scored once and then moved to tune. */
   split: Split;
   role: string;
   box: Box;

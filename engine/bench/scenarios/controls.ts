@@ -61,6 +61,7 @@ async function accuracy(ctx: BenchContext) {
     tune: of('tune'),
     heldOut: of('held-out'),
     fresh: of('fresh'),
+    fresh6: of('fresh6'),
     allControls: {
       count: every.count,
       boxHits: round(every.boxHits),
