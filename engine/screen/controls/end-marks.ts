@@ -2,7 +2,7 @@
 // button's accent square, spin arrows, another glyph (a clear or help icon), an arrow part
 // joined past a divider, or a frame around it (a field). Used by surfaces.ts.
 import type { Box, RgbImage, TextElement } from '../../ocr/types';
-import { clip, distance, grow, INK, inkBox, type Rgb } from './pixels';
+import { clip, distance, grow, INK, inkBox, inkColumns, type Rgb } from './pixels';
 import { regionAt, type Region, type RegionMap } from './regions';
 
 /** The box around a run of text elements. */
@@ -49,10 +49,11 @@ export function rightMarker(image: RgbImage, surface: Region, text: Box): Marker
   const h = text.h;
   const from = text.x + text.w + Math.round(h * 0.4);
   const inset = Math.max(2, Math.round(s.h * 0.2));
+  const endInset = Math.max(2, Math.round(s.h * 0.1));
   const area = clip(image, {
     x: from,
     y: s.y + inset,
-    w: s.x + s.w - inset - from,
+    w: s.x + s.w - endInset - from,
     h: s.h - 2 * inset,
   });
   if (!area) return undefined;
@@ -65,6 +66,28 @@ export function rightMarker(image: RgbImage, surface: Region, text: Box): Marker
   if (s.x + s.w - (ink.x + ink.w) > 3 * h) return undefined; // text further on, not a marker
   if (ink.w < ink.h * 0.9) return 'spinner';
   return pointsDown(image, ink, background) ? 'chevron' : 'glyph';
+}
+
+/**
+ * A chevron OCR took into the text's box without reading it (`Prod ▾` read as `Prod`): the
+ * last run of inked columns, a word space apart from the rest, smaller than the letters,
+ * on the text's middle rows, pointing down.
+ */
+export function swallowedChevron(image: RgbImage, surface: Region, text: Box): boolean {
+  const background = surface.rgb as Rgb;
+  const columns = inkColumns(image, text, background);
+  let end = columns.length - 1;
+  while (end >= 0 && columns[end] === 0) end--;
+  let start = end;
+  while (start > 0 && columns[start - 1] > 0) start--;
+  let gap = 0;
+  while (start - gap - 1 >= 0 && columns[start - gap - 1] === 0) gap++;
+  if (start - gap <= 0 || gap < Math.max(3, 0.3 * text.h)) return false;
+  const glyph = { x: text.x + start, y: text.y, w: end - start + 1, h: text.h };
+  const ink = inkBox(image, glyph, background);
+  if (!ink || ink.w < 4 || ink.w > text.h || ink.h > 0.7 * text.h || ink.w < ink.h) return false;
+  const offset = ink.y + ink.h / 2 - (text.y + text.h / 2);
+  return Math.abs(offset) <= 0.25 * text.h && pointsDown(image, ink, background);
 }
 
 /**

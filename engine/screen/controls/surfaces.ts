@@ -7,7 +7,14 @@ import type { Layout } from '../../ocr/layout';
 import type { Box, RgbImage, TextElement } from '../../ocr/types';
 import type { Control, ControlRole } from '../types';
 import { clip, contains, grow, union, type Rgb } from './pixels';
-import { arrowPart, chevronGlyph, framed, rightMarker, textBox } from './end-marks';
+import {
+  arrowPart,
+  chevronGlyph,
+  framed,
+  rightMarker,
+  swallowedChevron,
+  textBox,
+} from './end-marks';
 import { surroundingRegion, type Region, type RegionMap } from './regions';
 
 /** A surface this many label heights tall or more is a panel, not a control. */
@@ -268,6 +275,15 @@ function inRowStack(layout: Layout, element: TextElement, within?: Box): boolean
   return aligned.length >= 3;
 }
 
+/**
+ * An icon as OCR reads it: one character, or a few with no Latin letter or digit (`</>`, `→`,
+ * a CJK character the recognizer named a symbol with).
+ */
+function iconText(text: string): boolean {
+  const t = text.trim();
+  return t.length === 1 || (t.length <= 3 && !/[\p{Script=Latin}\p{N}]/u.test(t));
+}
+
 function surfaceRole(
   image: RgbImage,
   layout: Layout,
@@ -275,20 +291,19 @@ function surfaceRole(
   texts: TextElement[],
 ): ControlRole {
   const s = surface.box;
-  // A lone glyph far right of the text (a field's help or clear icon read by OCR) is a
-  // marker at the surface's end, not part of the label the centring is measured on.
-  const last = texts[texts.length - 1];
-  const rest = texts.length > 1 ? textBox(texts.slice(0, -1)) : undefined;
-  const apart =
-    rest !== undefined &&
-    last.text.trim().length === 1 &&
-    last.box.x - (rest.x + rest.w) > 3 * rest.h;
+  // Glyphs far right of the text (a field's help or clear icon, a URL bar's tools, read by
+  // OCR) are icons at the surface's end, not part of the label the centring is measured on.
+  let words = texts.length;
+  while (words > 1 && iconText(texts[words - 1].text)) words--;
+  const rest = words < texts.length ? textBox(texts.slice(0, words)) : undefined;
+  const apart = rest !== undefined && texts[words].box.x - (rest.x + rest.w) > 3 * rest.h;
   const t = apart ? rest : textBox(texts);
-  const marker = rightMarker(image, surface, t);
+  const marker =
+    rightMarker(image, surface, t) ?? (swallowedChevron(image, surface, t) ? 'chevron' : undefined);
   // A dropdown shows its value as words; icons read as glyphs ('□') on a bar with a
   // chevron at its end are the bar's tools, and the bar is a field.
-  const words = texts.some((e) => /[\p{L}\p{N}]/u.test(e.text));
-  if ((marker === 'chevron' || marker === 'popup') && words) return 'dropdown';
+  const hasWords = texts.some((e) => /[\p{L}\p{N}]/u.test(e.text));
+  if ((marker === 'chevron' || marker === 'popup') && hasWords) return 'dropdown';
   // A clear or help glyph at its end, read by OCR apart from the text, marks a field.
   if (marker === 'glyph' && apart) return 'field';
   const left = t.x - s.x;
