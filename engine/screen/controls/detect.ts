@@ -1,10 +1,11 @@
 // Finds the controls on a screenshot from its pixels and the OCR layout: surfaces with
 // text (buttons, fields, dropdowns, menu rows), tab rows, marks beside labels (checkboxes, radio
-// buttons, toggles) and surfaces without text (empty fields, icon buttons).
+// buttons, toggles), surfaces without text (empty fields, icon buttons) and bare icon glyphs.
 import type { Layout } from '../../ocr/layout';
 import type { RgbImage } from '../../ocr/types';
 import type { Control } from '../types';
 import { bareControls } from './bare';
+import { glyphIcons } from './glyph-icons';
 import { markControls } from './marks';
 import { flatRegions, type RegionMap } from './regions';
 import { surfaceControls } from './surfaces';
@@ -23,5 +24,6 @@ export function detectControls(image: RgbImage, layout: Layout): DetectedControl
   controls.push(...markControls(image, regions, layout, taken));
   controls.push(...tabControls(image, regions, layout, controls));
   controls.push(...bareControls(image, regions, layout, controls));
+  controls.push(...glyphIcons(regions, layout, controls));
   return { controls, regions };
 }
