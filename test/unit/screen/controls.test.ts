@@ -118,6 +118,23 @@ test('sixth round (a new held-out group, labelled before any run): figures print
   report('fresh6', all);
 });
 
+// Rules made on the sixth round, held to what they found there: the tab strips of Bruno's
+// request and response panes (ten labels, OCR lines apart, one underlined in each strip),
+// and its URL bar, a field whose tools OCR read as glyphs at its end.
+test('Bruno: both tab strips are tabs, and the URL bar with its tools is a field', () => {
+  const file = 'bruno-api-client-request-light.png';
+  const mine = labelled.filter((c) => c.file === file);
+  const score = (role: string) =>
+    mine.filter((c) => c.role === role).map((c) => scoreControl(c, analyses.get(file)!.ui));
+  const tabs = score('tab').filter((s) =>
+    /^(Params|Body|Headers|Auth|Vars|Script|Response|Timeline|Tests)/.test(s.control.label),
+  );
+  assert.equal(tabs.length, 10);
+  for (const s of tabs) assert.ok(s.role === 'tab' && s.iou >= 0.5, formatScore(s));
+  const [url] = score('field');
+  assert.ok(url.role === 'field' && url.iou >= 0.5, formatScore(url));
+});
+
 test('"Save button" answers with the button box, and its centre is the click point', () => {
   const file = SAVE_FILE;
   const a = analyses.get(file)!;
