@@ -8,14 +8,20 @@ import type { UiElement } from '../screen/types';
 import type { Box } from '../ocr/types';
 import { fixturePath, sharedFixturesDir } from './support/fixtures';
 
-export const SPLITS = ['tune', 'held-out', 'fresh', 'fresh6'] as const;
-export type Split = (typeof SPLITS)[number];
+/** `fresh` and `freshN` (N a round number): new held-out groups, one per round. */
+export type Split = 'tune' | 'held-out' | `fresh${string}`;
+const SPLIT = /^(tune|held-out|fresh\d*)$/;
+
+/** The fresh groups present in `controls`, in the order they first appear. */
+export function freshSplits(controls: LabelledControl[]): Split[] {
+  return [...new Set(controls.map((c) => c.split).filter((s) => s.startsWith('fresh')))];
+}
 
 export interface LabelledControl {
   file: string;
   /** tune: used while building the detector; held-out: never looked at while tuning; fresh,
-   * fresh6: new held-out groups (the fifth and sixth rounds) labelled before the detector
-   * was run on them, scored once and then moved to tune. */
+   * fresh6, fresh7...: new held-out groups (the fifth round, the sixth, ...) labelled before
+   * the detector was run on them, scored once and then moved to tune. */
   split: Split;
   role: string;
   box: Box;
@@ -54,9 +60,9 @@ export function readLabelledControls(path = controlsTsv()): LabelledControl[] {
     if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0)
       throw new Error(`${path}: row ${n + 2} has no valid box (x, y, w, h)`);
     const split = cell('split') as Split;
-    if (!SPLITS.includes(split))
+    if (!SPLIT.test(split))
       throw new Error(
-        `${path}: row ${n + 2}: split must be one of ${SPLITS.join(', ')}, got '${split}'`,
+        `${path}: row ${n + 2}: split must be tune, held-out, fresh or freshN, got '${split}'`,
       );
     return {
       file: cell('file'),

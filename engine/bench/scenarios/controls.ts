@@ -9,6 +9,7 @@ import { analyzeScreenshot, sharedOcrEngine } from '../../ocr/analyze';
 import type { RgbImage } from '../../ocr/types';
 import {
   figuresOf,
+  freshSplits,
   findScreenshot,
   readLabelledControls,
   scoreControl,
@@ -60,8 +61,7 @@ async function accuracy(ctx: BenchContext) {
   return {
     tune: of('tune'),
     heldOut: of('held-out'),
-    fresh: of('fresh'),
-    fresh6: of('fresh6'),
+    ...Object.fromEntries(freshSplits(labelled).map((split) => [split, of(split)])),
     allControls: {
       count: every.count,
       boxHits: round(every.boxHits),
