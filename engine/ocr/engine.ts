@@ -33,6 +33,7 @@ import { readThroughCache, type RecognitionCache } from './recognition-cache';
 import { readingCrop } from './reading-crop';
 import { trimOverlaps } from './overlap-trim';
 import { tightenBox } from './tight-box';
+import { cleanText } from './clean-text';
 import type { Box, RgbImage } from './types';
 
 export interface OcrEngineOptions extends OcrSessionOptions {
@@ -277,30 +278,6 @@ export class OcrEngine {
       timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 },
     };
   }
-}
-
-/**
- * The recognizer's alphabet is Chinese plus ASCII, so screen text sometimes comes back
- * with full-width punctuation (NFKC folds it to ASCII) or, for a lone symbol, a CJK
- * look-alike.
- */
-const LOOKALIKES: Record<string, string> = { 十: '+', 一: '-', 丨: '|', 口: '□' };
-
-/**
- * A lone CJK character beside Latin text on a screen is a symbol (mapped back when it is a
- * known look-alike) or an icon the recognizer named (dropped).
- */
-const LONE_CJK_BEFORE_LATIN = /^([\u3400-\u9fff])\s+(?=[\x20-\x7e]+$)/;
-const LONE_CJK_AFTER_LATIN = /(?<=^[\x20-\x7e]+)\s+([\u3400-\u9fff])$/;
-/** A look-alike read glued to the Latin text after it (`十Add new`, the space lost). */
-const GLUED_LOOKALIKE = /^([\u3400-\u9fff])(?=[\x21-\x7e][\x20-\x7e]*$)/;
-
-export function cleanText(text: string): string {
-  const folded = text.normalize('NFKC').trim();
-  return (LOOKALIKES[folded] ?? folded)
-    .replace(LONE_CJK_BEFORE_LATIN, (_, c: string) => (LOOKALIKES[c] ? `${LOOKALIKES[c]} ` : ''))
-    .replace(LONE_CJK_AFTER_LATIN, (_, c: string) => (LOOKALIKES[c] ? ` ${LOOKALIKES[c]}` : ''))
-    .replace(GLUED_LOOKALIKE, (c: string) => LOOKALIKES[c] ?? c);
 }
 
 /** The box less an eighth of its height on each side (about the detector's margin beyond the ink). */

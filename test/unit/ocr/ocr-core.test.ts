@@ -8,7 +8,7 @@ import { connectedRegions, dbPostprocess, unclip } from '../../../engine/ocr/db-
 import { buildLayout } from '../../../engine/ocr/layout';
 import { findMatches, parseQuery, textSimilarity } from '../../../engine/ocr/query';
 import { searchScore, TextIndex } from '../../../engine/ocr/text-index';
-import { cleanText } from '../../../engine/ocr/engine';
+import { cleanText } from '../../../engine/ocr/clean-text';
 import { widthBatches } from '../../../engine/ocr/recognition';
 import { splitAtGaps } from '../../../engine/ocr/line-split';
 import type { Box, RgbImage } from '../../../engine/ocr/types';
@@ -99,6 +99,13 @@ test('recognized text is folded to ASCII where the recognizer used full-width or
   assert.equal(cleanText('十Addnew'), '+Addnew', 'a look-alike glued to the word after it');
   assert.equal(cleanText('个Command'), '个Command', 'only known look-alikes are mapped when glued');
   assert.equal(cleanText('品 中文'), '品 中文');
+  assert.equal(
+    cleanText('Fluent Ul for Flutter'),
+    'Fluent UI for Flutter',
+    'an acronym read with l',
+  );
+  assert.equal(cleanText('APl and CLl'), 'API and CLI');
+  assert.equal(cleanText('Al Smith, Ultimate, Hello, XML'), 'Al Smith, Ultimate, Hello, XML');
 });
 
 test('text index: first appearance, last seen, fuzzy search and a JSON round trip', () => {
