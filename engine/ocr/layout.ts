@@ -115,6 +115,12 @@ export function buildLayout(texts: LayoutInput[]): Layout {
 }
 
 /** A block's lines joined with spaces, for searches that span a label and its value. */
+/** The median height of the layout's text boxes (16 px for a screen without text). */
+export function medianTextHeight(layout: Layout): number {
+  const heights = layout.elements.map((e) => e.box.h).sort((a, b) => a - b);
+  return heights.length ? heights[Math.floor(heights.length / 2)] : 16;
+}
+
 export function blockText(layout: Layout, block: TextBlock): string {
   return block.lines.map((id) => layout.lines[id].text).join(' ');
 }

@@ -2,16 +2,11 @@
 // text heights wide) and an icon button (a square-ish filled or framed surface with a
 // glyph punched out of it). Sizes are measured in the screen's typical text height so
 // the same rules hold on a 1x and a 2x screenshot.
-import type { Layout } from '../../ocr/layout';
+import { medianTextHeight, type Layout } from '../../ocr/layout';
 import type { Box, RgbImage } from '../../ocr/types';
 import type { Control } from '../types';
 import { contains, iou, type Rgb } from './pixels';
 import type { Region, RegionMap } from './regions';
-
-function medianTextHeight(layout: Layout): number {
-  const heights = layout.elements.map((e) => e.box.h).sort((a, b) => a - b);
-  return heights.length ? heights[Math.floor(heights.length / 2)] : 16;
-}
 
 function colourAt(image: RgbImage, x: number, y: number): Rgb | undefined {
   const xi = Math.round(x);

@@ -6,11 +6,11 @@
 //    text and no control covers. Ink is every pixel of a small flat region (panels, fields
 //    and buttons are large ones); parts a pixel or two apart (the dots of a `⋮`, the pages
 //    of a files icon) join one blob, and blobs that overlap join while they stay icon-sized.
-import type { Layout } from '../../ocr/layout';
+import { medianTextHeight, type Layout } from '../../ocr/layout';
 import type { Box } from '../../ocr/types';
 import type { Control } from '../types';
 import { contains, union } from './pixels';
-import type { RegionMap } from './regions';
+import { findRoot, type RegionMap } from './regions';
 
 /** Blobs are measured in the screen's median text height, so 1x and 2x screens agree. */
 const MIN_SIDE = 0.7;
@@ -28,19 +28,6 @@ interface Blob {
   ink: number;
 }
 
-function medianTextHeight(layout: Layout): number {
-  const heights = layout.elements.map((e) => e.box.h).sort((a, b) => a - b);
-  return heights.length ? heights[Math.floor(heights.length / 2)] : 16;
-}
-
-function find(parent: Int32Array, i: number): number {
-  while (parent[i] !== i) {
-    parent[i] = parent[parent[i]];
-    i = parent[i];
-  }
-  return i;
-}
-
 /** Ink pixels joined with those up to JOIN pixels before them (left, and rows above). */
 function inkBlobs(map: RegionMap, maxArea: number): Blob[] {
   const { width, height, labels, regions } = map;
@@ -56,8 +43,8 @@ function inkBlobs(map: RegionMap, maxArea: number): Blob[] {
           if (nx < 0 || ny < 0 || nx >= width) continue;
           const j = ny * width + nx;
           if (parent[j] < 0) continue;
-          const a = find(parent, i);
-          const b = find(parent, j);
+          const a = findRoot(parent, i);
+          const b = findRoot(parent, j);
           if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
         }
     }
@@ -65,7 +52,7 @@ function inkBlobs(map: RegionMap, maxArea: number): Blob[] {
   for (let y = 0, i = 0; y < height; y++)
     for (let x = 0; x < width; x++, i++) {
       if (parent[i] < 0) continue;
-      const root = find(parent, i);
+      const root = findRoot(parent, i);
       const b = blobs.get(root);
       if (!b) blobs.set(root, { x0: x, y0: y, x1: x, y1: y, ink: 1 });
       else {
@@ -83,11 +70,11 @@ const overlaps = (a: Box, b: Box) =>
 
 const square = (b: Box) => b.w <= 2 * b.h && b.h <= 2 * b.w;
 
-/** A symbol OCR read: no Latin letter or digit, at most three characters. */
-const SYMBOL = (text: string) => {
+/** A symbol OCR read (`回`, `</>`, `→`): no Latin letter or digit, at most three characters. */
+export function symbolText(text: string): boolean {
   const t = text.trim();
   return t.length > 0 && t.length <= 3 && !/[\p{Script=Latin}\p{N}]/u.test(t);
-};
+}
 
 /** Boxes that overlap join while the union stays within `max` on each side. */
 function joinOverlapping(boxes: Box[], max: number): Box[] {
@@ -112,7 +99,7 @@ export function glyphIcons(map: RegionMap, layout: Layout, found: Control[]): Co
   const taken = new Set(found.flatMap((c) => c.texts));
   const icons: Control[] = [];
   layout.elements.forEach((e, i) => {
-    if (taken.has(i) || !SYMBOL(e.text) || e.box.h < min || !square(e.box)) return;
+    if (taken.has(i) || !symbolText(e.text) || e.box.h < min || !square(e.box)) return;
     icons.push({ role: 'icon', box: e.box, texts: [i], text: '', confidence: 0.5 });
   });
   const texts = layout.elements.map((e) => e.box);

@@ -25,7 +25,7 @@ export interface RegionMap {
 export const FLAT_STEP = 6;
 
 /** The root of `i`'s set, halving the path on the way. A parent is never above its child. */
-function find(parent: Int32Array, i: number): number {
+export function findRoot(parent: Int32Array, i: number): number {
   while (parent[i] !== i) {
     parent[i] = parent[parent[i]];
     i = parent[i];
@@ -56,9 +56,9 @@ function joinNeighbours(image: RgbImage, step: number): Int32Array {
     for (let x = 0; x < width; x++) {
       const i = row + x;
       let root = i;
-      if (x > 0 && near(rgb, i - 1, i, step)) root = find(parent, i - 1);
+      if (x > 0 && near(rgb, i - 1, i, step)) root = findRoot(parent, i - 1);
       if (y > 0 && near(rgb, i - width, i, step)) {
-        const above = find(parent, i - width);
+        const above = findRoot(parent, i - width);
         if (root === i) root = above;
         else if (above !== root) {
           const low = Math.min(above, root);

@@ -15,6 +15,7 @@ import {
   swallowedChevron,
   textBox,
 } from './end-marks';
+import { symbolText } from './glyph-icons';
 import { surroundingRegion, type Region, type RegionMap } from './regions';
 
 /** A surface this many label heights tall or more is a panel, not a control. */
@@ -275,14 +276,8 @@ function inRowStack(layout: Layout, element: TextElement, within?: Box): boolean
   return aligned.length >= 3;
 }
 
-/**
- * An icon as OCR reads it: one character, or a few with no Latin letter or digit (`</>`, `→`,
- * a CJK character the recognizer named a symbol with).
- */
-function iconText(text: string): boolean {
-  const t = text.trim();
-  return t.length === 1 || (t.length <= 3 && !/[\p{Script=Latin}\p{N}]/u.test(t));
-}
+/** An icon as OCR reads it: one character, or a symbol (glyph-icons.ts). */
+const iconText = (text: string) => text.trim().length === 1 || symbolText(text);
 
 function surfaceRole(
   image: RgbImage,
