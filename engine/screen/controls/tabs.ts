@@ -91,6 +91,14 @@ const tabBox = (b: Box): Box => ({
   h: Math.round(b.h * 1.9),
 });
 
+/** A tab for a label that has no control: the label's box padded to a tab's size. */
+const labelTab = (e: TextElement): Control => ({
+  role: 'tab',
+  box: tabBox(e.box),
+  texts: [e.order],
+  confidence: e.confidence * 0.8,
+});
+
 /**
  * Turns tab rows into tabs: their surface controls become tabs, labels without a control
  * get one with the label's box padded to a tab's size. Returns the new controls.
@@ -115,13 +123,7 @@ export function tabControls(
     row.forEach((e, k) => {
       const control = controlOf(e);
       if (control && onSurface[k]) control.role = 'tab';
-      else if (!control)
-        added.push({
-          role: 'tab',
-          box: tabBox(e.box),
-          texts: [e.order],
-          confidence: e.confidence * 0.8,
-        });
+      else if (!control) added.push(labelTab(e));
     });
   });
   added.push(...underlinedStrips(image, map, layout, [...controls, ...added]));
@@ -147,10 +149,5 @@ function underlinedStrips(
     .flatMap(stripRuns)
     .filter((run) => run.every((e) => !taken.has(e.order)))
     .filter((run) => run.filter((e) => underlined(image, map, e, STRIP_REACH)).length === 1);
-  return strips.flat().map((e) => ({
-    role: 'tab' as const,
-    box: tabBox(e.box),
-    texts: [e.order],
-    confidence: e.confidence * 0.8,
-  }));
+  return strips.flat().map(labelTab);
 }
