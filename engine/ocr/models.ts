@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import '../runtime/ort-env';
 import * as ort from 'onnxruntime-node';
 import { configuredProvider, type ExecutionProviderChoice } from '../config';
+import { foldModel } from '../runtime/onnx-graph/fold';
 import { resolveProvider, type ExecutionProviderName } from '../runtime/providers';
 
 export interface OcrModelPaths {
@@ -73,7 +74,10 @@ export async function createOcrSession(
 ): Promise<ort.InferenceSession> {
   const executionProviders: ExecutionProviderName[] =
     settings.provider === 'cpu' ? ['cpu'] : [settings.provider, 'cpu'];
-  return ort.InferenceSession.create(path, {
+  // PaddleOCR's models spell out scale-and-shift and hard-swish as element-wise nodes;
+  // folding them leaves the same function in fewer passes (onnx-graph/fold.ts).
+  const model = foldModel(readFileSync(path)).bytes;
+  return ort.InferenceSession.create(model, {
     executionProviders,
     graphOptimizationLevel: 'all',
     intraOpNumThreads: settings.threads,
