@@ -21,24 +21,28 @@ import {
   type OnnxModel,
   type OnnxNode,
   attribute,
+  attributeFloat,
+  attributeInt,
+  attributeInts,
   readModel,
   writeModel,
 } from './model';
-import { fieldFloat, floatField, stringField, writeFields } from './protobuf';
+import { fieldFloat } from './protobuf';
 
 /** How many of each pattern a fold replaced. */
 export interface FoldReport {
   scaleAfterConv: number;
   hardSwish: number;
   scaleBeforePointwiseConv: number;
+  scaleAsChannelConv: number;
 }
 
 /** Where each value comes from and goes to, rebuilt before each pass. */
 class GraphIndex {
   readonly producer = new Map<string, OnnxNode>();
   readonly consumers = new Map<string, OnnxNode[]>();
-  /** Constants rewritten by the pass, put in place when it ends. */
-  readonly replacements = new Map<OnnxNode, OnnxNode>();
+  /** Nodes the pass rewrote, with what takes their place when it ends. */
+  readonly replacements = new Map<OnnxNode, OnnxNode[]>();
 
   constructor(readonly model: OnnxModel) {
     for (const n of model.nodes) {
@@ -87,7 +91,7 @@ class GraphIndex {
 
   /** Makes the Constant producing `value` produce `tensor` when the pass ends. */
   replace(value: string, tensor: FloatTensor): void {
-    this.replacements.set(this.producer.get(value)!, constantNode(value, tensor));
+    this.replacements.set(this.producer.get(value)!, [constantNode(value, tensor)]);
   }
 }
 
@@ -97,6 +101,7 @@ export function foldElementwise(model: OnnxModel): FoldReport {
     scaleAfterConv: runPass(model, foldScaleAfterConv),
     hardSwish: runPass(model, foldHardSwish),
     scaleBeforePointwiseConv: runPass(model, foldScaleBeforePointwiseConv),
+    scaleAsChannelConv: runPass(model, scaleAsChannelConv),
   };
   dropUnusedConstants(model);
   return report;
@@ -125,9 +130,9 @@ function runPass(model: OnnxModel, fold: Fold): number {
   const removed = new Set<OnnxNode>();
   let count = 0;
   for (const n of model.nodes) if (!removed.has(n) && fold(index, n, removed)) count++;
-  model.nodes = model.nodes
-    .filter((n) => !removed.has(n))
-    .map((n) => index.replacements.get(n) ?? n);
+  model.nodes = model.nodes.flatMap((n) =>
+    removed.has(n) ? [] : (index.replacements.get(n) ?? [n]),
+  );
   return count;
 }
 
@@ -195,22 +200,13 @@ const foldHardSwish: Fold = (index, add, removed) => {
   const gate = clip.outputs[0];
   Object.assign(
     add,
-    node('HardSigmoid', [x], [gate], [floatAttribute('alpha', 1 / 6), floatAttribute('beta', 0.5)]),
+    node('HardSigmoid', [x], [gate], [attributeFloat('alpha', 1 / 6), attributeFloat('beta', 0.5)]),
   );
   mul.inputs = [x, gate];
   mul.outputs = [div.outputs[0]];
   removed.add(clip).add(div);
   return true;
 };
-
-function floatAttribute(name: string, value: number): Uint8Array {
-  const FLOAT = 1n;
-  return writeFields([
-    stringField(1, name),
-    floatField(2, value),
-    { no: 20, wire: 0, value: FLOAT },
-  ]);
-}
 
 function isPointwise(conv: OnnxNode): boolean {
   const kernel = intsAttribute(conv, 'kernel_shape');
@@ -224,17 +220,26 @@ function isPointwise(conv: OnnxNode): boolean {
   );
 }
 
-const foldScaleBeforePointwiseConv: Fold = (index, mul, removed) => {
-  if (mul.op !== 'Mul' || mul.inputs.length !== 2) return false;
-  const [scale, input] = [0, 1]
-    .map((i) => [index.scalar(mul.inputs[i]), mul.inputs[1 - i]] as const)
-    .find(([s]) => s !== undefined) ?? [undefined, ''];
+/** A scale and shift by scalars whose result only a Conv reads, starting at `mul`. */
+function scaleBeforeConv(index: GraphIndex, mul: OnnxNode) {
+  if (mul.op !== 'Mul' || mul.inputs.length !== 2) return undefined;
+  const at = mul.inputs.findIndex((input) => index.scalar(input) !== undefined);
+  if (at < 0) return undefined;
+  const scale = index.scalar(mul.inputs[at])!;
+  const input = mul.inputs[1 - at];
   const add = index.soleConsumer(mul.outputs[0]);
-  if (scale === undefined || add?.op !== 'Add') return false;
+  if (add?.op !== 'Add') return undefined;
   const shift = index.otherScalar(add, mul.outputs[0]);
   const conv = index.soleConsumer(add.outputs[0]);
-  if (shift === undefined || conv?.op !== 'Conv' || conv.inputs[0] !== add.outputs[0]) return false;
-  if (!isPointwise(conv)) return false;
+  if (shift === undefined || conv?.op !== 'Conv' || conv.inputs[0] !== add.outputs[0])
+    return undefined;
+  return { scale, shift, input, add, conv };
+}
+
+const foldScaleBeforePointwiseConv: Fold = (index, mul, removed) => {
+  const found = scaleBeforeConv(index, mul);
+  if (!found || !isPointwise(found.conv)) return false;
+  const { scale, shift, input, add, conv } = found;
   const params = convParameters(index, conv);
   if (!params) return false;
   // conv(s*h + d) = conv_{s*W}(h) + d * (sum of each output channel's weights).
@@ -249,5 +254,34 @@ const foldScaleBeforePointwiseConv: Fold = (index, mul, removed) => {
   conv.inputs = [input, ...conv.inputs.slice(1)];
   removed.add(mul).add(add);
   setConvParameters(index, conv, weight, bias);
+  return true;
+};
+
+/**
+ * A scale and shift before a padded Conv cannot go into its weights (the zero padding is
+ * not shifted), but it can run as a per-channel 1x1 Conv: one pass that onnxruntime keeps in
+ * its blocked layout, where a Mul and an Add cost two passes and two layout changes.
+ */
+const scaleAsChannelConv: Fold = (index, mul, removed) => {
+  const found = scaleBeforeConv(index, mul);
+  const weight = found && index.constant(found.conv.inputs[1]);
+  if (!found || !weight || weight.dims.length !== 4) return false;
+  const { scale, shift, input, add } = found;
+  const channels = weight.dims[1] * (intAttribute(found.conv, 'group') ?? 1);
+  const name = add.outputs[0];
+  const scales = { dims: [channels, 1, 1, 1], data: new Float32Array(channels).fill(scale) };
+  const shifts = { dims: [channels], data: new Float32Array(channels).fill(shift) };
+  const channelConv = node(
+    'Conv',
+    [input, `${name}.scale`, `${name}.shift`],
+    [name],
+    [attributeInt('group', channels), attributeInts('kernel_shape', [1, 1])],
+  );
+  index.replacements.set(mul, [
+    constantNode(`${name}.scale`, scales),
+    constantNode(`${name}.shift`, shifts),
+    channelConv,
+  ]);
+  removed.add(add);
   return true;
 };

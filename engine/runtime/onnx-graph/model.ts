@@ -4,6 +4,7 @@
 import {
   type Field,
   fieldText,
+  floatField,
   readFields,
   readPackedVarints,
   stringField,
@@ -19,6 +20,7 @@ const NODE_OUTPUT = 2;
 const NODE_OP_TYPE = 4;
 const NODE_ATTRIBUTE = 5;
 const ATTRIBUTE_NAME = 1;
+const ATTRIBUTE_FLOAT = 2;
 const ATTRIBUTE_TENSOR = 5;
 const ATTRIBUTE_INT = 3;
 const ATTRIBUTE_INTS = 8;
@@ -166,7 +168,7 @@ export function constantNode(output: string, tensor: FloatTensor): OnnxNode {
       writeFields([
         stringField(ATTRIBUTE_NAME, 'value'),
         { no: ATTRIBUTE_TENSOR, wire: 2, value },
-        { no: ATTRIBUTE_TYPE, wire: 0, value: ATTRIBUTE_TYPE_TENSOR },
+        typeField(ATTRIBUTE_TYPE_TENSOR),
       ]),
     ],
   );
@@ -188,4 +190,35 @@ export function node(
       ...attributes.map((value): Field => ({ no: NODE_ATTRIBUTE, wire: 2, value })),
     ],
   };
+}
+
+/** An encoded FLOAT attribute. */
+export function attributeFloat(name: string, value: number): Uint8Array {
+  return writeFields([
+    stringField(ATTRIBUTE_NAME, name),
+    floatField(ATTRIBUTE_FLOAT, value),
+    typeField(1n),
+  ]);
+}
+
+/** An encoded INT attribute. */
+export function attributeInt(name: string, value: number): Uint8Array {
+  return writeFields([
+    stringField(ATTRIBUTE_NAME, name),
+    { no: ATTRIBUTE_INT, wire: 0, value: BigInt(value) },
+    typeField(2n),
+  ]);
+}
+
+/** An encoded INTS attribute. */
+export function attributeInts(name: string, values: number[]): Uint8Array {
+  return writeFields([
+    stringField(ATTRIBUTE_NAME, name),
+    ...values.map((v): Field => ({ no: ATTRIBUTE_INTS, wire: 0, value: BigInt(v) })),
+    typeField(7n),
+  ]);
+}
+
+function typeField(type: bigint): Field {
+  return { no: ATTRIBUTE_TYPE, wire: 0, value: type };
 }

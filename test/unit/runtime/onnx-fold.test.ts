@@ -53,18 +53,29 @@ test('reading and writing a model without rewriting it gives back the same bytes
 
 test('every fold finds its pattern in both PP-OCRv4 models', () => {
   const recognizer = foldElementwise(readModel(readFileSync(paths.recognition)));
-  assert.deepEqual(recognizer, { scaleAfterConv: 28, hardSwish: 28, scaleBeforePointwiseConv: 12 });
+  assert.deepEqual(recognizer, {
+    scaleAfterConv: 28,
+    hardSwish: 28,
+    scaleBeforePointwiseConv: 12,
+    scaleAsChannelConv: 13,
+  });
   const detector = foldElementwise(readModel(readFileSync(paths.detection)));
-  assert.deepEqual(detector, { scaleAfterConv: 28, hardSwish: 24, scaleBeforePointwiseConv: 10 });
+  assert.deepEqual(detector, {
+    scaleAfterConv: 28,
+    hardSwish: 24,
+    scaleBeforePointwiseConv: 10,
+    scaleAsChannelConv: 10,
+  });
 });
 
 test('the folded models leave fewer nodes and no unused constants', () => {
   const model = readModel(readFileSync(paths.recognition));
   const before = model.nodes.length;
   foldElementwise(model);
-  // Each scale-and-shift drops two nodes and its two scalars, each hard-swish two nodes and
-  // its two scalars (3 and 6).
-  assert.equal(before - model.nodes.length, (28 + 12) * 4 + 28 * 4);
+  // A scale-and-shift folded into a Conv drops its Mul, its Add and their two scalars, a
+  // hard-swish its Clip, its Div and their scalars 3 and 6; a scale-and-shift made a
+  // per-channel Conv trades those four for the Conv and its two constants.
+  assert.equal(before - model.nodes.length, (28 + 12) * 4 + 28 * 4 + 13 * 1);
   const used = new Set(model.nodes.flatMap((n) => n.inputs));
   assert.ok(model.nodes.every((n) => n.op !== 'Constant' || used.has(n.outputs[0])));
 });
