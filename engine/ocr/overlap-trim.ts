@@ -20,22 +20,39 @@ export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
   return texts.map((t, i) => {
     if (!t.characterX) return t;
     const end = t.box.x + t.box.w;
-    const cut = texts
-      .filter((o, j) => j !== i && sameLine(t.box, o.box) && o.box.x > t.box.x && o.box.x < end)
-      .reduce((x, o) => Math.min(x, o.box.x), Infinity);
-    if (cut === Infinity) return t;
+    const neighbours = texts.filter(
+      (o, j) => j !== i && sameLine(t.box, o.box) && o.box.x > t.box.x && o.box.x < end,
+    );
+    if (!neighbours.length) return t;
+    const cut = Math.min(...neighbours.map((o) => o.box.x));
+    const edge = Math.min(...neighbours.map((o) => duplicateEdge(o, t.box.h)));
     const characters = [...t.text];
-    // A CTC step fires near a glyph's left edge, so a letter cut in half by the left box's
-    // edge can read a little before the neighbour's ink starts.
-    const edge = cut - 0.2 * t.box.h;
+    const keep = characters.map((_, k) => (t.characterX?.[k] ?? 0) < edge);
     const text = characters
-      .filter((_, k) => (t.characterX?.[k] ?? 0) < edge)
+      .filter((_, k) => keep[k])
       .join('')
       .trim();
     if (!text) return t;
-    // The box gives the overlap back too, even when no character fell in it.
-    return { ...t, text, box: { ...t.box, w: Math.max(1, cut - t.box.x) } };
+    // The box gives the overlap back too, even when no character fell in it, unless the
+    // last kept letter (read near its left edge, about half a height wide) reaches into it.
+    const lastKept = t.characterX[keep.lastIndexOf(true)] ?? 0;
+    const w = lastKept + 0.5 * t.box.h >= cut ? t.box.w : Math.max(1, cut - t.box.x);
+    return { ...t, text, box: { ...t.box, w } };
   });
+}
+
+/**
+ * Where the left text's characters start being the neighbour's first letter read again.
+ * A CTC step fires near a glyph's left edge, so a letter cut in half by the left box's edge
+ * reads a little before the neighbour's ink starts (`app:(` + `Quit Posting`: the `(` at
+ * x 538, the box at 534, the `Q` read at 544). A letter of the left text that the
+ * neighbour's grown box took in but did not read (`Reset Item` + `[D]`: the `m` at 835,
+ * the box at 838, the `[` read at 864) lies well before the neighbour's first character.
+ */
+function duplicateEdge(neighbour: PlacedReading, height: number): number {
+  const byBox = neighbour.box.x - 0.2 * height;
+  const first = neighbour.characterX?.[0];
+  return first === undefined ? byBox : Math.max(byBox, first - 0.3 * height);
 }
 
 /**

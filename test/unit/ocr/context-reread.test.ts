@@ -81,6 +81,30 @@ test('characters read inside the right-hand box are trimmed from the left text',
   assert.equal(trimmed[1].text, 'Quit Posting');
 });
 
+test('the neighbour first letter read again is trimmed when its reading places it', () => {
+  // Positions as read on posting-command-palette.png: the `(` is the Q's left half.
+  const texts = [
+    { text: 'app:(', box: { x: 445, y: 865, w: 98, h: 28 }, characterX: [454, 472, 490, 508, 538] },
+    { text: 'Quit Posting', box: { x: 534, y: 864, w: 216, h: 41 }, characterX: [544, 558, 578] },
+  ];
+  assert.equal(trimOverlaps(texts)[0].text, 'app:');
+});
+
+test('a letter the neighbour box took in but did not read stays with the left text', () => {
+  // gitui's key-hint bar: the `[D]` box starts on the `m` of `Item`; its `[` is 29 px on.
+  const texts = [
+    {
+      text: 'Reset Item',
+      box: { x: 678, y: 928, w: 164, h: 32 },
+      characterX: [691, 707, 723, 739, 755, 771, 787, 803, 819, 835],
+    },
+    { text: '[D]', box: { x: 838, y: 928, w: 72, h: 29 }, characterX: [864, 884, 898] },
+  ];
+  const [left] = trimOverlaps(texts);
+  assert.equal(left.text, 'Reset Item');
+  assert.equal(left.box.w, 164, 'the box keeps the letter');
+});
+
 test('a box grown over the row below is not trimmed by a text on that row', () => {
   const texts = [
     { text: '"scripts":', box: { x: 1333, y: 534, w: 169, h: 49 }, characterX: [1340, 1360, 1380] },
