@@ -117,3 +117,33 @@ export function formatScore(s: ControlScore): string {
   const ok = s.iou >= 0.5 && s.role === s.control.role ? 'ok ' : 'MISS';
   return `${ok} ${s.control.split.padEnd(8)} ${s.control.file.slice(0, 28).padEnd(28)} ${s.control.role.padEnd(9)} -> ${s.role.padEnd(9)} IoU ${s.iou.toFixed(2)} ${b.padEnd(20)} ${s.control.label}`;
 }
+
+/** Roles of the small marks left of a label. */
+export const MARK_ROLES = new Set(['checkbox', 'radio', 'toggle']);
+
+/**
+ * Marks the analysis claims (checkboxes, radio buttons, toggles) and how many of them are
+ * one: the labelled control it overlaps most (IoU >= 0.3) has a mark role. Scored only on
+ * screenshots whose visible controls were all labelled (the rounds from the sixth on), so
+ * a claimed mark nothing was labelled under is a false one (an icon beside a menu label,
+ * a logo beside a title): the figure the recall scores above cannot show.
+ */
+export function markPrecision(
+  labelled: LabelledControl[],
+  elements: UiElement[],
+): { claimed: number; confirmed: number } {
+  const claimed = elements.filter((e) => MARK_ROLES.has(e.role));
+  const confirmed = claimed.filter((e) => {
+    let best: LabelledControl | undefined;
+    let bestIou = 0.3;
+    for (const c of labelled) {
+      const overlap = iou(c.box, e.box);
+      if (overlap >= bestIou) [best, bestIou] = [c, overlap];
+    }
+    return best !== undefined && MARK_ROLES.has(best.role);
+  });
+  return { claimed: claimed.length, confirmed: confirmed.length };
+}
+
+/** The fresh groups labelled in full, from the sixth round on. */
+export const fullyLabelled = (split: Split) => /^fresh([6-9]|\d\d)$/.test(split);

@@ -11,6 +11,8 @@ import {
   figuresOf,
   freshSplits,
   findScreenshot,
+  fullyLabelled,
+  markPrecision,
   readLabelledControls,
   scoreControl,
   TARGET_ROLES,
@@ -34,6 +36,7 @@ async function fit720(path: string): Promise<RgbImage> {
 async function accuracy(ctx: BenchContext) {
   const labelled = readLabelledControls();
   const scores: ControlScore[] = [];
+  const marks = { claimed: 0, confirmed: 0 };
   const engine = await sharedOcrEngine();
   const files = [...new Set(labelled.map((c) => c.file))];
   // The smoke run checks the report's structure: one screenshot is enough for that.
@@ -44,7 +47,13 @@ async function accuracy(ctx: BenchContext) {
       continue;
     }
     const a = await analyzeScreenshot(path, { engine, signal: ctx.signal });
-    for (const c of labelled.filter((l) => l.file === file)) scores.push(scoreControl(c, a.ui));
+    const mine = labelled.filter((l) => l.file === file);
+    for (const c of mine) scores.push(scoreControl(c, a.ui));
+    if (fullyLabelled(mine[0].split)) {
+      const counts = markPrecision(mine, a.ui);
+      marks.claimed += counts.claimed;
+      marks.confirmed += counts.confirmed;
+    }
   }
   const of = (split: string) => {
     const f = figuresOf(
@@ -67,6 +76,8 @@ async function accuracy(ctx: BenchContext) {
       boxHits: round(every.boxHits),
       roleHits: round(every.roleHits),
     },
+    // Checkboxes, radios and toggles claimed on the fully labelled rounds, and how many are.
+    marks: { ...marks, precision: round(marks.claimed ? marks.confirmed / marks.claimed : 0) },
   };
 }
 

@@ -15,6 +15,8 @@ import {
   type ControlScore,
   type Split,
   freshSplits,
+  fullyLabelled,
+  markPrecision,
 } from '../../../engine/bench/control-boxes';
 import { analyzeScreenshot } from '../../../engine/ocr/analyze';
 import { OcrEngine } from '../../../engine/ocr/engine';
@@ -113,7 +115,27 @@ for (const split of freshSplits(labelled))
     const all = scores(split);
     if (all.length === 0) return t.skip(`no ${split} screenshot on this machine`);
     report(split, all);
+    if (fullyLabelled(split)) reportMarks(split);
   });
+
+/** How many of the claimed checkboxes, radios and toggles are marks (control-boxes.ts). */
+function reportMarks(split: Split) {
+  const mine = [...new Set(labelled.filter((c) => c.split === split).map((c) => c.file))];
+  let claimed = 0;
+  let confirmed = 0;
+  for (const file of mine.filter((f) => analyses.has(f))) {
+    const counts = markPrecision(
+      labelled.filter((c) => c.file === file),
+      analyses.get(file)!.ui,
+    );
+    console.log(
+      `${split} marks ${file}: ${counts.confirmed} of ${counts.claimed} claimed are marks`,
+    );
+    claimed += counts.claimed;
+    confirmed += counts.confirmed;
+  }
+  console.log(`${split}: marks claimed ${claimed}, of which labelled marks ${confirmed}`);
+}
 
 // Rules made on the sixth round, held to what they found there: the tab strips of Bruno's
 // request and response panes (ten labels, OCR lines apart, one underlined in each strip),
