@@ -64,14 +64,15 @@ test(`overall recall of verified strings is at least the peer's + ${MARGIN * 100
   );
 });
 
-// Not met yet on two held-out screenshots (docs/screen-text.md): monitorcontrol-prefs-general
-// (24 < 26, first read on 2026-12-04) and bruno-api-client-request-light (37 < 39, sixth
-// round, 2026-12-05). Kept as a todo naming them, rather than a threshold loosened after the
-// held-out figures were seen; a fix would first move a screenshot to the tuning set (as the
-// Qt, WinUI, Flutter and gitui screenshots were).
+// Not met yet on three held-out screenshots (docs/screen-text.md): monitorcontrol-prefs-general
+// (24 < 26, first read on 2026-12-04), bruno-api-client-request-light (37 < 39, sixth round)
+// and wpf-ui-controls-page-dark (22 < 24, eighth round), both first read on 2026-12-05. Kept
+// as a todo naming them, rather than a threshold loosened after the held-out figures were
+// seen; a fix would first move a screenshot to the tuning set (as the Qt, WinUI, Flutter and
+// gitui screenshots were).
 test(
   'no screenshot reads fewer verified strings than the peer',
-  { todo: 'two held-out screenshots are behind: monitorcontrol-prefs-general, bruno' },
+  { todo: 'three held-out screenshots are behind: monitorcontrol-prefs-general, bruno, wpf-ui' },
   (t) => {
     if (skip) return t.skip(skip);
     const behind = rows.filter((r) => r.ours.read < r.peer.read);

@@ -109,7 +109,7 @@ test('held-out screenshots: figures printed, and no worse than the floors', (t) 
 // Qt, WinUI 3, Tk, Flutter, a web form, CustomTkinter) scored 21/60 boxes and 17/60 roles when
 // it came; the sixth (`fresh6`: Bruno, Insomnia, btop, Lapce, Kubernetes Dashboard, Headlamp)
 // 18/22 and 9/22; the seventh (`fresh7`: k9s, react-admin, SukiUI, SourceGit, gitui) 27/36
-// and 19/36.
+// and 19/36; the eighth (`fresh8`: Uptime Kuma, WPF UI, LinearMouse, Motrix) 29/37 and 26/37.
 for (const split of freshSplits(labelled))
   test(`${split}: a new held-out group, labelled before any run: figures printed`, (t) => {
     const all = scores(split);
