@@ -7,6 +7,7 @@ import type { Layout } from '../../ocr/layout';
 import type { Box, RgbImage, TextElement } from '../../ocr/types';
 import type { Control, ControlRole } from '../types';
 import { clip, distance, INK, inkShare, union, type Rgb } from './pixels';
+import { iconColumns } from './icon-columns';
 import { surroundingRegion, type RegionMap } from './regions';
 
 const MARK_GLYPH = /^[√✓✔✗☐☑☒□■▢◻◼○◯●◉⊙oO0<>[\]|]$/;
@@ -285,29 +286,49 @@ function labelText(layout: Layout, texts: number[]): string {
   return words.join(' ').replace(/^[\][|√✓✔☐☑□○◯●<>]+/u, '');
 }
 
-/** Checkboxes, radio buttons and toggles, each with the label to its right. */
+interface Found {
+  element: TextElement;
+  box: Box;
+  role: ControlRole;
+  bg: Rgb;
+}
+
+/** The mark beside an element, if any, with its role. */
+function findMark(image: RgbImage, map: RegionMap, element: TextElement): Found | undefined {
+  const background = surroundingRegion(map, element.box);
+  if (!background) return undefined;
+  const bg = background.rgb;
+  // Ink first; then, when no mark is found, half as far from the background: a light mark
+  // (macOS draws an unchecked checkbox as a white square with a faint grey edge).
+  const marks = (ink: number, reach: Reach) =>
+    markCandidates(image, element, bg, ink, reach)
+      .map((box) => ({ box, role: markRole(image, box, element.box, bg, ink, reach) }))
+      .find((m) => m.role !== undefined);
+  const found =
+    marks(INK, NEAR) ?? marks(INK / 2, NEAR) ?? marks(INK, TALL) ?? marks(INK / 2, TALL);
+  return found?.role && { element, box: found.box, role: found.role, bg };
+}
+
+/**
+ * Checkboxes, radio buttons and toggles, each with the label to its right; a column of
+ * marks of different sizes is a menu's icons, not marks (icon-columns.ts).
+ */
 export function markControls(
   image: RgbImage,
   map: RegionMap,
   layout: Layout,
   taken: Set<number>,
 ): Control[] {
+  const found = layout.elements
+    .filter((e) => !taken.has(e.order))
+    .map((e) => findMark(image, map, e))
+    .filter((f): f is Found => f !== undefined);
+  // Toggles are wider than marks and never part of a checkbox column's template.
+  const squares = found.filter((f) => f.role !== 'toggle');
+  const icons = new Set([...iconColumns(squares.map((f) => f.box))].map((i) => squares[i]));
   const controls: Control[] = [];
-  for (const element of layout.elements) {
+  for (const { element, box: mark, role } of found.filter((f) => !icons.has(f))) {
     if (taken.has(element.order)) continue;
-    const background = surroundingRegion(map, element.box);
-    if (!background) continue;
-    const bg = background.rgb;
-    // Ink first; then, when no mark is found, half as far from the background: a light mark
-    // (macOS draws an unchecked checkbox as a white square with a faint grey edge).
-    const marks = (ink: number, reach: Reach) =>
-      markCandidates(image, element, bg, ink, reach)
-        .map((box) => ({ box, role: markRole(image, box, element.box, bg, ink, reach) }))
-        .find((m) => m.role !== undefined);
-    const found =
-      marks(INK, NEAR) ?? marks(INK / 2, NEAR) ?? marks(INK, TALL) ?? marks(INK / 2, TALL);
-    if (!found?.role) continue;
-    const { box: mark, role } = found;
     const texts = labelRun(layout, element).filter((i) => !taken.has(i));
     const text = labelText(layout, texts);
     if (!text) continue; // a mark with no label beside it is an icon (a window's maximise box)
