@@ -1,4 +1,4 @@
-// A column of marks of different sizes is a menu's icons (engine/screen/controls/icon-columns.ts).
+// A column or row of marks of different sizes is a menu's icons (engine/screen/controls/icon-columns.ts).
 // Sizes are the mark boxes found on real screenshots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -40,15 +40,42 @@ test('checkboxes and radios drawn from one template stay marks, a narrower one i
 });
 
 test('a mark alone, or in another column, is judged apart', () => {
-  const marks = [
-    ...column(62, [[16, 16]]),
+  const apart = [
+    { x: 54, y: 600, w: 16, h: 16 },
     ...column(400, [
       [23, 18],
       [16, 16],
     ]),
   ];
-  assert.deepEqual([...iconColumns(marks)].sort(), [1, 2]);
+  assert.deepEqual([...iconColumns(apart)].sort(), [1, 2]);
   assert.equal(iconColumns(column(62, [[16, 16]])).size, 0);
+});
+
+test('a row of marks is judged like a column', () => {
+  // KeePassXC's browser row: three checkboxes side by side, one template.
+  const row = (sizes: [number, number][]) =>
+    sizes.map(([w, h], k) => ({ x: 266 + 360 * k, y: 519, w, h }));
+  assert.equal(
+    iconColumns(
+      row([
+        [28, 28],
+        [28, 28],
+        [28, 28],
+      ]),
+    ).size,
+    0,
+  );
+  // A header's navigation, an icon of its own shape before each label.
+  assert.equal(
+    iconColumns(
+      row([
+        [18, 14],
+        [14, 18],
+        [20, 20],
+      ]),
+    ).size,
+    3,
+  );
 });
 
 test('one mark found twice, for two words of its label, counts once', () => {
