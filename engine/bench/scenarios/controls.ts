@@ -3,7 +3,8 @@
 // analysed control box has IoU >= 0.5 with the label, and the share given the right role,
 // for the tuning and the held-out screenshots apart. Cost: control detection and element
 // assembly next to the OCR read, per screenshot fitted into 1280x720.
-// Targets: 85% of labelled buttons and fields (held-out), control time at most 0.25x OCR.
+// Targets: 85% of labelled buttons and fields on the newest fresh group (screens no rule was
+// made on), control time at most 0.25x OCR.
 import sharp from 'sharp';
 import { analyzeScreenshot, sharedOcrEngine } from '../../ocr/analyze';
 import type { RgbImage } from '../../ocr/types';
@@ -100,6 +101,36 @@ async function cost(ctx: BenchContext) {
   return rows;
 }
 
+type Figures = Awaited<ReturnType<typeof accuracy>>;
+
+/**
+ * The targets are checked on the newest fresh group: labelled before any rule had seen it,
+ * it is the figure for screens nobody tuned on. The older held-out set has been scored after
+ * every change since it came, so it is printed beside it, not checked.
+ */
+function unseenTargets(figures: Figures) {
+  const groups = Object.keys(figures).filter((k) => /^fresh\d*$/.test(k));
+  const newest = groups.sort((a, b) => Number(a.slice(5) || 0) - Number(b.slice(5) || 0)).pop();
+  const unseen = (newest ? figures[newest as keyof Figures] : figures.heldOut) as Figures['tune'];
+  const note = `${newest ?? 'held-out'}, ${unseen.count} buttons, fields and dropdowns; held-out set ${figures.heldOut.boxHits} / ${figures.heldOut.roleHits}; tuning ${figures.tune.boxHits} / ${figures.tune.roleHits}`;
+  return [
+    {
+      name: 'unseen buttons and fields: control box IoU >= 0.5',
+      target: `>= ${TARGET_SHARE}`,
+      value: unseen.boxHits,
+      met: unseen.boxHits >= TARGET_SHARE,
+      note,
+    },
+    {
+      name: 'unseen buttons and fields: role',
+      target: `>= ${TARGET_SHARE}`,
+      value: unseen.roleHits,
+      met: unseen.roleHits >= TARGET_SHARE,
+      note,
+    },
+  ];
+}
+
 export const controlsScenario: Scenario = {
   id: 'controls',
   title: 'Screen controls: control-box IoU and roles on labelled screenshots, cost next to OCR',
@@ -114,20 +145,7 @@ export const controlsScenario: Scenario = {
       figures: { ...figures, cost1280x720: rows },
       ratios: { controlsOverOcr: costRatio },
       targets: [
-        {
-          name: 'held-out buttons and fields: control box IoU >= 0.5',
-          target: `>= ${TARGET_SHARE}`,
-          value: figures.heldOut.boxHits,
-          met: figures.heldOut.boxHits >= TARGET_SHARE,
-          note: `tuning screenshots: ${figures.tune.boxHits}`,
-        },
-        {
-          name: 'held-out buttons and fields: role',
-          target: `>= ${TARGET_SHARE}`,
-          value: figures.heldOut.roleHits,
-          met: figures.heldOut.roleHits >= TARGET_SHARE,
-          note: `tuning screenshots: ${figures.tune.roleHits}`,
-        },
+        ...unseenTargets(figures),
         {
           name: 'control detection time / OCR time at 1280x720',
           target: `<= ${TARGET_COST}`,
