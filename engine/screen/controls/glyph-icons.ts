@@ -36,6 +36,8 @@ function inkBlobs(map: RegionMap, maxArea: number): Blob[] {
     for (let x = 0; x < width; x++, i++) {
       if (regions[labels[i]].area > maxArea) continue;
       parent[i] = i;
+      // i's root, kept as unions move it (a set's root is its first pixel in raster order).
+      let root = i;
       for (let dy = -JOIN; dy <= 0; dy++)
         for (let dx = -JOIN; dx <= (dy < 0 ? JOIN : -1); dx++) {
           const nx = x + dx;
@@ -43,9 +45,10 @@ function inkBlobs(map: RegionMap, maxArea: number): Blob[] {
           if (nx < 0 || ny < 0 || nx >= width) continue;
           const j = ny * width + nx;
           if (parent[j] < 0) continue;
-          const a = findRoot(parent, i);
-          const b = findRoot(parent, j);
-          if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+          const other = findRoot(parent, j);
+          if (other === root) continue;
+          parent[Math.max(root, other)] = Math.min(root, other);
+          root = Math.min(root, other);
         }
     }
   const blobs = new Map<number, Blob>();
