@@ -18,7 +18,8 @@ export interface PlacedReading {
  */
 export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
   return texts.map((t, i) => {
-    if (!t.characterX) return t;
+    const xs = t.characterX;
+    if (!xs) return t;
     const end = t.box.x + t.box.w;
     const neighbours = texts.filter(
       (o, j) => j !== i && sameLine(t.box, o.box) && o.box.x > t.box.x && o.box.x < end,
@@ -27,7 +28,7 @@ export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
     const cut = Math.min(...neighbours.map((o) => o.box.x));
     const edge = Math.min(...neighbours.map((o) => duplicateEdge(o, t.box.h)));
     const characters = [...t.text];
-    const keep = characters.map((_, k) => (t.characterX?.[k] ?? 0) < edge);
+    const keep = characters.map((_, k) => (xs[k] ?? 0) < edge);
     const text = characters
       .filter((_, k) => keep[k])
       .join('')
@@ -35,7 +36,7 @@ export function trimOverlaps<T extends PlacedReading>(texts: T[]): T[] {
     if (!text) return t;
     // The box gives the overlap back too, even when no character fell in it, unless the
     // last kept letter (read near its left edge, about half a height wide) reaches into it.
-    const lastKept = t.characterX[keep.lastIndexOf(true)] ?? 0;
+    const lastKept = xs[keep.lastIndexOf(true)] ?? 0;
     const w = lastKept + 0.5 * t.box.h >= cut ? t.box.w : Math.max(1, cut - t.box.x);
     return { ...t, text, box: { ...t.box, w } };
   });

@@ -6,7 +6,10 @@
 //   Add(3) -> Clip(0, 6) -> Mul(x) -> Div(6)   hard-swish, four passes over the tensor:
 //                                              HardSigmoid and Mul, two passes;
 //   Mul(s) -> Add(d) -> Conv 1x1               a scale and shift before a pointwise Conv:
-//                                              into its weights and bias.
+//                                              into its weights and bias;
+//   Mul(s) -> Add(d) -> padded Conv            the same before a Conv with zero padding,
+//                                              which would not be shifted: one per-channel
+//                                              1x1 Conv.
 //
 // onnxruntime keeps each of these as separate element-wise passes, and lays the tensor out
 // again for its blocked convolutions around every one; on the v4 recognizer they took about
@@ -15,19 +18,18 @@ import {
   constantNode,
   constantTensor,
   type FloatTensor,
+  floatAttribute,
   intAttribute,
   intsAttribute,
   node,
   type OnnxModel,
   type OnnxNode,
-  attribute,
   attributeFloat,
   attributeInt,
   attributeInts,
   readModel,
   writeModel,
 } from './model';
-import { fieldFloat } from './protobuf';
 
 /** How many of each pattern a fold replaced. */
 export interface FoldReport {
@@ -174,11 +176,9 @@ const foldScaleAfterConv: Fold = (index, conv, removed) => {
 
 /** Clip's bounds: attributes before opset 11, constant inputs from then on. */
 function clipBounds(index: GraphIndex, clip: OnnxNode): [number, number] | undefined {
-  const bound = (name: string, input: number) => {
-    const field = attribute(clip, name)?.find((f) => f.no === 2);
-    if (field) return fieldFloat(field);
-    return clip.inputs[input] ? index.scalar(clip.inputs[input]) : undefined;
-  };
+  const bound = (name: string, input: number) =>
+    floatAttribute(clip, name) ??
+    (clip.inputs[input] ? index.scalar(clip.inputs[input]) : undefined);
   const min = bound('min', 1);
   const max = bound('max', 2);
   return min === undefined || max === undefined ? undefined : [min, max];

@@ -3,6 +3,7 @@
 // other field of the model, the graph and each node is kept as read.
 import {
   type Field,
+  fieldFloat,
   fieldText,
   floatField,
   readFields,
@@ -25,10 +26,15 @@ const ATTRIBUTE_TENSOR = 5;
 const ATTRIBUTE_INT = 3;
 const ATTRIBUTE_INTS = 8;
 const ATTRIBUTE_TYPE = 20;
-const ATTRIBUTE_TYPE_TENSOR = 4n;
+// AttributeProto.AttributeType values.
+const TYPE_FLOAT = 1n;
+const TYPE_INT = 2n;
+const TYPE_TENSOR = 4n;
+const TYPE_INTS = 7n;
 const TENSOR_DIMS = 1;
 const TENSOR_DATA_TYPE = 2;
 const TENSOR_FLOAT_DATA = 4;
+const TENSOR_NAME = 8;
 const TENSOR_RAW_DATA = 9;
 const TENSOR_FLOAT = 1n;
 const VALUE_INFO_NAME = 1;
@@ -107,7 +113,7 @@ export function writeModel(model: OnnxModel): Uint8Array {
 }
 
 /** The fields of a node's attribute, or undefined when it has none of that name. */
-export function attribute(node: OnnxNode, name: string): Field[] | undefined {
+function attribute(node: OnnxNode, name: string): Field[] | undefined {
   for (const field of node.rest) {
     if (field.no !== NODE_ATTRIBUTE) continue;
     const fields = readFields(bytesOf(field));
@@ -122,6 +128,12 @@ export function intsAttribute(node: OnnxNode, name: string): number[] | undefine
   const fields = attribute(node, name);
   if (!fields) return undefined;
   return fields.filter((f) => f.no === ATTRIBUTE_INTS).flatMap(varints);
+}
+
+/** A FLOAT attribute's value (Clip's min and max before opset 11...), or undefined. */
+export function floatAttribute(node: OnnxNode, name: string): number | undefined {
+  const field = attribute(node, name)?.find((f) => f.no === ATTRIBUTE_FLOAT);
+  return field && fieldFloat(field);
 }
 
 /** An INT attribute's value (group, axis...), or undefined. */
@@ -157,7 +169,7 @@ export function constantNode(output: string, tensor: FloatTensor): OnnxNode {
   const value = writeFields([
     ...tensor.dims.map((d): Field => ({ no: TENSOR_DIMS, wire: 0, value: BigInt(d) })),
     { no: TENSOR_DATA_TYPE, wire: 0, value: TENSOR_FLOAT },
-    stringField(8, output),
+    stringField(TENSOR_NAME, output),
     { no: TENSOR_RAW_DATA, wire: 2, value: Uint8Array.from(data) },
   ]);
   return node(
@@ -168,7 +180,7 @@ export function constantNode(output: string, tensor: FloatTensor): OnnxNode {
       writeFields([
         stringField(ATTRIBUTE_NAME, 'value'),
         { no: ATTRIBUTE_TENSOR, wire: 2, value },
-        typeField(ATTRIBUTE_TYPE_TENSOR),
+        typeField(TYPE_TENSOR),
       ]),
     ],
   );
@@ -197,7 +209,7 @@ export function attributeFloat(name: string, value: number): Uint8Array {
   return writeFields([
     stringField(ATTRIBUTE_NAME, name),
     floatField(ATTRIBUTE_FLOAT, value),
-    typeField(1n),
+    typeField(TYPE_FLOAT),
   ]);
 }
 
@@ -206,7 +218,7 @@ export function attributeInt(name: string, value: number): Uint8Array {
   return writeFields([
     stringField(ATTRIBUTE_NAME, name),
     { no: ATTRIBUTE_INT, wire: 0, value: BigInt(value) },
-    typeField(2n),
+    typeField(TYPE_INT),
   ]);
 }
 
@@ -215,7 +227,7 @@ export function attributeInts(name: string, values: number[]): Uint8Array {
   return writeFields([
     stringField(ATTRIBUTE_NAME, name),
     ...values.map((v): Field => ({ no: ATTRIBUTE_INTS, wire: 0, value: BigInt(v) })),
-    typeField(7n),
+    typeField(TYPE_INTS),
   ]);
 }
 

@@ -290,7 +290,6 @@ interface Found {
   element: TextElement;
   box: Box;
   role: ControlRole;
-  bg: Rgb;
 }
 
 /** The mark beside an element, if any, with its role. */
@@ -306,7 +305,7 @@ function findMark(image: RgbImage, map: RegionMap, element: TextElement): Found 
       .find((m) => m.role !== undefined);
   const found =
     marks(INK, NEAR) ?? marks(INK / 2, NEAR) ?? marks(INK, TALL) ?? marks(INK / 2, TALL);
-  return found?.role && { element, box: found.box, role: found.role, bg };
+  return found?.role && { element, box: found.box, role: found.role };
 }
 
 /**
